@@ -1,0 +1,98 @@
+"""The ``syndet`` command: thin wrappers that read options, call the library and print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from syndet.config import load_settings
+from syndet.errors import SyndetError
+from syndet.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(exc: SyndetError) -> None:
+    click.secho(f"syndet: error: {exc}", fg="red", err=True)
+    sys.exit(exc.exit_code)
+
+
+def config_options(func: F) -> F:
+    """``--config FILE`` (repeatable, merged in order over the defaults)."""
+    return click.option(
+        "--config", "configs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+        help="YAML config merged over the defaults (repeatable; later files win).",
+    )(func)
+
+
+def settings_from(configs: tuple[Path, ...], overrides: dict[str, Any]) -> Settings:
+    """Effective settings: defaults, then config files, then flags that were given."""
+    return load_settings(configs, {k: v for k, v in overrides.items() if v is not None})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="syndet")
+def main() -> None:
+    """Find the passages news articles share and where they came from."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@config_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of standard output.")
+@click.option("--jobs", type=click.IntRange(0, 256), help="Worker processes (0: choose automatically).")
+@click.option("--threshold", type=float, help="LSH Jaccard threshold (lsh.threshold).")
+@click.option("--min-words", type=int, help="Shortest passage reported, in words (verify.min_passage_words).")
+@click.option("--full", is_flag=True, help="Show whole passages in the text report, not excerpts.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on standard error.")
+def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: Path | None,
+         jobs: int | None, threshold: float | None, min_words: int | None, full: bool, quiet: bool) -> None:
+    """Scan articles under PATHS and report the passages two or more of them share.
+
+    PATHS are directories (read recursively: .txt, .md, .jsonl) or files.
+    """
+    from syndet.detector import Detector
+    from syndet.progress import StderrProgress
+    from syndet.report import render_text, to_json
+
+    try:
+        settings = settings_from(configs, {"jobs": jobs, "lsh.threshold": threshold,
+                                           "verify.min_passage_words": min_words})
+        progress = None if quiet else StderrProgress()
+
+        def warn(message: str) -> None:
+            if progress:
+                progress.close()
+            if not quiet:
+                click.secho(f"warning: {message}", fg="yellow", err=True)
+
+        result = Detector(settings).scan_paths(paths, progress=progress, warn=warn)
+        if progress:
+            progress.close()
+    except SyndetError as exc:
+        _fail(exc)
+        return
+    if fmt == "json":
+        text = json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    else:
+        color = output is None and sys.stdout.isatty()
+        text = render_text(result, color=color, full=full)
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(SyndetError(f"{output}: cannot write report: {exc.strerror or exc}"))
+    else:
+        click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,168 @@
+"""Read YAML configuration into typed, frozen settings.
+
+Files are merged in order over the built-in defaults and command-line values over both. Every
+problem is a :class:`ConfigError` naming the file, the line and the dotted key; unknown keys get a
+"did you mean". Only ``yaml.safe_load``-equivalent construction is used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from syndet.errors import ConfigError
+from syndet.settings import Settings
+
+
+def load_settings(paths: Iterable[Path] = (), overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Build settings from YAML files and overrides.
+
+    Args:
+        paths: YAML files, applied in order over the defaults.
+        overrides: Dotted keys (``lsh.threshold``) to values, applied last (command-line flags).
+
+    Returns:
+        The effective settings.
+
+    Raises:
+        ConfigError: A file cannot be read or parsed, a key is unknown, or a value has the wrong
+            type or range.
+    """
+    settings = Settings()
+    for path in paths:
+        data, lines = _read_yaml(Path(path))
+        settings = _apply(settings, data, lines, str(path), "")
+    if overrides:
+        settings = apply_overrides(settings, overrides)
+    return settings
+
+
+def apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
+    """Apply dotted-key values (from command-line flags) over settings, validated like YAML."""
+    for dotted, value in overrides.items():
+        nested: Any = value
+        for part in reversed(dotted.split(".")):
+            nested = {part: nested}
+        settings = _apply(settings, nested, {}, "command line", "")
+    return settings
+
+
+def settings_to_dict(obj: Any) -> Any:
+    """Plain dict/list form of settings, for ``config show`` and JSON reports."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: settings_to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, list):
+        return [settings_to_dict(v) for v in obj]
+    return obj
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    import yaml  # kept out of `import syndet`
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: the top level must be a mapping of keys, not {_tname(data)}")
+    lines: dict[str, int] = {}
+    _collect_lines(node, "", lines)
+    return data, lines
+
+
+def _collect_lines(node: Any, prefix: str, lines: dict[str, int]) -> None:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            lines[key] = key_node.start_mark.line + 1
+            _collect_lines(value_node, key + ".", lines)
+
+
+def _apply(obj: Any, data: Mapping[str, Any], lines: Mapping[str, int], origin: str, prefix: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(obj)}
+    hints = typing.get_type_hints(type(obj))
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        where = _where(origin, lines, dotted)
+        if not isinstance(key, str) or key not in fields:
+            names = [f"{prefix}{name}" for name in fields]
+            guess = difflib.get_close_matches(dotted, names, n=1, cutoff=0.6)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else f" (known: {', '.join(sorted(fields))})"
+            raise ConfigError(f"{where}: unknown key '{dotted}'{hint}")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{where}: '{dotted}' must be a mapping of keys, not {_tname(value)}")
+            changes[key] = _apply(current, value, lines, origin, dotted + ".")
+        else:
+            changes[key] = _check(value, hints[key], fields[key].metadata, dotted, where)
+    return dataclasses.replace(obj, **changes)
+
+
+def _check(value: Any, hint: Any, meta: Mapping[str, Any], dotted: str, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{dotted}' must be a list of strings, not {_tname(value)}")
+        return list(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: '{dotted}' must be true or false, not {_tname(value)}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: '{dotted}' must be a whole number, not {_tname(value)}")
+    elif hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: '{dotted}' must be a number, not {_tname(value)}")
+        value = float(value)
+    elif hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: '{dotted}' must be a string, not {_tname(value)}")
+        choices = meta.get("choices")
+        if choices and value not in choices:
+            raise ConfigError(f"{where}: '{dotted}' must be one of {', '.join(choices)}, not '{value}'")
+        return value
+    lo, hi = meta.get("min"), meta.get("max")
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise ConfigError(f"{where}: '{dotted}' = {value} is out of range [{lo}, {hi}]")
+    return value
+
+
+def _where(origin: str, lines: Mapping[str, int], dotted: str) -> str:
+    line = lines.get(dotted)
+    return f"{origin}:{line}" if line else origin
+
+
+def _tname(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, (int, float, str)):
+        return f"{type(value).__name__} {value!r}"
+    return {"dict": "a mapping", "list": "a list"}.get(type(value).__name__, type(value).__name__)

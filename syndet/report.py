@@ -1,0 +1,123 @@
+"""Turn a scan result into a terminal report or JSON (schema ``syndet.scan/1``, see README)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from itertools import combinations
+from typing import Any
+
+from syndet.detector import ScanResult
+from syndet.models import Passage
+
+SCHEMA = "syndet.scan/1"
+
+
+def passage_record(result: ScanResult, passage: Passage) -> dict[str, Any]:
+    """JSON form of one passage: its copies with offsets, text and share of each article."""
+    copies = []
+    for span in passage.spans:
+        content = result.content_chars(span.article_id)
+        copies.append({
+            "article": span.article_id,
+            "start": span.start,
+            "end": span.end,
+            "text": result.article(span.article_id).text[span.start:span.end],
+            "coverage": round(span.length / content, 4) if content else 0.0,
+        })
+    return {
+        "id": passage.id,
+        "words": passage.words,
+        "articles": list(passage.article_ids),
+        "copies": copies,
+        "attribution": None,
+    }
+
+
+def pair_summary(result: ScanResult) -> list[dict[str, Any]]:
+    """Per pair of articles: the passages they share and the words in them."""
+    pairs: dict[tuple[str, str], list[Passage]] = defaultdict(list)
+    for passage in result.passages:
+        for a, b in combinations(passage.article_ids, 2):
+            pairs[(a, b)].append(passage)
+    out: list[dict[str, Any]] = [
+        {"articles": [a, b], "passages": [p.id for p in ps], "words": sum(p.words for p in ps)}
+        for (a, b), ps in pairs.items()
+    ]
+    out.sort(key=lambda r: (-int(r["words"]), r["articles"]))
+    return out
+
+
+def to_json(result: ScanResult) -> dict[str, Any]:
+    """The whole result as plain JSON-ready data."""
+    articles = []
+    for article in result.articles:
+        paras = result.paragraphs[article.id]
+        articles.append({
+            "id": article.id,
+            "path": article.path,
+            "title": article.title,
+            "source": article.source,
+            "published": article.published,
+            "url": article.url,
+            "chars": len(article.text),
+            "content_chars": result.content_chars(article.id),
+            "shared_chars": result.shared_chars(article.id),
+            "shared_fraction": round(result.shared_fraction(article.id), 4),
+            "paragraphs": len(paras),
+            "chrome_paragraphs": sum(1 for p in paras if p.chrome),
+        })
+    return {
+        "schema": SCHEMA,
+        "articles": articles,
+        "passages": [passage_record(result, p) for p in result.passages],
+        "pairs": pair_summary(result),
+        "warnings": list(result.warnings),
+        "stats": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.stats.items()},
+    }
+
+
+def _style(text: str, color: bool, **kw: Any) -> str:
+    if not color:
+        return text
+    import click  # only the terminal report needs it
+
+    return click.style(text, **kw)
+
+
+def render_text(result: ScanResult, color: bool = False, full: bool = False, width: int = 100) -> str:
+    """A readable report: each passage with its copies, offsets and shares, then a summary."""
+    lines: list[str] = []
+    n_art = len(result.articles)
+    lines.append(_style(f"syndet scan: {n_art} articles, {len(result.passages)} shared passages", color,
+                        bold=True))
+    for passage in result.passages:
+        record = passage_record(result, passage)
+        head = f"{passage.id}  {len(passage.article_ids)} articles  {passage.words} words"
+        lines.append("")
+        lines.append(_style(head, color, fg="cyan", bold=True))
+        for copy in record["copies"]:
+            lines.append(f"  {copy['article']}  [{copy['start']}:{copy['end']}]  "
+                         f"{copy['coverage']:.0%} of the article")
+        text = " ".join(record["copies"][0]["text"].split())
+        if not full and len(text) > 320:
+            text = text[:300].rsplit(" ", 1)[0] + " …"
+        for row in textwrap.wrap(text, width=width - 4):
+            lines.append(_style(f"    {row}", color, dim=True))
+    pairs = pair_summary(result)
+    if pairs:
+        lines.append("")
+        lines.append(_style("Article pairs", color, bold=True))
+        for pair in pairs:
+            a, b = pair["articles"]
+            lines.append(f"  {a} ~ {b}: {len(pair['passages'])} passages, {pair['words']} words")
+    shared = [a for a in result.articles if result.shared_chars(a.id)]
+    if shared:
+        lines.append("")
+        lines.append(_style("Share of each article found elsewhere", color, bold=True))
+        for article in shared:
+            lines.append(f"  {article.id}: {result.shared_fraction(article.id):.0%}")
+    if result.warnings:
+        lines.append("")
+        lines.append(_style(f"{len(result.warnings)} input problems (see warnings above)", color, fg="yellow"))
+    return "\n".join(lines) + "\n"

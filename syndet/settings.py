@@ -1,0 +1,161 @@
+"""Typed, frozen settings for every stage; ``config.py`` fills them from YAML.
+
+Each field carries its allowed range in ``metadata`` so that the loader can reject a bad value
+with the key's path and line, and so that ``config/default.yaml`` and these defaults can be
+checked against each other by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _f(default: Any, *, lo: float | None = None, hi: float | None = None,
+       choices: tuple[str, ...] | None = None) -> Any:
+    meta: dict[str, Any] = {}
+    if lo is not None:
+        meta["min"] = lo
+    if hi is not None:
+        meta["max"] = hi
+    if choices is not None:
+        meta["choices"] = choices
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+DEFAULT_CHROME = [
+    r"^leave a (reply|comment)\b",
+    r"^trending( stories| now)?\b",
+    r"^post (author|category|comments)\s*:",
+    r"^source link\b",
+    r"^(share|share this|share this article|share on \w+|tweet|email|print)\s*[:!.]?$",
+    r"^(click|tap) (here )?to (share|print|email|subscribe)",
+    r"^subscribe (to|for)\b.{0,60}$",
+    r"^(sign up|follow us)\b.{0,80}$",
+    r"^(related|read more|recommended|more stories|you may also like)\s*:?.{0,80}$",
+    r"^advertisement$",
+    r"^\d+ comments?$",
+    r"^(image|photo|video)( credit)?\s*:.{0,120}$",
+    r"^copyright \d{4}\b.{0,120}$",
+    r"^all rights reserved\.?$",
+    r"^(previous|next) (post|article|story)\b.{0,120}$",
+    r"^you (must|need to) be logged in\b",
+    r"^your email address will not be published",
+]
+
+
+@dataclass(frozen=True)
+class InputSettings:
+    """How articles are found and read.
+
+    Attributes:
+        include: Glob patterns (relative to the scanned root) of files to read.
+        exclude: Glob patterns of files to skip.
+        max_file_mb: Files larger than this are skipped with a warning.
+        encodings: Encodings tried in order after UTF-8 fails; the first that decodes wins.
+    """
+
+    include: list[str] = _f(["**/*.txt", "**/*.md", "**/*.markdown", "**/*.jsonl", "**/*.ndjson"])
+    exclude: list[str] = _f(["**/.*", "**/.*/**", "**/EXPECTED.md", "**/README.md"])
+    max_file_mb: float = _f(64.0, lo=0.001, hi=4096.0)
+    encodings: list[str] = _f(["cp1252", "latin-1"])
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    """How text is cut into paragraphs and page chrome recognised.
+
+    Attributes:
+        chrome_patterns: Case-insensitive regular expressions; a paragraph whose whole text matches
+            one is page chrome.
+        learn_chrome: Also treat as chrome short lines repeated across many articles of one outlet.
+        learn_min_articles: How many articles of one outlet must repeat a line for it to be learnt.
+        learn_max_words: Only lines up to this many words can be learnt as chrome.
+    """
+
+    chrome_patterns: list[str] = _f(list(DEFAULT_CHROME))
+    learn_chrome: bool = _f(True)
+    learn_min_articles: int = _f(4, lo=2, hi=1_000_000)
+    learn_max_words: int = _f(16, lo=1, hi=200)
+
+
+@dataclass(frozen=True)
+class ShingleSettings:
+    """Word n-gram shingles.
+
+    Attributes:
+        size: Words per shingle.
+        seed: Seed of the xxhash function that hashes shingles.
+    """
+
+    size: int = _f(5, lo=1, hi=32)
+    seed: int = _f(0, lo=0, hi=2**32 - 1)
+
+
+@dataclass(frozen=True)
+class MinHashSettings:
+    """MinHash signatures (datasketch-compatible, scheme ``affine32``).
+
+    Attributes:
+        num_perm: Number of permutations (signature length).
+        seed: Seed of the permutations, as datasketch's ``MinHash(seed=...)``.
+    """
+
+    num_perm: int = _f(128, lo=8, hi=4096)
+    seed: int = _f(1, lo=0, hi=2**32 - 1)
+
+
+@dataclass(frozen=True)
+class LSHSettings:
+    """Locality-sensitive hashing over paragraph signatures.
+
+    Attributes:
+        threshold: Jaccard similarity at which two paragraphs become candidates (kept low so that a
+            paragraph split or merged by one copy is still found; verification removes the rest).
+        max_bucket: A bucket with more paragraphs than this pairs each with the bucket's first member
+            only, so a line repeated thousands of times cannot explode the pair count.
+    """
+
+    threshold: float = _f(0.3, lo=0.01, hi=1.0)
+    max_bucket: int = _f(64, lo=2, hi=1_000_000)
+
+
+@dataclass(frozen=True)
+class VerifySettings:
+    """Verification of candidates and assembly of passages.
+
+    Attributes:
+        min_containment: A candidate paragraph pair is verified when this share of the smaller
+            paragraph's shingles occurs in the other.
+        min_jaccard: ... or when the exact Jaccard similarity of their shingles reaches this.
+        min_passage_words: Shared runs shorter than this many words are not reported.
+        max_gap_words: Two shared runs in the same order are joined when the text between them is at
+            most this many words in each copy (a changed word, a dropped clause).
+        min_merge_overlap: Copies in one article that overlap by this share of the shorter join one
+            cluster.
+    """
+
+    min_containment: float = _f(0.5, lo=0.0, hi=1.0)
+    min_jaccard: float = _f(0.3, lo=0.0, hi=1.0)
+    min_passage_words: int = _f(12, lo=1, hi=100_000)
+    max_gap_words: int = _f(8, lo=0, hi=1000)
+    min_merge_overlap: float = _f(0.5, lo=0.0, hi=1.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of a run.
+
+    Attributes:
+        jobs: Worker processes for hashing; 0 chooses from the machine and the size of the work.
+    """
+
+    input: InputSettings = field(default_factory=InputSettings)
+    segment: SegmentSettings = field(default_factory=SegmentSettings)
+    shingle: ShingleSettings = field(default_factory=ShingleSettings)
+    minhash: MinHashSettings = field(default_factory=MinHashSettings)
+    lsh: LSHSettings = field(default_factory=LSHSettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
+    jobs: int = _f(0, lo=0, hi=256)

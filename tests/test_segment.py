@@ -1,0 +1,68 @@
+"""Paragraphs keep exact offsets; chrome is recognised but kept."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from syndet.models import Article
+from syndet.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
+from syndet.settings import DEFAULT_CHROME
+
+CHROME = compile_chrome(DEFAULT_CHROME)
+
+
+def texts(article: Article) -> list[str]:
+    return [article.text[p.start:p.end] for p in split_paragraphs(article, CHROME)]
+
+
+def test_blank_lines_separate_paragraphs_and_bullets_start_new_ones() -> None:
+    text = "Title\n\nFirst para\ncontinues here.\n\n  • Post author:\n  • Post category:News\n\nLast."
+    a = Article("a", text)
+    assert texts(a) == ["Title", "First para\ncontinues here.", "• Post author:", "• Post category:News",
+                        "Last."]
+    chrome = [p.chrome for p in split_paragraphs(a, CHROME)]
+    assert chrome == [False, False, True, True, False]
+
+
+def test_text_without_blank_lines_has_a_paragraph_per_line() -> None:
+    assert texts(Article("a", "One.\nTwo.\r\nThree.")) == ["One.", "Two.", "Three."]
+
+
+def test_front_matter_is_not_a_paragraph() -> None:
+    text = "---\ntitle: X\n---\nBody one.\n\nBody two."
+    a = Article("a", text, body_start=text.index("Body"))
+    assert texts(a) == ["Body one.", "Body two."]
+
+
+def test_default_chrome_lines() -> None:
+    for line in ["Leave a Reply", "Trending Stories", "Post author: admin", "Source link", "Share this article",
+                 "Subscribe to our newsletter"]:
+        assert split_paragraphs(Article("a", f"Text.\n\n{line}"), CHROME)[1].chrome, line
+    assert not split_paragraphs(Article("a", "Sources say the talks failed."), CHROME)[0].chrome
+
+
+def test_learned_chrome_is_per_outlet() -> None:
+    arts = [Article(f"a{i}", f"Story {i} body text here.\n\nDaily Planet: all the news", source="Planet")
+            for i in range(4)]
+    arts.append(Article("b", "Other.\n\nDaily Planet: all the news", source="Courier"))
+    paras = [split_paragraphs(a, CHROME) for a in arts]
+    learned = learn_chrome(arts, paras, min_articles=4, max_words=16)
+    marked = [mark_learned(a, p, learned) for a, p in zip(arts, paras, strict=False)]
+    assert [p[1].chrome for p in marked] == [True, True, True, True, False]
+    assert not any(p[0].chrome for p in marked)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["word", " ", "\n", "\n\n", "• ", "\t", "Leave a Reply", "é"]), max_size=30))
+def test_paragraph_offsets_cover_all_text_in_order(parts: list[str]) -> None:
+    text = "".join(parts)
+    paras = split_paragraphs(Article("a", text), CHROME)
+    previous_end = 0
+    for p in paras:
+        chunk = text[p.start:p.end]
+        assert chunk and chunk == chunk.strip()
+        assert p.start >= previous_end
+        assert not text[previous_end:p.start].strip()
+        previous_end = p.end
+    assert not text[previous_end:].strip()
