@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from syndet.detector import Detector, ScanResult
 from syndet.errors import ConfigError, IndexError_, InputError, SyndetError
+from syndet.filter import Filter
 from syndet.models import Alignment, Article, Attribution, Decision, Evidence, Paragraph, Passage, Span
 from syndet.settings import Settings
 
@@ -20,6 +21,7 @@ __all__ = [
     "Decision",
     "Detector",
     "Evidence",
+    "Filter",
     "IndexError_",
     "InputError",
     "Paragraph",

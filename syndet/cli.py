@@ -44,28 +44,36 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @config_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv", "html"]), default="text",
+              show_default=True, help="Report format (text is coloured only on a terminal).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file instead of standard output.")
 @click.option("--jobs", type=click.IntRange(0, 256), help="Worker processes (0: choose automatically).")
 @click.option("--threshold", type=float, help="LSH Jaccard threshold (lsh.threshold).")
 @click.option("--min-words", type=int, help="Shortest passage reported, in words (verify.min_passage_words).")
+@click.option("--include", multiple=True,
+              help="Glob of files to read under a directory (repeatable; replaces input.include).")
+@click.option("--exclude", multiple=True, help="Glob of files to skip (repeatable; replaces input.exclude).")
 @click.option("--full", is_flag=True, help="Show whole passages in the text report, not excerpts.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on standard error.")
 def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: Path | None,
-         jobs: int | None, threshold: float | None, min_words: int | None, full: bool, quiet: bool) -> None:
+         jobs: int | None, threshold: float | None, min_words: int | None, include: tuple[str, ...],
+         exclude: tuple[str, ...], full: bool, quiet: bool) -> None:
     """Scan articles under PATHS and report the passages two or more of them share.
 
     PATHS are directories (read recursively: .txt, .md, .jsonl) or files.
     """
     from syndet.detector import Detector
     from syndet.progress import StderrProgress
-    from syndet.report import render_text, to_json
+    from syndet.report import render_text, to_json, to_jsonl
+    from syndet.report_csv import to_csv
+    from syndet.report_html import to_html
 
     try:
         settings = settings_from(configs, {"jobs": jobs, "lsh.threshold": threshold,
-                                           "verify.min_passage_words": min_words})
+                                           "verify.min_passage_words": min_words,
+                                           "input.include": list(include) or None,
+                                           "input.exclude": list(exclude) or None})
         progress = None if quiet else StderrProgress()
 
         def warn(message: str) -> None:
@@ -82,6 +90,8 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
         return
     if fmt == "json":
         text = json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    elif fmt in ("jsonl", "csv", "html"):
+        text = {"jsonl": to_jsonl, "csv": to_csv, "html": to_html}[fmt](result)
     else:
         color = output is None and sys.stdout.isatty()
         text = render_text(result, color=color, full=full)
@@ -92,6 +102,19 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
             _fail(SyndetError(f"{output}: cannot write report: {exc.strerror or exc}"))
     else:
         click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # `python -m syndet.cli`: run the package module's group, where commands are added
+    from syndet.cli import main
+else:
+    from syndet.cli_config import config_group
+    from syndet.cli_index import filter_command, index_group  # they import the helpers above
+    from syndet.cli_tune import tune
+
+    main.add_command(index_group)
+    main.add_command(filter_command)
+    main.add_command(config_group)
+    main.add_command(tune)
 
 
 if __name__ == "__main__":  # pragma: no cover

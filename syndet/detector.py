@@ -10,14 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
-from syndet.align import WordStream, align, verified, word_stream
+from syndet.align import WordStream, align, word_stream
+from syndet.attribute import attribute, origin_shares
 from syndet.cluster import build_passages
-from syndet.index import MemoryIndex
+from syndet.evidence import Catalogue, load_catalogue
+from syndet.index import MemoryIndex, overlaps
 from syndet.models import Alignment, Article, Paragraph, Passage
+from syndet.parallel import hash_paragraphs, resolve_jobs
 from syndet.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 from syndet.settings import Settings
-from syndet.shingle import hash_texts
-from syndet.signature import permutations, signatures
+from syndet.signature import permutations, signatures_flat
 from syndet.sources import read_articles
 
 Progress = Callable[[str, int, int], None]
@@ -65,19 +67,36 @@ class ScanResult:
 
     def shared_chars(self, article_id: str) -> int:
         """Characters of the article covered by at least one passage."""
-        spans = sorted((s.start, s.end) for p in self.passages for s in p.spans if s.article_id == article_id)
-        total, reach = 0, -1
-        for start, end in spans:
-            start = max(start, reach)
-            if end > start:
-                total += end - start
-                reach = end
-        return total
+        return self._shared().get(article_id, 0)
+
+    def _shared(self) -> dict[str, int]:
+        """Covered characters of every article, from one pass over the passages (cached)."""
+        cache: dict[str, int] | None = self.__dict__.get("_shared_cache")
+        if cache is None:
+            spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for passage in self.passages:
+                for s in passage.spans:
+                    spans[s.article_id].append((s.start, s.end))
+            cache = {}
+            for article_id, ranges in spans.items():
+                total, reach = 0, -1
+                for start, end in sorted(ranges):
+                    start = max(start, reach)
+                    if end > start:
+                        total += end - start
+                        reach = end
+                cache[article_id] = total
+            object.__setattr__(self, "_shared_cache", cache)
+        return cache
 
     def shared_fraction(self, article_id: str) -> float:
         """Share of the article's content covered by passages (0..1)."""
         content = self.content_chars(article_id)
         return min(1.0, self.shared_chars(article_id) / content) if content else 0.0
+
+    def origin_shares(self, article_id: str) -> list[tuple[str, float]]:
+        """Share of the article's content syndicated from each origin, largest first ("62% AP")."""
+        return origin_shares(self.passages, article_id, self.content_chars(article_id))
 
 
 class Detector:
@@ -85,11 +104,22 @@ class Detector:
 
     Args:
         settings: Effective settings (see :mod:`syndet.config` to read them from YAML).
+        catalogue: Evidence catalogue; read from ``settings.attribute`` on first use when None.
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, catalogue: Catalogue | None = None) -> None:
         self.settings = settings or Settings()
         self._chrome = compile_chrome(self.settings.segment.chrome_patterns)
+        self._catalogue = catalogue
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The evidence catalogue passages are attributed with (raises ConfigError if unreadable)."""
+        if self._catalogue is None:
+            at = self.settings.attribute
+            self._catalogue = load_catalogue(Path(at.catalogue) if at.catalogue else None,
+                                             [Path(p) for p in at.extra_catalogues])
+        return self._catalogue
 
     def scan_paths(self, paths: Iterable[Path], progress: Progress | None = None,
                    warn: Warn | None = None) -> ScanResult:
@@ -137,35 +167,38 @@ class Detector:
                     owner.append(k)
                     texts.append(article.text[para.start:para.end])
         t0 = time.perf_counter()
-        hashes: list[np.ndarray] = []
-        step = 20000
-        for lo in range(0, len(texts), step):
-            hashes.extend(hash_texts(texts[lo:lo + step], st.shingle.size, st.shingle.seed))
-            report("hash", min(lo + step, len(texts)), len(texts))
+        content = len(texts)
+        jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
+        flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs,
+                                        lambda done: report("hash", done, content))
+        del texts
         timings["hash_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        sigs = signatures(hashes, permutations(st.minhash.num_perm, st.minhash.seed))
+        # Only paragraphs with words get a signature (an empty one would share every bucket); their
+        # shingles are contiguous in ``flat``, so their offsets are the starts plus the final end.
+        nonempty = np.flatnonzero(np.diff(offsets))
+        sigs = signatures_flat(flat, np.append(offsets[nonempty], offsets[-1]),
+                               permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
         timings["minhash_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         index = MemoryIndex(st.lsh.threshold, st.minhash.num_perm, st.minhash.seed)
-        nonempty = np.flatnonzero([len(h) > 0 for h in hashes]) if hashes else np.empty(0, dtype=np.int64)
-        index.add(nonempty, sigs[nonempty] if len(nonempty) else sigs)
-        article_pairs: dict[tuple[int, int], int] = defaultdict(int)
-        checked: set[tuple[int, int]] = set()
-        candidates = 0
-        for x, y in index.candidate_pairs(st.lsh.max_bucket):
-            ka, kb = owner[x], owner[y]
-            if ka == kb or (x, y) in checked:
-                continue
-            checked.add((x, y))
-            candidates += 1
-            pair = (ka, kb) if ka < kb else (kb, ka)
-            if verified(hashes[x], hashes[y], st.verify):
-                article_pairs[pair] += 1
+        index.add(nonempty, sigs)
+        del sigs
+        pairs = index.candidate_pairs(st.lsh.max_bucket)
+        del index
+        owners = np.asarray(owner, dtype=np.int64)
+        pairs = pairs[owners[pairs[:, 0]] != owners[pairs[:, 1]]]
+        candidates = len(pairs)
+        containment, jaccard = overlaps(flat, offsets, pairs)
+        keep = (containment >= st.verify.min_containment) | (jaccard >= st.verify.min_jaccard)
+        linked = np.sort(owners[pairs[keep]], axis=1)
+        codes, counts = np.unique(linked[:, 0] * len(articles) + linked[:, 1], return_counts=True)
+        article_pairs = {(int(c) // len(articles), int(c) % len(articles)): int(n)
+                         for c, n in zip(codes.tolist(), counts.tolist(), strict=True)}
         timings["lsh_s"] = time.perf_counter() - t0
-        del checked, sigs, index
+        del pairs, flat
 
         t0 = time.perf_counter()
         streams: dict[int, WordStream] = {}
@@ -184,10 +217,13 @@ class Detector:
         order = {a.id: k for k, a in enumerate(articles)}
         passages = build_passages(alignments, st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute))
+        timings["attribute_s"] = time.perf_counter() - t0
         stats: dict[str, float] = {
             "articles": len(articles),
             "paragraphs": sum(len(p) for p in paragraphs.values()),
-            "content_paragraphs": len(texts),
+            "content_paragraphs": content,
             "candidate_pairs": candidates,
             "article_pairs": len(article_pairs),
             "passages": len(passages),

@@ -23,11 +23,23 @@ _FOLD = str.maketrans({
 # A word: letters and digits, with inner apostrophes ("don't"); or an initialism written with dots
 # ("U.S.", "a.m."), whose letters form one word. Dots and apostrophes are then dropped.
 _TOKEN = re.compile(r"(?<![^\W_])(?<![^\W_]')(?:[^\W\d_]\.){2,}(?![^\W_])(?:'[^\W_]+)*|[^\W_]+(?:'[^\W_]+)*")
+# The second alternative alone, and what any initialism contains: a text without ``.x.`` has no
+# initialism, so the simpler pattern finds the same words faster.
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_INITIAL_HINT = re.compile(r"\.[^\W\d_]\.")
+_ODD = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+_ODD_MAP = {chr(c): v for c, v in _FOLD.items()}
 
 
 def fold(text: str) -> str:
     """Map quotes, dashes and odd spaces to ASCII and lower-case, keeping the length when possible."""
-    return text.translate(_FOLD).lower()
+    if not text.isascii():  # str.translate looks up every character; a regex visits only the odd ones
+        text = _ODD.sub(_odd, text)
+    return text.lower()
+
+
+def _odd(match: re.Match[str]) -> str:
+    return _ODD_MAP[match.group()]
 
 
 def _finish(word: str) -> str:
@@ -41,7 +53,7 @@ def words(text: str) -> list[str]:
     folded = fold(text)
     if len(folded) != len(text):  # a rare letter whose lower case is longer: take the exact path
         return words_with_offsets(text)[0]
-    found = _TOKEN.findall(folded)
+    found = (_TOKEN if _INITIAL_HINT.search(folded) else _WORD).findall(folded)
     if "." in folded or "'" in folded:
         found = [w.replace(".", "").replace("'", "") if ("." in w or "'" in w) else w for w in found]
     if folded.isascii():
@@ -57,18 +69,16 @@ def words_with_offsets(text: str, start: int = 0, end: int | None = None) -> tup
     """
     segment = text[start:end]
     folded = fold(segment)
-    if len(folded) != len(segment):  # a rare letter whose lower case is longer
+    lowered = len(folded) == len(segment)
+    if not lowered:  # a rare letter whose lower case is longer: lower each word instead
         folded = segment.translate(_FOLD)
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for match in _TOKEN.finditer(folded):
-        token = match.group()
-        if "." in token:
-            token = token.replace(".", "")
-        if "'" in token:
-            token = token.replace("'", "")
-        out.append(_finish(token.lower()))
-        starts.append(match.start() + start)
-        ends.append(match.end() + start)
-    return out, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    matches = list((_TOKEN if _INITIAL_HINT.search(folded) else _WORD).finditer(folded))
+    out = [m.group() for m in matches]
+    if "." in folded or "'" in folded:
+        out = [w.replace(".", "").replace("'", "") if ("." in w or "'" in w) else w for w in out]
+    if not lowered:
+        out = [w.lower() for w in out]
+    if not folded.isascii():
+        out = [_finish(w) for w in out]
+    spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2) + start
+    return out, spans[:, 0].copy(), spans[:, 1].copy()

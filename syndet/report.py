@@ -1,14 +1,15 @@
-"""Turn a scan result into a terminal report or JSON (schema ``syndet.scan/1``, see README)."""
+"""Turn a scan result into a terminal report, JSON or JSON Lines (schema ``syndet.scan/1``, see README)."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections import defaultdict
 from itertools import combinations
 from typing import Any
 
 from syndet.detector import ScanResult
-from syndet.models import Passage
+from syndet.models import Attribution, Evidence, Passage
 
 SCHEMA = "syndet.scan/1"
 
@@ -24,14 +25,57 @@ def passage_record(result: ScanResult, passage: Passage) -> dict[str, Any]:
             "end": span.end,
             "text": result.article(span.article_id).text[span.start:span.end],
             "coverage": round(span.length / content, 4) if content else 0.0,
+            "role": copy_role(passage.attribution, span.article_id),
         })
     return {
         "id": passage.id,
         "words": passage.words,
         "articles": list(passage.article_ids),
         "copies": copies,
-        "attribution": None,
+        "attribution": attribution_record(passage.attribution),
     }
+
+
+def copy_role(attribution: Attribution | None, article_id: str) -> str | None:
+    """``source`` for the copy judged original, ``copy`` for the others, None when not told apart."""
+    if attribution is None or attribution.source_article is None:
+        return None
+    return "source" if attribution.source_article == article_id else "copy"
+
+
+def evidence_record(evidence: Evidence) -> dict[str, Any]:
+    """JSON form of one piece of evidence."""
+    return {
+        "kind": evidence.kind,
+        "article": evidence.article_id,
+        "detail": evidence.detail,
+        "start": evidence.span.start if evidence.span else None,
+        "end": evidence.span.end if evidence.span else None,
+        "agency": evidence.agency,
+    }
+
+
+def attribution_record(attribution: Attribution | None) -> dict[str, Any] | None:
+    """JSON form of an attribution."""
+    if attribution is None:
+        return None
+    return {
+        "kind": attribution.kind,
+        "origin": attribution.origin,
+        "source_article": attribution.source_article,
+        "confidence": attribution.confidence,
+        "evidence": [evidence_record(e) for e in attribution.evidence],
+    }
+
+
+def origins_record(result: ScanResult, article_id: str) -> list[dict[str, Any]]:
+    """Per article: the share of its content syndicated from each origin."""
+    return [{"origin": origin, "fraction": round(share, 4)} for origin, share in result.origin_shares(article_id)]
+
+
+def origins_text(result: ScanResult, article_id: str) -> str:
+    """``62% AP, 10% Reuters``; empty when nothing in the article is syndicated."""
+    return ", ".join(f"{share:.0%} {origin}" for origin, share in result.origin_shares(article_id))
 
 
 def pair_summary(result: ScanResult) -> list[dict[str, Any]]:
@@ -66,6 +110,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "shared_fraction": round(result.shared_fraction(article.id), 4),
             "paragraphs": len(paras),
             "chrome_paragraphs": sum(1 for p in paras if p.chrome),
+            "origins": origins_record(result, article.id),
         })
     return {
         "schema": SCHEMA,
@@ -75,6 +120,21 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "stats": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.stats.items()},
     }
+
+
+def to_jsonl(result: ScanResult) -> str:
+    """The result as JSON Lines: a ``scan`` record (schema, warnings, stats), then one ``article``
+    record per article and one ``passage`` record per passage, each shaped as in :func:`to_json`."""
+    data = to_json(result)
+    head = {"type": "scan", "schema": data["schema"], "warnings": data["warnings"], "stats": data["stats"]}
+    rows = [head]
+    rows.extend({"type": "article", **a} for a in data["articles"])
+    rows.extend({"type": "passage", **p} for p in data["passages"])
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+_KIND_COLOURS = {"agency": "green", "press_release": "magenta", "quote": "blue", "republished": "red",
+                 "unknown": "white"}
 
 
 def _style(text: str, color: bool, **kw: Any) -> str:
@@ -96,9 +156,17 @@ def render_text(result: ScanResult, color: bool = False, full: bool = False, wid
         head = f"{passage.id}  {len(passage.article_ids)} articles  {passage.words} words"
         lines.append("")
         lines.append(_style(head, color, fg="cyan", bold=True))
+        att = passage.attribution
+        if att is not None:
+            origin = f" {att.origin}" if att.origin else ""
+            lines.append("  " + _style(f"{att.kind}{origin}", color, fg=_KIND_COLOURS.get(att.kind, "white"),
+                                       bold=True) + f"  confidence {att.confidence:.2f}")
         for copy in record["copies"]:
+            role = f"  ({copy['role']})" if copy["role"] else ""
             lines.append(f"  {copy['article']}  [{copy['start']}:{copy['end']}]  "
-                         f"{copy['coverage']:.0%} of the article")
+                         f"{copy['coverage']:.0%} of the article{role}")
+        for ev in att.evidence if att is not None else ():
+            lines.append(_style(f"  · {ev.kind}  {ev.article_id}: {ev.detail}", color, fg="yellow"))
         text = " ".join(record["copies"][0]["text"].split())
         if not full and len(text) > 320:
             text = text[:300].rsplit(" ", 1)[0] + " …"
@@ -116,7 +184,9 @@ def render_text(result: ScanResult, color: bool = False, full: bool = False, wid
         lines.append("")
         lines.append(_style("Share of each article found elsewhere", color, bold=True))
         for article in shared:
-            lines.append(f"  {article.id}: {result.shared_fraction(article.id):.0%}")
+            origins = origins_text(result, article.id)
+            lines.append(f"  {article.id}: {result.shared_fraction(article.id):.0%}"
+                         + (f" (syndicated: {origins})" if origins else ""))
     if result.warnings:
         lines.append("")
         lines.append(_style(f"{len(result.warnings)} input problems (see warnings above)", color, fg="yellow"))

@@ -145,6 +145,81 @@ class VerifySettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    """The persistent index that ``syndet index`` and ``syndet filter`` read and grow.
+
+    Attributes:
+        backend: ``sqlite`` (one embedded file) or ``redis`` (shared by workers on several machines).
+        path: File of the ``sqlite`` backend.
+        url: Server of the ``redis`` backend, ``redis://host:port/db``.
+        prefix: Prefix of every Redis key of this index, so several indexes can share one server.
+        busy_timeout_s: How long a writer waits for another process holding the ``sqlite`` file.
+        batch: Articles hashed and committed together by ``index add``; 0 commits each command at once.
+    """
+
+    backend: str = _f("sqlite", choices=("sqlite", "redis"))
+    path: str = _f("syndet-index.sqlite")
+    url: str = _f("redis://127.0.0.1:6379/0")
+    prefix: str = _f("syndet")
+    busy_timeout_s: float = _f(60.0, lo=0.0, hi=86_400.0)
+    batch: int = _f(0, lo=0, hi=10_000_000)
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """What ``syndet filter`` decides from the share of an article already in the index.
+
+    Attributes:
+        reject_at: Reject an article when at least this share of its words is already indexed.
+        flag_at: Flag it (new, but sharing passages, which the decision lists) from this share.
+        max_candidates: Indexed articles aligned against each new one, those with most matching
+            paragraphs first.
+    """
+
+    reject_at: float = _f(0.8, lo=0.0, hi=1.0)
+    flag_at: float = _f(0.2, lo=0.0, hi=1.0)
+    max_candidates: int = _f(20, lo=1, hi=100_000)
+
+
+@dataclass(frozen=True)
+class AttributeSettings:
+    """How each shared passage is given an origin, a kind and evidence.
+
+    Attributes:
+        catalogue: Evidence catalogue (agencies, wires, patterns); empty for the bundled
+            ``config/evidence.yaml``. Relative paths are taken from the working directory.
+        extra_catalogues: Files in the catalogue's layout adding agencies or patterns to it.
+        dateline_paragraphs: Datelines are looked for at the start of this many leading paragraphs.
+        time_window_hours: Publication times further apart than this are not used to tell the
+            original from the copy.
+        quote_min_share: A passage is a shared quotation when this share of one copy lies inside
+            quotation marks and this share of every copy is quoted or attributed ("X said").
+        quote_max_words: Longer passages are never treated as a shared quotation.
+        quote_context_chars: Other text the same articles share within this many characters makes a
+            quotation part of copied prose.
+        agency_min_score: Signs of an agency or wire must weigh at least this much to name it the
+            origin (a lone desk sign-off does not).
+        press_min_score: Press-release signs must weigh at least this much to call a passage one.
+        republished_min_words: A passage with no sign of its origin and no one-way edit is called
+            ``republished`` from this many words, ``unknown`` below.
+        trim_min_words: A copy that ends the article while the other goes on for at least this many
+            words was cut short.
+    """
+
+    catalogue: str = _f("")
+    extra_catalogues: list[str] = _f([])
+    dateline_paragraphs: int = _f(8, lo=1, hi=1000)
+    time_window_hours: float = _f(72.0, lo=0.0, hi=100_000.0)
+    quote_min_share: float = _f(0.6, lo=0.0, hi=1.0)
+    quote_max_words: int = _f(120, lo=1, hi=100_000)
+    quote_context_chars: int = _f(250, lo=0, hi=1_000_000)
+    agency_min_score: float = _f(1.0, lo=0.0, hi=1000.0)
+    press_min_score: float = _f(2.0, lo=0.0, hi=1000.0)
+    republished_min_words: int = _f(30, lo=1, hi=100_000)
+    trim_min_words: int = _f(30, lo=1, hi=100_000)
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings of a run.
 
@@ -158,4 +233,7 @@ class Settings:
     minhash: MinHashSettings = field(default_factory=MinHashSettings)
     lsh: LSHSettings = field(default_factory=LSHSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    attribute: AttributeSettings = field(default_factory=AttributeSettings)
     jobs: int = _f(0, lo=0, hi=256)

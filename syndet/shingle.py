@@ -4,14 +4,20 @@ A shingle is the space-joined run of ``size`` normalised words, encoded as UTF-8
 ``xxhash.xxh32_intdigest(shingle, seed)``: exactly what :func:`shingle_texts` yields and
 :func:`hashfunc` hashes, so that datasketch's ``MinHash(hashfunc=...)`` fed with the same shingles
 produces the same signature as syndet's batched core.
+
+The batched path joins the words of many paragraphs into one UTF-8 buffer and hashes every shingle
+in one compiled loop (:mod:`syndet.kernels`), so no Python code runs per shingle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain, pairwise
 
 import numpy as np
 import xxhash
+
+from syndet.normalize import words
 
 _xxh32 = xxhash.xxh32_intdigest
 
@@ -25,44 +31,73 @@ def hashfunc(seed: int = 0) -> Callable[[bytes], int]:
     return _hash
 
 
-def _bounds(tokens: Sequence[str], size: int) -> tuple[bytes, list[int], list[int]]:
-    joined = " ".join(tokens)
-    data = joined.encode("utf-8")
-    if len(data) == len(joined):
-        lengths = [len(t) for t in tokens]
-    else:
-        lengths = [len(t.encode("utf-8")) for t in tokens]
-    starts = [0] * len(tokens)
-    pos = 0
-    for i, n in enumerate(lengths):
-        starts[i] = pos
-        pos += n + 1
-    count = len(tokens) - size + 1
-    if count <= 0:
-        return data, [0], [len(data)]
-    lo = starts[:count]
-    hi = [starts[i + size - 1] + lengths[i + size - 1] for i in range(count)]
-    return data, lo, hi
-
-
 def shingle_texts(tokens: Sequence[str], size: int) -> list[bytes]:
     """The shingles of a word sequence as bytes; fewer words than ``size`` make one shingle."""
     if not tokens:
         return []
-    data, lo, hi = _bounds(tokens, size)
-    return [data[a:b] for a, b in zip(lo, hi, strict=False)]
+    count = max(len(tokens) - size + 1, 1)
+    return [" ".join(tokens[i:i + size]).encode("utf-8") for i in range(count)]
+
+
+def shingle_counts(word_counts: np.ndarray, size: int) -> np.ndarray:
+    """Shingles of paragraphs with these word counts: none for no words, one for fewer than ``size``."""
+    counts = np.asarray(word_counts, dtype=np.int64)
+    return np.where(counts > 0, np.maximum(counts - size + 1, 1), 0)
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
+def hash_token_lists(token_lists: Sequence[Sequence[str]], size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """xxhash32 of every shingle of every word list, flat, with each list's range in it.
+
+    Returns:
+        ``(hashes, offsets)``: ``uint32`` hashes in order, and ``int64`` offsets such that list ``i``
+        has ``hashes[offsets[i]:offsets[i + 1]]``.
+    """
+    word_off = _offsets(np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists)))
+    shingle_off = _offsets(shingle_counts(np.diff(word_off), size))
+    hashes = np.empty(int(shingle_off[-1]), dtype=np.uint32)
+    total = int(word_off[-1])
+    if total == 0:
+        return hashes, shingle_off
+    flat = list(chain.from_iterable(token_lists))
+    buf = np.frombuffer(" ".join(flat).encode("utf-8"), dtype=np.uint8)
+    spaces = np.flatnonzero(buf == 0x20)
+    if len(spaces) == total - 1:
+        starts = np.concatenate(([0], spaces + 1))
+        ends = np.append(spaces, len(buf))
+    else:  # a word that normalised to text with a space in it (rare compatibility characters)
+        lengths = np.fromiter((len(t.encode("utf-8")) for t in flat), dtype=np.int64, count=total)
+        starts = _offsets(lengths + 1)[:-1]
+        ends = starts + lengths
+    from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
+
+    kernels.shingle_hashes(buf, starts.astype(np.int64), ends.astype(np.int64), word_off, shingle_off, size,
+                           np.uint64(seed), hashes)
+    return hashes, shingle_off
 
 
 def shingle_hashes(tokens: Sequence[str], size: int, seed: int = 0) -> np.ndarray:
     """xxhash32 of every shingle of ``tokens``, in order, as ``uint32`` (empty for no words)."""
-    if not tokens:
-        return np.empty(0, dtype=np.uint32)
-    data, lo, hi = _bounds(tokens, size)
-    return np.fromiter((_xxh32(data[a:b], seed) for a, b in zip(lo, hi, strict=False)), dtype=np.uint32, count=len(lo))
+    return hash_token_lists([tokens], size, seed)[0]
+
+
+def hash_batch(texts: Sequence[str], size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of each text after normalisation, flat with offsets (see :func:`hash_token_lists`)."""
+    return hash_token_lists([words(t) for t in texts], size, seed)
 
 
 def hash_texts(texts: Sequence[str], size: int, seed: int = 0) -> list[np.ndarray]:
     """Shingle hashes of each text after normalisation (see :func:`syndet.normalize.words`)."""
-    from syndet.normalize import words
+    hashes, offsets = hash_batch(texts, size, seed)
+    return split(hashes, offsets)
 
-    return [shingle_hashes(words(t), size, seed) for t in texts]
+
+def split(hashes: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+    """Views of ``hashes`` per row, from offsets (no copies)."""
+    bounds = offsets.tolist()
+    return [hashes[lo:hi] for lo, hi in pairwise(bounds)]

@@ -2,14 +2,16 @@
 
 datasketch hashes each value, pre-mixes it with the MurmurHash3 finalizer and applies
 ``a_k * h + b_k`` in 32-bit wrap-around arithmetic for every permutation ``k``, keeping the minimum.
-Here the same arithmetic runs over many paragraphs at once: the shingle hashes of a batch are
-concatenated, permuted as one ``(shingles, num_perm)`` array in bounded chunks, and reduced per
-paragraph with ``np.minimum.reduceat``.
+Here the same arithmetic runs over many paragraphs at once: the shingle hashes of a batch are one
+flat array with row offsets, and a compiled loop (:mod:`syndet.kernels`) keeps each row's minimum
+per permutation, optionally on several threads.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +20,6 @@ import numpy as np
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)
 _FMIX32 = (16, np.uint32(0x85EBCA6B), 13, np.uint32(0xC2B2AE35), 16)
-_CHUNK_ROWS = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -69,27 +70,42 @@ def signatures(hashes: Sequence[np.ndarray], perms: Permutations) -> np.ndarray:
         ``(len(hashes), num_perm)`` ``uint32`` array; an empty input row is all ``0xFFFFFFFF``, as an
         empty datasketch MinHash.
     """
-    out = np.full((len(hashes), perms.num_perm), EMPTY, dtype=np.uint32)
-    lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
-    if lengths.sum() == 0:
+    offsets = np.zeros(len(hashes) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes)), out=offsets[1:])
+    flat = np.concatenate(hashes).astype(np.uint32, copy=False) if hashes else np.empty(0, dtype=np.uint32)
+    return signatures_flat(flat, offsets, perms)
+
+
+def signatures_flat(hashes: np.ndarray, offsets: np.ndarray, perms: Permutations, threads: int = 1) -> np.ndarray:
+    """MinHash signatures of rows of one flat hash array (row ``i`` is ``hashes[offsets[i]:offsets[i + 1]]``).
+
+    Args:
+        hashes: ``uint32`` shingle hashes of all rows, concatenated.
+        offsets: ``int64`` row boundaries, ``len(rows) + 1`` of them.
+        perms: The permutations, from :func:`permutations`.
+        threads: Threads to split the rows over (the compiled loop releases the GIL).
+
+    Returns:
+        ``(rows, num_perm)`` ``uint32`` array, as :func:`signatures`.
+    """
+    from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
+
+    rows = len(offsets) - 1
+    out = np.full((rows, perms.num_perm), EMPTY, dtype=np.uint32)
+    flat = np.ascontiguousarray(hashes, dtype=np.uint32)
+    bounds = np.ascontiguousarray(offsets, dtype=np.int64)
+    parts = max(1, min(threads, rows // 1024))
+    # Split so that each thread gets about the same number of shingles, not of rows.
+    cuts = np.searchsorted(bounds, np.linspace(0, bounds[-1], parts + 1)).tolist()
+    cuts[0], cuts[-1] = 0, rows
+    spans = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
+    if len(spans) <= 1:
+        kernels.minhash_rows(flat, bounds, perms.a, perms.b, 0, rows, out)
         return out
-    rows = np.flatnonzero(lengths)
-    a = perms.a[None, :]
-    b = perms.b[None, :]
-    start = 0
-    while start < len(rows):
-        stop, total = start, 0
-        while stop < len(rows) and (stop == start or total + lengths[rows[stop]] <= _CHUNK_ROWS):
-            total += int(lengths[rows[stop]])
-            stop += 1
-        batch = rows[start:stop]
-        flat = fmix32(np.concatenate([hashes[i] for i in batch]).astype(np.uint32, copy=False))
-        permuted = flat[:, None] * a
-        permuted += b
-        offsets = np.zeros(len(batch), dtype=np.int64)
-        np.cumsum(lengths[batch][:-1], out=offsets[1:])
-        out[batch] = np.minimum.reduceat(permuted, offsets, axis=0)
-        start = stop
+    with ThreadPoolExecutor(len(spans)) as pool:
+        for done in [pool.submit(kernels.minhash_rows, flat, bounds, perms.a, perms.b, lo, hi, out)
+                     for lo, hi in spans]:
+            done.result()
     return out
 
 

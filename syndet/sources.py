@@ -42,16 +42,24 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         elif pattern[i] == "?":
             out.append("[^/]")
             i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
+            close = pattern.index("]", i + 2)
+            body = pattern[i + 1:close]
+            negate = body[:1] in ("!", "^")
+            body = body[1:] if negate else body
+            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
+            i = close + 1
         else:
             out.append(re.escape(pattern[i]))
             i += 1
     return re.compile("".join(out) + r"\Z")
 
 
-def find_files(roots: Iterable[Path], settings: InputSettings) -> list[tuple[Path, Path]]:
+def find_files(roots: Iterable[Path], settings: InputSettings, warn: Warn | None = None) -> list[tuple[Path, Path]]:
     """List ``(root, file)`` pairs to read, sorted, honouring include and exclude globs.
 
-    A root that is a file is read whatever the globs say: the user named it.
+    A root that is a file is read whatever the globs say: the user named it. A directory where no
+    file matches is reported through ``warn``.
 
     Raises:
         InputError: A root does not exist.
@@ -65,6 +73,7 @@ def find_files(roots: Iterable[Path], settings: InputSettings) -> list[tuple[Pat
             continue
         if not root.is_dir():
             raise InputError(f"{root}: no such file or directory")
+        before = len(found)
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
             for name in sorted(filenames):
@@ -72,13 +81,15 @@ def find_files(roots: Iterable[Path], settings: InputSettings) -> list[tuple[Pat
                 rel = path.relative_to(root).as_posix()
                 if any(r.match(rel) for r in include) and not any(r.match(rel) for r in exclude):
                     found.append((root, path))
+        if warn and len(found) == before:
+            warn(f"{root}: no files match input.include ({', '.join(settings.include)}) less input.exclude")
     return found
 
 
 def read_articles(roots: Iterable[Path], settings: InputSettings, warn: Warn) -> Iterator[Article]:
     """Yield every readable article under ``roots``; unusable files and lines go to ``warn``."""
     seen: set[str] = set()
-    for root, path in find_files(roots, settings):
+    for root, path in find_files(roots, settings, warn):
         rel = path.relative_to(root).as_posix()
         if path.suffix.lower() in JSONL_SUFFIXES:
             articles: Iterable[Article] = _read_jsonl(path, warn)
@@ -215,6 +226,22 @@ def _read_jsonl(path: Path, warn: Warn) -> Iterator[Article]:
                 yield article
     if count == 0 and problems == 0:
         warn(f"{path}: no articles in file")
+
+
+def parse_jsonl_line(raw: bytes, where: str, warn: Warn) -> Article | None:
+    """One JSON Lines record as an article, for records that arrive one by one (standard input).
+
+    Problems are reported through ``warn`` as for a ``.jsonl`` file, naming ``where`` (``<stdin>:3``).
+    """
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        warn(f"{where}: not valid UTF-8 (byte {exc.start}), line skipped")
+        return None
+    except json.JSONDecodeError as exc:
+        warn(f"{where}: invalid JSON ({exc.msg}, column {exc.colno}), line skipped")
+        return None
+    return _article_from_record(record, where, warn)
 
 
 def _article_from_record(record: Any, where: str, warn: Warn) -> Article | None:

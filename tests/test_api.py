@@ -10,7 +10,7 @@ import syndet
 
 def test_public_api_is_pinned() -> None:
     assert sorted(syndet.__all__) == sorted([
-        "Alignment", "Article", "Attribution", "ConfigError", "Decision", "Detector", "Evidence",
+        "Alignment", "Article", "Attribution", "ConfigError", "Decision", "Detector", "Evidence", "Filter",
         "IndexError_", "InputError", "Paragraph", "Passage", "ScanResult", "Settings", "Span",
         "SyndetError", "__version__",
     ])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.normalize import words, words_with_offsets
+from syndet.normalize import _FOLD, fold, words, words_with_offsets
 
 TEXT = st.lists(
     st.sampled_from([*list("abcXYZ ..,'’“”—-\n\tİßﬁé½0123_"), "U.S.", "don’t", "a.m.", "U.S.’s"]),
@@ -41,3 +41,15 @@ def test_offsets_are_relative_to_whole_text() -> None:
     found, starts, ends = words_with_offsets(text, 3, len(text))
     assert found == ["hello", "us", "world"]
     assert [text[a:b] for a, b in zip(starts, ends, strict=False)] == ["Hello", "U.S.", "world"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from([*"aZ .'-\u00e9\u0130", *(chr(c) for c in _FOLD)]), max_size=30))
+def test_fold_maps_every_odd_character(text: str) -> None:
+    assert fold(text) == text.translate(_FOLD).lower()
+
+
+def test_initialisms_found_with_and_without_other_dots() -> None:
+    assert words("Talks ended. U.S. and E.U. officials left.") == ["talks", "ended", "us", "and", "eu",
+                                                                   "officials", "left"]
+    assert words("v1.2.3 at 10 a.m. sharp") == ["v1", "2", "3", "at", "10", "am", "sharp"]

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndet.normalize import words
-from syndet.shingle import hash_texts, hashfunc, shingle_hashes, shingle_texts
-from syndet.signature import EMPTY, fmix32, permutations, signatures
+from syndet.shingle import hash_texts, hash_token_lists, hashfunc, shingle_hashes, shingle_texts
+from syndet.signature import EMPTY, fmix32, permutations, signatures, signatures_flat
 
 WORDS = st.lists(st.text(alphabet="abcdefghij’é", min_size=1, max_size=6), min_size=0, max_size=40)
 
@@ -98,3 +98,43 @@ def test_estimated_jaccard_within_statistical_bound(true_j: float) -> None:
 def test_hash_texts_matches_words_then_shingles() -> None:
     text = "Moscow’s “demands” — U.S. officials said."
     assert hash_texts([text], 3)[0].tolist() == shingle_hashes(words(text), 3).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=80), seed=st.sampled_from([0, 1, 7, 2**31, 2**32 - 1]))
+def test_compiled_xxh32_is_xxhash(data: bytes, seed: int) -> None:
+    from syndet import kernels
+
+    buf = np.frombuffer(b"pad" + data, dtype=np.uint8)
+    assert kernels.xxh32(buf, 3, len(buf), np.uint64(seed)) == xxhash.xxh32_intdigest(data, seed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs=st.lists(WORDS, max_size=10), size=st.integers(1, 6), hseed=st.integers(0, 2**32 - 1))
+def test_batched_shingle_hashes_are_xxhash_of_shingle_texts(docs: list[list[str]], size: int, hseed: int) -> None:
+    hashes, offsets = hash_token_lists(docs, size, hseed)
+    assert len(offsets) == len(docs) + 1 and offsets[-1] == len(hashes)
+    for i, doc in enumerate(docs):
+        expected = [xxhash.xxh32_intdigest(s, hseed) for s in shingle_texts(doc, size)]
+        assert hashes[offsets[i]:offsets[i + 1]].tolist() == expected
+
+
+def test_a_word_with_a_space_after_nfkc_keeps_its_shingles() -> None:
+    tokens = words("peace \ufdfa be upon them")  # one compatibility character becomes four words' worth
+    assert any(" " in t for t in tokens)
+    assert shingle_hashes(tokens, 2).tolist() == [hashfunc(0)(s) for s in shingle_texts(tokens, 2)]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_threads_do_not_change_signatures(threads: int) -> None:
+    rng = np.random.default_rng(11)
+    rows = [rng.integers(0, 2**32, rng.integers(0, 50), dtype=np.uint32) for _ in range(5000)]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=offsets[1:])
+    perms = permutations(128, 1)
+    got = signatures_flat(np.concatenate(rows), offsets, perms, threads=threads)
+    assert np.array_equal(got, signatures(rows, perms))
+    for k in (0, 1, 2500, 4999):
+        m = MinHash(num_perm=128, seed=1, hashfunc=int)
+        m.update_batch(rows[k].tolist())
+        assert np.array_equal(got[k], m.hashvalues)

@@ -94,3 +94,13 @@ def test_twenty_bad_files_scan_to_completion_each_named_once(tmp_path: Path, gen
         named = [w for w in result.warnings if w.startswith(str(path) + ":")]
         assert len(named) == 1, (path, named)
     assert len(result.warnings) == 20
+
+
+def test_character_classes_and_no_match_warning(tmp_path: Path) -> None:
+    for name in ("a1.txt", "a2.txt", "b1.txt"):
+        (tmp_path / name).write_text(f"Text of {name}.", encoding="utf-8")
+    arts, warnings = read(tmp_path, include=["a[!2]*", "[b]?.txt"])
+    assert [a.id for a in arts] == ["a1.txt", "b1.txt"] and warnings == []
+    arts, warnings = read(tmp_path, include=["*.none"])
+    assert arts == []
+    assert warnings == [f"{tmp_path}: no files match input.include (*.none) less input.exclude"]

@@ -1,0 +1,112 @@
+"""Accuracy of the detector on labelled corpora, at the given (by default the built-in) settings.
+
+Corpora: the geneva-2022 sample with its hand-made labels (``examples/labels/geneva-2022.jsonl``)
+and a synthetic corpus from ``benchmarks.synth``, whose labels are exact because its edits are
+generated (trims, split and merged paragraphs, "US"/"U.S.", stripped quotes, local paragraphs,
+boilerplate, reordered paragraphs). Metrics are those of :mod:`syndet.metrics`.
+
+Targets: on the synthetic corpus passage F1 >= 0.95 and origin accuracy >= 0.9; on geneva-2022
+every labelled passage found and no false article pair. The exit status is 1 if one is missed.
+
+    python -m benchmarks.accuracy [--articles 2000] [--seed 7] [--synthetic LABELS] [--config FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from syndet.config import load_settings
+from syndet.detector import Detector
+from syndet.labels import LabelledCorpus, read_labelled
+from syndet.metrics import Evaluation, evaluate
+from syndet.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+GENEVA = ROOT / "examples" / "labels" / "geneva-2022.jsonl"
+
+
+def score(corpus: LabelledCorpus, settings: Settings) -> tuple[Evaluation, float]:
+    """Scan the corpus and score it; also return the scan time in seconds."""
+    t0 = time.perf_counter()
+    result = Detector(settings).scan(list(corpus.articles))
+    seconds = time.perf_counter() - t0
+    return evaluate(corpus.passages, result.passages, {a.id: a.text for a in corpus.articles}), seconds
+
+
+def report(name: str, corpus: LabelledCorpus, ev: Evaluation, seconds: float) -> None:
+    """Print the scores of one corpus."""
+    kinds = Counter(p.kind for p in corpus.passages)
+    print(f"\n{name}: {len(corpus.articles)} articles, {len(corpus.passages)} labelled passages "
+          f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), scanned in {seconds:.1f} s")
+    for label, s in (("passages (characters)", ev.passages), ("article pairs", ev.pairs)):
+        print(f"  {label:22} precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}"
+              f"  ({s.correct}/{s.detected} detected, {s.correct}/{s.labelled} labelled)")
+    print(f"  labelled passages found {ev.found}/{ev.labelled}, copy pairs found "
+          f"{ev.copy_pairs_found}/{ev.copy_pairs}, false article pairs {len(ev.false_pairs)}")
+    if ev.origin is None or ev.kind is None:
+        print("  origin accuracy n/a (no passage carries an attribution)")
+    else:
+        print(f"  origin accuracy {ev.origin.value:.4f} ({ev.origin.correct}/{ev.origin.total}), "
+              f"kind accuracy {ev.kind.value:.4f} ({ev.kind.correct}/{ev.kind.total})")
+        for (want, got), n in Counter((w, g) for _, w, g in ev.wrong_origin).most_common(5):
+            print(f"    origin {want!r} reported as {got!r}: {n}")
+    by_id = {p.id: p for p in corpus.passages}
+    for ident in ev.missed[:5]:
+        p = by_id[ident]
+        print(f"    missed {ident} ({p.kind}, {p.origin}): " +
+              ", ".join(f"{s.article_id}[{s.start}:{s.end}]" for s in p.spans))
+    for a, b in ev.false_pairs[:5]:
+        print(f"    false pair {a} ~ {b}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Score geneva-2022 and a synthetic corpus; 1 if a target is missed."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000, help="synthetic corpus size")
+    parser.add_argument("--seed", type=int, default=7, help="synthetic corpus seed")
+    parser.add_argument("--synthetic", type=Path, help="use this labelled corpus instead of generating one")
+    parser.add_argument("--config", type=Path, action="append", default=[], help="YAML config (repeatable)")
+    args = parser.parse_args(argv)
+    settings = load_settings(args.config)
+    failures: list[str] = []
+
+    geneva = read_labelled(GENEVA, settings.input)
+    ev, seconds = score(geneva, settings)
+    report("geneva-2022", geneva, ev, seconds)
+    if ev.missed or ev.false_pairs:
+        failures.append(f"geneva-2022: {len(ev.missed)} labelled passages missed, "
+                        f"{len(ev.false_pairs)} false article pairs")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.synthetic:
+            path, name = args.synthetic, str(args.synthetic)
+        else:
+            from benchmarks.synth import SynthConfig, write_corpus
+
+            path = Path(tmp) / "labels.jsonl"
+            write_corpus(SynthConfig(articles=args.articles, seed=args.seed), Path(tmp) / "articles.jsonl", path)
+            name = f"synthetic (benchmarks.synth --articles {args.articles} --seed {args.seed})"
+        synthetic = read_labelled(path, settings.input)
+    ev, seconds = score(synthetic, settings)
+    report(name, synthetic, ev, seconds)
+    if ev.passages.f1 < 0.95:
+        failures.append(f"synthetic: passage F1 {ev.passages.f1:.4f} < 0.95")
+    if ev.origin is None:
+        failures.append("synthetic: origin accuracy not measured (no attributions)")
+    elif ev.origin.value < 0.9:
+        failures.append(f"synthetic: origin accuracy {ev.origin.value:.4f} < 0.9")
+
+    print("\ntargets: " + ("all met" if not failures else "MISSED"))
+    for failure in failures:
+        print(f"  {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

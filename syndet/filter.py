@@ -1,0 +1,250 @@
+"""Pre-ingest filter: has the index already seen this article, in whole or in part?
+
+A new article is cut and hashed exactly as ``syndet scan`` does; its paragraph signatures are
+looked up in the persistent index, each candidate paragraph pair is verified on its real shingles,
+and the indexed articles with most verified paragraphs are aligned word by word against it. The
+share of its content words covered by those shared passages decides: ``reject`` from
+``policy.reject_at``, ``flag`` from ``policy.flag_at``, ``accept`` below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from syndet.align import WordStream, align, verified, word_stream
+from syndet.cluster import build_passages
+from syndet.detector import Detector
+from syndet.errors import ConfigError
+from syndet.models import Alignment, Article, Attribution, Decision, Passage, Span
+from syndet.settings import Settings
+from syndet.shingle import hash_texts
+from syndet.signature import permutations, signatures
+from syndet.store import AddResult, Entry, Store, open_store
+
+ACTIONS = ("accept", "flag", "reject")
+_SELF = "\x00"  # id of the article being checked while it is aligned: no indexed id can equal it
+_STREAM_CACHE = 512
+
+
+class Filter:
+    """Answers "have we already got this?" for new articles, from a persistent index.
+
+    Args:
+        settings: Effective settings; ``index`` says where the index is, ``policy`` how to decide.
+        store: An open index to use instead of the one ``settings.index`` describes.
+        create: Create the index if it does not exist yet.
+
+    Raises:
+        ConfigError: ``policy.flag_at`` is above ``policy.reject_at``.
+        IndexError_: The index cannot be opened.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, store: Store | None = None, create: bool = False) -> None:
+        self.settings = settings or Settings()
+        policy = self.settings.policy
+        if policy.flag_at > policy.reject_at:
+            raise ConfigError(f"policy.flag_at ({policy.flag_at:g}) is above policy.reject_at ({policy.reject_at:g})")
+        self._detector = Detector(self.settings)
+        self._streams: OrderedDict[int, WordStream] = OrderedDict()
+        self.store = store if store is not None else open_store(self.settings, create=create)
+
+    def __enter__(self) -> Filter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the index."""
+        self.store.close()
+
+    def prepare(self, articles: Sequence[Article]) -> list[Entry]:
+        """Paragraphs, signatures and shingle hashes of articles, as the index stores them."""
+        st = self.settings
+        paragraphs = self._detector.segment(articles)
+        texts: list[str] = []
+        where: list[tuple[int, int]] = []  # (article, paragraph index) of each text
+        for k, article in enumerate(articles):
+            for para in paragraphs[article.id]:
+                if not para.chrome:
+                    where.append((k, para.index))
+                    texts.append(article.text[para.start:para.end])
+        hashes = hash_texts(texts, st.shingle.size, st.shingle.seed)
+        sigs = signatures(hashes, permutations(st.minhash.num_perm, st.minhash.seed))
+        rows: list[list[int]] = [[] for _ in articles]
+        for row, ((k, _), h) in enumerate(zip(where, hashes, strict=True)):
+            if len(h):
+                rows[k].append(row)
+        entries = []
+        for k, article in enumerate(articles):
+            picked = rows[k]
+            entries.append(Entry(article, paragraphs[article.id], tuple(where[r][1] for r in picked),
+                                 sigs[picked], tuple(hashes[r] for r in picked)))
+        return entries
+
+    def add(self, articles: Sequence[Article], now: float | None = None) -> AddResult:
+        """Index articles, all of them or none; ids already indexed (or repeated) are skipped.
+
+        Args:
+            articles: The articles to index.
+            now: Time to record as their addition (seconds since the epoch; default: now).
+        """
+        unique: dict[str, Article] = {}
+        repeated: list[str] = []
+        for article in articles:
+            if article.id in unique:
+                repeated.append(article.id)
+            else:
+                unique[article.id] = article
+        result = self.store.add(self.prepare(list(unique.values())), now)
+        return AddResult(result.added, result.skipped + tuple(repeated))
+
+    def check(self, article: Article) -> Decision:
+        """Decide whether ``article`` is new (``accept``), shares passages (``flag``) or is a copy (``reject``)."""
+        st = self.settings
+        entry = self.prepare([dataclasses.replace(article, id=_SELF)])[0]
+        own = word_stream(entry.article, entry.paragraphs, st.shingle.size, st.shingle.seed)
+        with self.store.snapshot():
+            alignments, order = self._align(entry, own)
+        covered = np.zeros(own.words, dtype=bool)
+        shared: dict[str, np.ndarray] = {}
+        for al in alignments:
+            lo, hi = np.searchsorted(own.starts, [al.left.start, al.left.end])
+            mask = shared.setdefault(al.right.article_id, np.zeros(own.words, dtype=bool))
+            mask[lo:hi] = True
+            covered[lo:hi] = True
+        total = max(own.words, 1)
+        seen = float(covered.sum()) / total
+        matches = sorted(((ident, float(m.sum()) / total) for ident, m in shared.items()),
+                         key=lambda m: (-m[1], order[m[0]]))
+        passages = build_passages(alignments, st.verify.min_merge_overlap, {_SELF: -1, **order})
+        return Decision(
+            article_id=article.id,
+            action=self.decide(seen),
+            seen_fraction=seen,
+            passages=tuple(_rename(p, article.id) for p in passages),
+            matches=tuple(matches),
+        )
+
+    def check_all(self, articles: Iterable[Article], add: Collection[str] = ()) -> Iterator[Decision]:
+        """Check articles one by one, indexing at once those whose action is in ``add``.
+
+        Adding as it goes means that a story arriving twice in one stream is rejected the second time.
+        """
+        for article in articles:
+            decision = self.check(article)
+            if decision.action in add:
+                self.add([article])
+            yield decision
+
+    def prune(self, older_than: float, now: float | None = None, dry_run: bool = False) -> list[str]:
+        """Remove articles added more than ``older_than`` seconds before ``now``; returns their ids.
+
+        Also collects what interrupted adds left behind in a backend that can hold such leftovers.
+        """
+        clock = time.time() if now is None else now
+        ids = self.store.older_than(clock - older_than)
+        if dry_run:
+            return ids
+        removed = self.store.remove(ids)
+        self.store.collect_interrupted(clock)
+        return removed
+
+    def decide(self, seen_fraction: float) -> str:
+        """The policy's action for an article of which ``seen_fraction`` is already indexed."""
+        policy = self.settings.policy
+        if seen_fraction >= policy.reject_at:
+            return "reject"
+        if seen_fraction >= policy.flag_at:
+            return "flag"
+        return "accept"
+
+    def _align(self, entry: Entry, own: WordStream) -> tuple[list[Alignment], dict[str, int]]:
+        """Verified candidates from the index, aligned against the new article."""
+        st = self.settings
+        if not entry.signed:
+            return [], {}
+        found = self.store.lookup(entry.signatures)
+        uids = sorted({uid for keys in found for uid, _ in keys})
+        stored_hashes = self.store.paragraph_hashes(uids)
+        votes: dict[int, int] = defaultdict(int)
+        for row, keys in enumerate(found):
+            for uid, idx in keys:
+                other = stored_hashes.get(uid, {}).get(idx)
+                if other is not None and verified(entry.hashes[row], other, st.verify):
+                    votes[uid] += 1
+        ranked = sorted(votes, key=lambda u: (-votes[u], u))[:st.policy.max_candidates]
+        streams = self._candidate_streams(ranked)
+        alignments: list[Alignment] = []
+        order: dict[str, int] = {}
+        for uid in ranked:
+            theirs = streams.get(uid)
+            if theirs is None:
+                continue
+            order.setdefault(theirs.article_id, len(order))
+            alignments.extend(align(own, theirs, st.verify))
+        return alignments, order
+
+    def _candidate_streams(self, uids: Sequence[int]) -> dict[int, WordStream]:
+        """Word streams of indexed articles, cached (an article's number is never reused)."""
+        st = self.settings
+        missing = [u for u in uids if u not in self._streams]
+        for uid, stored in self.store.articles(missing).items():
+            self._streams[uid] = word_stream(stored.article, stored.paragraphs, st.shingle.size, st.shingle.seed)
+        out = {}
+        for uid in uids:
+            stream = self._streams.get(uid)
+            if stream is not None:
+                self._streams.move_to_end(uid)
+                out[uid] = stream
+        while len(self._streams) > _STREAM_CACHE:
+            self._streams.popitem(last=False)
+        return out
+
+
+def _rename(passage: Passage, article_id: str) -> Passage:
+    spans = tuple(Span(article_id, s.start, s.end) if s.article_id == _SELF else s for s in passage.spans)
+    return dataclasses.replace(passage, spans=spans)
+
+
+def decision_to_json(decision: Decision) -> dict[str, Any]:
+    """The JSON form of a decision (one line of ``syndet filter``'s output)."""
+    return {
+        "id": decision.article_id,
+        "decision": decision.action,
+        "seen_fraction": round(decision.seen_fraction, 4),
+        "matches": [{"id": ident, "shared_fraction": round(frac, 4)} for ident, frac in decision.matches],
+        "passages": [_passage_json(p, decision.article_id) for p in decision.passages],
+    }
+
+
+def _passage_json(passage: Passage, article_id: str) -> dict[str, Any]:
+    own = [s for s in passage.spans if s.article_id == article_id]
+    return {
+        "id": passage.id,
+        "words": passage.words,
+        "spans": [{"start": s.start, "end": s.end} for s in own],
+        "copies": [{"id": s.article_id, "start": s.start, "end": s.end}
+                   for s in passage.spans if s.article_id != article_id],
+        "attribution": _attribution_json(passage.attribution),
+    }
+
+
+def _attribution_json(attr: Attribution | None) -> dict[str, Any] | None:
+    if attr is None:
+        return None
+    return {
+        "kind": attr.kind,
+        "origin": attr.origin,
+        "source_article": attr.source_article,
+        "confidence": round(attr.confidence, 4),
+        "evidence": [{"kind": e.kind, "article": e.article_id, "detail": e.detail, "agency": e.agency}
+                     for e in attr.evidence],
+    }
+

@@ -1,0 +1,36 @@
+"""The benchmark scripts run end to end on tiny corpora and print what their README promises."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_bench_hash_checks_signatures_and_prints_ratios() -> None:
+    out = run("benchmarks.bench_hash", "--articles", "40", "--repeat", "1")
+    lines = out.splitlines()
+    assert lines[-1] == "syndet signatures are bit-identical to datasketch MinHash(update_batch, hashfunc=xxh32)"
+    names = ("syndet core", "datasketch", "rensa")
+    rows = {line[:34].strip(): line.split() for line in lines if line.startswith(names)}
+    assert {"syndet core", "datasketch update_batch (xxh32)", "datasketch update (sha1)"} <= set(rows)
+    assert rows["syndet core"][-2:] == ["1.0x", "faster"]
+
+
+def test_bench_scan_prints_growth(tmp_path: Path) -> None:
+    out = run("benchmarks.bench_scan", "--sizes", "30", "300", "--data", str(tmp_path), "--jobs", "1")
+    lines = out.splitlines()
+    assert lines[0].startswith("syndet scan FILE --format json -o REPORT --quiet --jobs 1")
+    first, second = lines[2].split(), lines[3].split()
+    assert first[0] == "30" and second[0] == "300"
+    assert float(second[6]) > 0  # growth per 10x, printed from the second size on
+    assert (tmp_path / "news-300-seed7" / "articles.jsonl").exists()

@@ -1,0 +1,268 @@
+"""The pre-ingest filter: decisions and their evidence, the policy, and the commands around it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import drop_redis, story
+
+from syndet import Filter
+from syndet.cli import main
+from syndet.duration import parse_duration
+from syndet.errors import ConfigError, IndexError_
+from syndet.models import Article
+from syndet.settings import IndexSettings, PolicySettings, Settings
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def paragraphs(text: str) -> list[str]:
+    return text.strip().split("\n\n")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "index.sqlite")))
+
+
+@pytest.fixture
+def indexed(settings: Settings) -> Iterator[Filter]:
+    """An index holding ten stories ``s0``..``s9`` of six paragraphs each."""
+    with Filter(settings, create=True) as flt:
+        flt.add([Article(f"s{i}", story(i)) for i in range(10)])
+        yield flt
+
+
+def test_copy_is_rejected_with_its_origin(indexed: Filter) -> None:
+    text = "Local intro written by the outlet itself here.\n\n" + story(3)
+    decision = indexed.check(Article("repost", text))
+    assert decision.action == "reject"
+    assert decision.seen_fraction > 0.95
+    assert [m[0] for m in decision.matches] == ["s3"]
+    (passage,) = decision.passages
+    own = [s for s in passage.spans if s.article_id == "repost"]
+    theirs = [s for s in passage.spans if s.article_id == "s3"]
+    assert text[own[0].start:own[0].end] == story(3).strip()
+    assert (theirs[0].start, theirs[0].end) == (0, len(story(3).strip()))
+
+
+def test_shared_passages_are_flagged_and_listed(indexed: Filter) -> None:
+    fresh = paragraphs(story(100))
+    borrowed = paragraphs(story(4))[1:3]
+    text = "\n\n".join(fresh[:3] + borrowed + fresh[3:]) + "\n"
+    decision = indexed.check(Article("mix", text))
+    assert decision.action == "flag"
+    assert decision.seen_fraction == pytest.approx(2 / 8, abs=0.02)
+    assert decision.matches[0][0] == "s4"
+    (passage,) = decision.passages
+    own = next(s for s in passage.spans if s.article_id == "mix")
+    assert text[own.start:own.end] == "\n\n".join(borrowed)
+    assert passage.attribution is None
+
+
+def test_new_story_is_accepted(indexed: Filter) -> None:
+    decision = indexed.check(Article("new", story(500)))
+    assert (decision.action, decision.seen_fraction, decision.matches, decision.passages) == ("accept", 0.0, (), ())
+
+
+def test_policy_thresholds_decide(settings: Settings, indexed: Filter) -> None:
+    text = "\n\n".join(paragraphs(story(200))[:4] + paragraphs(story(5))[:2]) + "\n"
+    assert indexed.check(Article("m", text)).action == "flag"
+    strict = dataclasses.replace(settings, policy=PolicySettings(reject_at=0.3, flag_at=0.1))
+    with Filter(strict) as flt:
+        assert flt.check(Article("m", text)).action == "reject"
+    lenient = dataclasses.replace(settings, policy=PolicySettings(reject_at=0.9, flag_at=0.5))
+    with Filter(lenient) as flt:
+        assert flt.check(Article("m", text)).action == "accept"
+
+
+def test_flag_above_reject_is_a_config_error(settings: Settings) -> None:
+    bad = dataclasses.replace(settings, policy=PolicySettings(reject_at=0.3, flag_at=0.5))
+    with pytest.raises(ConfigError, match=r"^policy.flag_at \(0.5\) is above policy.reject_at \(0.3\)$"):
+        Filter(bad, create=True)
+
+
+def test_a_story_seen_twice_in_one_stream_is_rejected_the_second_time(indexed: Filter) -> None:
+    stream = [Article("first", story(300)), Article("again", story(300)), Article("other", story(301))]
+    decisions = list(indexed.check_all(stream, add={"accept"}))
+    assert [d.action for d in decisions] == ["accept", "reject", "accept"]
+    assert decisions[1].matches == (("first", 1.0),)
+
+
+def test_missing_index_is_an_index_error(tmp_path: Path) -> None:
+    path = tmp_path / "none.sqlite"
+    settings = dataclasses.replace(Settings(), index=IndexSettings(path=str(path)))
+    with pytest.raises(IndexError_, match="no such index"):
+        Filter(settings)
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30d", 30 * 86400), ("12h", 43200), ("1w2d", 9 * 86400),
+                                               ("90m", 5400), ("45s", 45), ("1.5h", 5400)])
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "30", "d", "3x", "-1d", "0s", "1d 2q"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)
+
+
+# ---- command line -------------------------------------------------------------------------------
+
+
+def write_article(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_single_article_exit_status_follows_the_decision(tmp_path: Path) -> None:
+    index = str(tmp_path / "i.sqlite")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(3):
+        write_article(corpus / f"s{i}.txt", story(i))
+    assert run("index", "add", "--index", index, str(corpus)) == (
+        0, f"syndet index: 3 articles added, 0 already indexed, in {index}\n", "")
+    mixed = "\n\n".join(paragraphs(story(40))[:4] + paragraphs(story(1))[:2]) + "\n"
+    cases = [("new.txt", story(50), 0, "accept"), ("mixed.txt", mixed, 10, "flag"),
+             ("copy.txt", story(2), 11, "reject")]
+    for name, text, status, action in cases:
+        code, out, err = run("filter", "--index", index, "--article", str(write_article(tmp_path / name, text)))
+        assert (code, err) == (status, ""), name
+        decision = json.loads(out)
+        assert set(decision) == {"id", "decision", "seen_fraction", "matches", "passages"}
+        assert (decision["id"], decision["decision"]) == (name, action)
+    code, out, _ = run("filter", "--index", index, "--article", str(tmp_path / "copy.txt"))
+    passage = json.loads(out)["passages"][0]
+    assert set(passage) == {"id", "words", "spans", "copies", "attribution"}
+    assert passage["copies"] == [{"id": "s2.txt", "start": 0, "end": len(story(2).strip())}]
+    assert passage["attribution"] is None
+
+
+def test_stdin_stream_with_a_malformed_line(tmp_path: Path) -> None:
+    index = str(tmp_path / "i.sqlite")
+    run("index", "add", "--index", index, str(write_article(tmp_path / "s.txt", story(7))))
+    lines = [json.dumps({"id": "a", "text": story(7)}), "{not json", json.dumps({"id": "b"}),
+             json.dumps({"id": "c", "text": story(8)}), ""]
+    code, out, err = run("filter", "--index", index, stdin="\n".join(lines))
+    assert code == 0
+    assert err == ("warning: <stdin>:2: invalid JSON (Expecting property name enclosed in double quotes, column 2), "
+                   "line skipped\nwarning: <stdin>:3: missing or invalid 'text', line skipped\n")
+    decisions = [json.loads(line) for line in out.splitlines()]
+    assert [(d["id"], d["decision"]) for d in decisions] == [("a", "reject"), ("c", "accept")]
+
+
+def test_add_accepted_grows_the_index(tmp_path: Path) -> None:
+    index = str(tmp_path / "i.sqlite")
+    lines = "\n".join(json.dumps({"id": i, "text": story(s)}) for i, s in (("x", 1), ("y", 2), ("x2", 1)))
+    code, out, err = run("filter", "--index", index, "--add-accepted", stdin=lines)
+    assert (code, err) == (0, "")
+    assert [json.loads(line)["decision"] for line in out.splitlines()] == ["accept", "accept", "reject"]
+    code, out, _ = run("index", "stats", "--index", index, "--json", "--check")
+    stats = json.loads(out)
+    assert (code, stats["articles"], stats["problems"]) == (0, 2, [])
+
+
+def test_index_remove_and_prune_commands(tmp_path: Path) -> None:
+    index = str(tmp_path / "i.sqlite")
+    for i in range(3):
+        write_article(tmp_path / f"a{i}.txt", story(i))
+    run("index", "add", "--index", index, *(str(tmp_path / f"a{i}.txt") for i in range(3)))
+    assert run("index", "remove", "--index", index, "a1.txt", "zzz") == (
+        0, f"syndet index: 1 articles removed from {index}\n", "warning: not in the index: zzz\n")
+    assert run("index", "prune", "--index", index, "--older-than", "30d") == (
+        0, f"syndet index: 0 articles pruned from {index}\n", "")
+    code, out, err = run("index", "prune", "--index", index, "--older-than", "0.5x")
+    assert code == 2 and "'0.5x' is not a duration" in err
+    code, out, _ = run("index", "stats", "--index", index)
+    assert code == 0 and "articles: 2\n" in out and "paragraphs: 12 (12 with signatures)" in out
+
+
+def test_article_option_needs_exactly_one_article(tmp_path: Path) -> None:
+    index = str(tmp_path / "i.sqlite")
+    run("index", "add", "--index", index, str(write_article(tmp_path / "s.txt", story(1))))
+    two = tmp_path / "two.jsonl"
+    two.write_text(json.dumps({"id": "a", "text": story(1)}) + "\n" + json.dumps({"id": "b", "text": story(2)}) + "\n",
+                   encoding="utf-8")
+    assert run("filter", "--index", index, "--article", str(two)) == (
+        3, "", f"syndet: error: {two}: --article needs a file with exactly one article, found 2\n")
+
+
+def test_filter_without_an_index(tmp_path: Path) -> None:
+    missing = tmp_path / "none.sqlite"
+    assert run("filter", "--index", str(missing), stdin="") == (
+        4, "", f"syndet: error: {missing}: no such index (create one with 'syndet index add')\n")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_dead_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    article = write_article(tmp_path / "a.txt", story(1))
+    for args in (("index", "add", "--index", url, str(article)), ("filter", "--index", url, "--article", str(article)),
+                 ("index", "stats", "--index", url)):
+        code, out, err = run(*args)
+        assert (code, out) == (4, ""), args
+        assert err.startswith(f"syndet: error: {url}: cannot open index: ") and "Connection refused" in err
+        assert err.count("\n") == 1
+
+
+def test_redis_failing_during_an_add_loses_nothing(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+
+    from syndet.store_redis import RedisStore
+
+    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
+    settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
+    try:
+        with Filter(settings, create=True) as flt:
+            flt.add([Article(f"s{i}", story(i)) for i in range(3)])
+            assert isinstance(flt.store, RedisStore)
+
+            def gone(*args: object, **kwargs: object) -> None:
+                raise redis.ConnectionError("Connection closed by server.")
+
+            monkeypatch.setattr(flt.store, "_commit", gone)
+            with pytest.raises(IndexError_) as err:
+                flt.add([Article("n1", story(20)), Article("n2", story(21))])
+            assert str(err.value) == f"{redis_url}: cannot write index: Connection closed by server."
+            monkeypatch.undo()
+            assert flt.store.verify() == []
+            assert flt.store.stats()["articles"] == 3
+            assert flt.check(Article("q", story(1))).matches == (("s1", 1.0),)
+            assert flt.check(Article("q", story(20))).action == "accept"
+            assert flt.add([Article("n1", story(20))]).added == ("n1",)
+            assert flt.check(Article("q", story(20))).matches == (("n1", 1.0),)
+    finally:
+        drop_redis(redis_url, prefix)
+
+
+def test_redis_backend_from_the_command_line(redis_url: str, tmp_path: Path) -> None:
+    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
+    config = tmp_path / "redis.yaml"
+    config.write_text(f"index:\n  backend: redis\n  url: {redis_url}\n  prefix: {prefix}\n", encoding="utf-8")
+    try:
+        code, out, err = run("index", "add", "--config", str(config), str(write_article(tmp_path / "a.txt", story(3))))
+        assert (code, out, err) == (0, f"syndet index: 1 articles added, 0 already indexed, in {redis_url} prefix "
+                                       f"{prefix}\n", "")
+        code, out, _ = run("filter", "--config", str(config), "--article", str(write_article(tmp_path / "b.txt",
+                                                                                             story(3))))
+        assert code == 11 and json.loads(out)["matches"] == [{"id": "a.txt", "shared_fraction": 1.0}]
+    finally:
+        drop_redis(redis_url, prefix)

@@ -1,0 +1,77 @@
+"""Hashing on several processes gives exactly what one process gives, and the choice is automatic."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from syndet import parallel
+from syndet.align import similarity
+from syndet.detector import Detector
+from syndet.index import overlaps
+from syndet.parallel import MIN_CHARS_PER_JOB, available_cpus, hash_paragraphs, resolve_jobs
+from syndet.settings import Settings
+from syndet.shingle import hash_batch
+from tests.conftest import article
+
+
+def paragraphs(n: int) -> list[str]:
+    rng = np.random.default_rng(4)
+    vocab = ["the", "U.S.", "talks", "Moscow’s", "“demands”", "—", "said", "on", "Sunday", "NATO", "Geneva", "é"]
+    return [" ".join(rng.choice(vocab, int(rng.integers(0, 30)))) for _ in range(n)]
+
+
+def test_two_workers_hash_like_one() -> None:
+    texts = paragraphs(9000)  # more than two chunks
+    one = hash_paragraphs(texts, 5, 3, jobs=1)
+    seen: list[int] = []
+    two = hash_paragraphs(texts, 5, 3, jobs=2, done=seen.append)
+    direct = hash_batch(texts, 5, 3)
+    for got in (two, direct):
+        assert np.array_equal(one[0], got[0]) and np.array_equal(one[1], got[1])
+    assert seen == sorted(seen) and seen[-1] == len(texts)
+
+
+def test_jobs_chosen_from_size_and_cpus() -> None:
+    assert resolve_jobs(3, 10) == 3
+    assert resolve_jobs(0, 10) == 1
+    assert resolve_jobs(0, 100 * MIN_CHARS_PER_JOB) == available_cpus()
+
+
+def test_scan_with_one_and_two_jobs_is_identical(geneva: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_CHUNK_TEXTS", 8)  # several chunks even for five articles: workers run
+    results = []
+    for jobs in (1, 2):
+        detector = Detector(dataclasses.replace(Settings(), jobs=jobs))
+        results.append(detector.scan_paths([geneva]))
+    one, two = results
+    assert one.passages and one.passages == two.passages
+    assert one.alignments == two.alignments
+    assert {k: v for k, v in one.stats.items() if not k.endswith("_s")} == \
+        {k: v for k, v in two.stats.items() if not k.endswith("_s")}
+
+
+def test_exact_overlaps_equal_pairwise_similarity() -> None:
+    rng = np.random.default_rng(8)
+    rows = [rng.integers(0, 40, int(rng.integers(0, 30))).astype(np.uint32) for _ in range(60)]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=offsets[1:])
+    pairs = rng.integers(0, len(rows), (500, 2))
+    containment, jaccard = overlaps(np.concatenate(rows), offsets, pairs)
+    for (x, y), c, j in zip(pairs.tolist(), containment, jaccard, strict=True):
+        assert (c, j) == similarity(rows[x], rows[y])
+
+
+def test_shared_chars_merges_overlapping_passages() -> None:
+    text = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen. " * 3
+    arts = [article("a", text), article("b", text), article("c", "Nothing in common here at all.")]
+    result = Detector().scan(arts)
+    assert result.shared_chars("c") == 0
+    spans = sorted((s.start, s.end) for p in result.passages for s in p.spans if s.article_id == "a")
+    covered = set()
+    for lo, hi in spans:
+        covered.update(range(lo, hi))
+    assert result.shared_chars("a") == len(covered) > 0

@@ -1,0 +1,245 @@
+"""The persistent index on both backends: round trips, expiry, kill -9 at any moment, concurrent writers."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import drop_redis, story
+from datasketch import MinHashLSH
+
+from syndet.errors import IndexError_
+from syndet.filter import Filter
+from syndet.models import Article, Decision
+from syndet.settings import IndexSettings, MinHashSettings, Settings
+from syndet.signature import SignatureView, permutations, signatures
+from syndet.store import Banding, SQLiteStore
+
+SYNDET = str(Path(sys.executable).parent / "syndet")
+DAY = 86_400.0
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings pointing at a fresh index on each backend (a unique key prefix on Redis, removed after)."""
+    if request.param == "sqlite":
+        yield dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "index.sqlite")))
+        return
+    url = request.getfixturevalue("redis_url")
+    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
+    try:
+        yield dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=url, prefix=prefix))
+    finally:
+        drop_redis(url, prefix)
+
+
+def config_file(settings: Settings, path: Path) -> Path:
+    ix = settings.index
+    path.write_text(f"index:\n  backend: {ix.backend}\n  path: '{ix.path}'\n  url: '{ix.url}'\n"
+                    f"  prefix: '{ix.prefix}'\n", encoding="utf-8")
+    return path
+
+
+def articles(prefix: str, seeds: range, paragraphs: int = 6) -> list[Article]:
+    return [Article(f"{prefix}{s}", story(s, paragraphs)) for s in seeds]
+
+
+def write_jsonl(path: Path, items: list[Article]) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for a in items:
+            out.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
+    return path
+
+
+def indexed_ids(settings: Settings) -> set[str]:
+    with Filter(settings) as flt:
+        return set(flt.store.older_than(time.time() + DAY))
+
+
+def test_add_check_remove_round_trip(settings: Settings) -> None:
+    base = articles("a", range(4))
+    with Filter(settings, create=True) as flt:
+        result = flt.add(base)
+        assert result.added == ("a0", "a1", "a2", "a3") and result.skipped == ()
+        again = flt.add([base[0], Article("new", story(99))])
+        assert again.added == ("new",) and again.skipped == ("a0",)
+        stats = flt.store.stats()
+        assert (stats["articles"], stats["paragraphs"], stats["signed_paragraphs"]) == (5, 30, 30)
+        assert flt.store.verify() == []
+        found = flt.check(Article("copy", base[2].text))
+        assert (found.action, found.seen_fraction, found.matches) == ("reject", 1.0, (("a2", 1.0),))
+        assert flt.store.remove(["a2", "absent"]) == ["a2"]
+        assert flt.check(Article("copy", base[2].text)).action == "accept"
+        assert flt.store.verify() == []
+        assert flt.store.stats()["articles"] == 4
+    stored = indexed_ids(settings)
+    assert stored == {"a0", "a1", "a3", "new"}
+
+
+def test_stored_article_comes_back_whole(settings: Settings) -> None:
+    original = Article("x", "---\ntitle: T\n---\n" + story(5), title="T", source="AP", published="2024-01-02",
+                       url="https://example.org/x", body_start=15)
+    with Filter(settings, create=True) as flt:
+        flt.add([original], now=1000.0)
+        uid = next(iter(flt.store.lookup(flt.prepare([original])[0].signatures)[0]))[0]
+        back = flt.store.articles([uid])[uid]
+    assert back.article == original and back.added == 1000.0
+    assert [p.start for p in back.paragraphs] == [p.start for p in flt.prepare([original])[0].paragraphs]
+
+
+def test_prune_removes_only_old_articles(settings: Settings) -> None:
+    now = time.time()
+    with Filter(settings, create=True) as flt:
+        flt.add(articles("old", range(3)), now=now - 40 * DAY)
+        flt.add(articles("new", range(10, 13)), now=now - 2 * DAY)
+        assert flt.prune(30 * DAY, now=now, dry_run=True) == ["old0", "old1", "old2"]
+        assert sorted(flt.prune(30 * DAY, now=now)) == ["old0", "old1", "old2"]
+        assert flt.store.verify() == []
+        assert flt.check(Article("q", story(0))).action == "accept"
+        assert flt.check(Article("q", story(10))).action == "reject"
+    assert indexed_ids(settings) == {"new10", "new11", "new12"}
+
+
+def test_bands_are_datasketchs(tmp_path: Path) -> None:
+    settings = dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "i.sqlite")))
+    banding = Banding.for_settings(settings)
+    lsh = MinHashLSH(threshold=settings.lsh.threshold, num_perm=settings.minhash.num_perm)
+    assert (banding.b, banding.r) == (lsh.b, lsh.r)
+    rng = np.random.default_rng(3)
+    sigs = signatures([rng.integers(0, 2**32, 30, dtype=np.uint32) for _ in range(5)],
+                      permutations(settings.minhash.num_perm, settings.minhash.seed))
+    for row, keys in zip(sigs, banding.keys(sigs), strict=True):
+        assert keys == [lsh._H(row[a:b]) for a, b in lsh.hashranges]
+        lsh.insert(keys[0], SignatureView(row, settings.minhash.seed))
+    assert sorted(lsh.query(SignatureView(sigs[2], settings.minhash.seed))) == [banding.keys(sigs)[2][0]]
+
+
+def test_other_settings_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "i.sqlite"
+    settings = dataclasses.replace(Settings(), index=IndexSettings(path=str(path)))
+    with Filter(settings, create=True) as flt:
+        flt.add(articles("a", range(1)))
+    other = dataclasses.replace(settings, minhash=MinHashSettings(num_perm=64))
+    with pytest.raises(IndexError_) as err:
+        Filter(other)
+    assert str(err.value) == f"{path}: index was built with minhash.num_perm=128, the settings say 64"
+
+
+def test_a_file_that_is_not_an_index(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("just some notes, not a database\n" * 100, encoding="utf-8")
+    with pytest.raises(IndexError_) as err:
+        SQLiteStore(path, Settings(), create=False)
+    assert str(err.value) == f"{path}: cannot open index: file is not a database"
+    assert path.read_text(encoding="utf-8").startswith("just some notes")
+
+
+def _start_add(config: Path, batch: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([SYNDET, "index", "add", "--config", str(config), "--quiet", str(batch)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _add(config: Path, batch: Path) -> None:
+    done = subprocess.run([SYNDET, "index", "add", "--config", str(config), "--quiet", str(batch)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp_path: Path) -> None:
+    """SIGKILL an add of a large batch at random moments: the index stays sound and is before or after it."""
+    base = articles("base", range(20))
+    size = 400 if settings.index.backend == "sqlite" else 160  # about 1 s of writing on either
+    batch = articles("new", range(1000, 1000 + size), paragraphs=8)
+    with Filter(settings, create=True) as flt:
+        flt.add(base)
+    before = {a.id for a in base}
+    after = before | {a.id for a in batch}
+    batch_file = write_jsonl(tmp_path / "batch.jsonl", batch)
+    config = config_file(settings, tmp_path / "index.yaml")
+
+    scratch = dataclasses.replace(settings, index=dataclasses.replace(
+        settings.index, path=str(tmp_path / "scratch.sqlite"), prefix=settings.index.prefix + "-scratch"))
+    started = time.perf_counter()
+    _add(config_file(scratch, tmp_path / "scratch.yaml"), batch_file)
+    full = time.perf_counter() - started
+    if scratch.index.backend == "redis":
+        drop_redis(scratch.index.url, scratch.index.prefix)
+
+    rng = random.Random(os.getpid())
+    kills = 0
+    for moment in sorted(rng.uniform(0.3, 0.97) * full for _ in range(5)):
+        proc = _start_add(config, batch_file)
+        time.sleep(moment)
+        proc.send_signal(signal.SIGKILL)
+        code = proc.wait()
+        state = indexed_ids(settings)
+        assert state in (before, after), f"killed after {moment:.2f}s of {full:.2f}s: {len(state)} articles"
+        with Filter(settings) as flt:
+            assert flt.store.verify() == []
+            if state == before:
+                assert flt.check(Article("probe", batch[7].text)).action == "accept"
+        if code == -signal.SIGKILL:
+            kills += 1
+        if state == after:
+            break
+    assert kills >= 1
+    _add(config, batch_file)
+    with Filter(settings) as flt:
+        assert set(flt.store.older_than(time.time() + DAY)) == after
+        flt.store.collect_interrupted(time.time() + 2 * 3600)  # leftovers of the killed adds are collected
+        assert flt.store.verify() == []
+        assert flt.store.stats()["signed_paragraphs"] == 20 * 6 + size * 8
+        assert flt.check(Article("probe", batch[7].text)).matches == (("new1007", 1.0),)
+    if settings.index.backend == "redis":
+        import redis
+
+        client = redis.Redis.from_url(settings.index.url)
+        assert client.hlen(f"{settings.index.prefix}:lsh_keys") == 20 * 6 + size * 8
+        assert client.zcard(f"{settings.index.prefix}:pending") == 0
+        client.close()
+
+
+@pytest.mark.slow
+def test_two_processes_adding_at_once_lose_nothing(settings: Settings, tmp_path: Path) -> None:
+    shared = articles("shared", range(500, 540))
+    first = shared + articles("one", range(600, 750))
+    second = shared[::-1] + articles("two", range(800, 950))
+    config = config_file(settings, tmp_path / "index.yaml")
+    with Filter(settings, create=True) as flt:
+        flt.add(articles("base", range(3)))
+    procs = [subprocess.Popen([SYNDET, "index", "add", "--config", str(config), "--batch", "20", "--quiet",
+                               str(write_jsonl(tmp_path / f"{n}.jsonl", items))],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for n, items in (("one", first), ("two", second))]
+    outputs = [p.communicate() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    added = [int(out.split()[2]) for out, _ in outputs]
+    assert sum(added) == 40 + 150 + 150
+    everything = {a.id for a in first + second} | {"base0", "base1", "base2"}
+    with Filter(settings) as flt:
+        assert set(flt.store.older_than(time.time() + DAY)) == everything
+        assert flt.store.verify() == []
+        assert flt.store.stats()["signed_paragraphs"] == len(everything) * 6
+        for item in random.Random(1).sample(first + second, 30):
+            assert flt.check(Article("probe", item.text)).matches == ((item.id, 1.0),)
+
+
+def test_article_without_content_words(settings: Settings) -> None:
+    furniture = Article("chrome", "Advertisement\n\nShare this\n\n!!!\n")
+    with Filter(settings, create=True) as flt:
+        assert flt.add([furniture]).added == ("chrome",)
+        assert flt.check(furniture) == Decision("chrome", "accept", 0.0)
+        assert flt.store.verify() == []
+        assert flt.store.stats()["signed_paragraphs"] == 0
