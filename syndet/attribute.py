@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from syndet.evidence import Catalogue, Sign, article_signs
-from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span
+from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, covered_chars
 from syndet.settings import AttributeSettings
 
 SYNDICATED = ("agency", "press_release", "republished")
@@ -58,11 +58,17 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         for aid in passage.article_ids:
             if aid not in signs:
                 signs[aid] = article_signs(by_id[aid], paragraphs[aid], catalogue, settings.dateline_paragraphs)
-    quotes = {p.id: _quote_shares(p, by_id, paragraphs) for p in passages}
+    quote_like = {p.id for p in passages if p.words <= settings.quote_max_words
+                  and _quote_like(_quote_shares(p, by_id, paragraphs), p.words, settings)}
+    prose: dict[str, list[Passage]] = defaultdict(list)  # article id -> passages that are not quote-like
+    for passage in passages:
+        if passage.id not in quote_like:
+            for aid in passage.article_ids:
+                prose[aid].append(passage)
     out = []
     for passage in passages:
         copies = _copies(passage, by_id)
-        if _is_quote(passage, passages, quotes, settings):
+        if passage.id in quote_like and not _next_to_prose(passage, prose, settings.quote_context_chars):
             out.append(replace(passage, attribution=_quote(passage, copies, paragraphs, settings)))
             continue
         out.append(replace(passage, attribution=_origin(copies, signs, paragraphs, catalogue, settings,
@@ -70,8 +76,14 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
     return tuple(out)
 
 
-def origin_shares(passages: Sequence[Passage], article_id: str, content_chars: int) -> list[tuple[str, float]]:
+def origin_shares(copies: Iterable[tuple[Passage, Span]], article_id: str,
+                  content_chars: int) -> list[tuple[str, float]]:
     """Share of one article's content that is syndicated, by origin, largest first ("62% AP").
+
+    Args:
+        copies: The passage copies in this article, as (passage, span).
+        article_id: The article.
+        content_chars: Its non-chrome characters.
 
     Only agency copy, press releases and republished text count; a republished passage counts in the
     copies, not in the source article it was taken from.
@@ -79,27 +91,17 @@ def origin_shares(passages: Sequence[Passage], article_id: str, content_chars: i
     if content_chars <= 0:
         return []
     ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for passage in passages:
+    for passage, span in copies:
         att = passage.attribution
-        if att is None or att.kind not in SYNDICATED:
+        if span.article_id != article_id or att is None or att.kind not in SYNDICATED:
             continue
         if att.kind == "republished" and att.source_article == article_id:
             continue
         label = att.origin or {"agency": "unknown agency", "press_release": "press release"}.get(
             att.kind, "unknown outlet")
-        ranges[label].extend((s.start, s.end) for s in passage.spans if s.article_id == article_id)
-    shares = [(label, min(1.0, _union(spans) / content_chars)) for label, spans in ranges.items() if spans]
+        ranges[label].append((span.start, span.end))
+    shares = [(label, min(1.0, covered_chars(spans) / content_chars)) for label, spans in ranges.items()]
     return sorted(shares, key=lambda item: (-item[1], item[0]))
-
-
-def _union(spans: list[tuple[int, int]]) -> int:
-    total, reach = 0, -1
-    for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            total += end - start
-            reach = end
-    return total
 
 
 def _copies(passage: Passage, by_id: Mapping[str, Article]) -> list[_Copy]:
@@ -165,23 +167,18 @@ def _quote_like(shares: tuple[float, float], words: int, settings: AttributeSett
         and words <= settings.quote_max_words
 
 
-def _is_quote(passage: Passage, passages: Sequence[Passage], quotes: Mapping[str, tuple[float, float]],
-              settings: AttributeSettings) -> bool:
-    """Inside quotation marks in one copy, quoted or attributed in every copy, short enough, and no
-    shared prose next to it in the same articles (then it is part of copied prose)."""
-    if not _quote_like(quotes[passage.id], passage.words, settings):
-        return False
+def _next_to_prose(passage: Passage, prose: Mapping[str, Sequence[Passage]], reach: int) -> bool:
+    """Whether other shared text of the same articles lies next to every copy of a quote-like
+    passage (then the quotation is part of copied prose, not reproduced on its own)."""
     members = set(passage.article_ids)
-    reach = settings.quote_context_chars
-    for other in passages:
-        if other.id == passage.id or _quote_like(quotes[other.id], other.words, settings):
-            continue
-        if not members <= set(other.article_ids):
+    first = passage.spans[0].article_id
+    for other in prose.get(first, ()):
+        if other.id == passage.id or not members <= set(other.article_ids):
             continue
         if all(any(o.article_id == s.article_id and o.start < s.end + reach and s.start < o.end + reach
                    for o in other.spans) for s in passage.spans):
-            return False
-    return True
+            return True
+    return False
 
 
 def _quote(passage: Passage, copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
@@ -313,24 +310,22 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
         direction[original.article.id] += 1.0
         direction[copy.article.id] -= 1.0
 
+    facts = {c.article.id: _facts(c, paragraphs[c.article.id]) for c in copies}
     for i, a in enumerate(copies):
         for b in copies[i + 1:]:
             for x, y in ((a, b), (b, a)):
-                qx, qy = _marks(x.text), _marks(y.text)
-                if qx >= 2 and qy * 4 <= qx:
-                    note("edit:quotes_stripped", x, y, f"quotation marks stripped: {qx} in {x.article.id}, "
-                         f"{qy} in {y.article.id}")
-                for abbr in sorted({m.group(1) + m.group(2) for m in _DOTTED.finditer(x.text)}):
+                fx, fy = facts[x.article.id], facts[y.article.id]
+                if fx.marks >= 2 and fy.marks * 4 <= fx.marks:
+                    note("edit:quotes_stripped", x, y, f"quotation marks stripped: {fx.marks} in {x.article.id}, "
+                         f"{fy.marks} in {y.article.id}")
+                for abbr in fx.dotted:
                     dotted = f"{abbr[0]}.{abbr[1]}."
                     if dotted not in y.text and re.search(rf"\b{abbr}\b", y.text):
                         note("edit:abbreviation", x, y, f"“{dotted}” rewritten as “{abbr}” in {y.article.id}")
-                px, py = _paragraph_count(paragraphs[x.article.id], x.span), \
-                    _paragraph_count(paragraphs[y.article.id], y.span)
-                if py > px:
-                    note("edit:paragraphs_split", x, y, f"{px} paragraphs in {x.article.id} split into {py} "
-                         f"in {y.article.id}")
-                if _words_after(y.article, paragraphs[y.article.id], y.span) <= _END_SLACK_WORDS and \
-                        _words_after(x.article, paragraphs[x.article.id], x.span) >= settings.trim_min_words:
+                if fy.paragraphs > fx.paragraphs:
+                    note("edit:paragraphs_split", x, y, f"{fx.paragraphs} paragraphs in {x.article.id} split into "
+                         f"{fy.paragraphs} in {y.article.id}")
+                if fy.words_after <= _END_SLACK_WORDS and fx.words_after >= settings.trim_min_words:
                     note("edit:trimmed_end", x, y, f"{y.article.id} ends where {x.article.id} goes on")
             early = _earliest(a.article, b.article, settings.time_window_hours)
             if early:
@@ -340,6 +335,21 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
                                          f"({last.article.published})"))
                 direction[first.article.id] += 1.0
     return evidence, direction
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the edit checks compare, worked out once per copy."""
+
+    marks: int  # quotation marks in the copy
+    dotted: tuple[str, ...]  # dotted abbreviations ("U.S." as "US"), sorted
+    paragraphs: int  # content paragraphs the copy touches
+    words_after: int  # content words of the article after the copy
+
+
+def _facts(copy: _Copy, paragraphs: Sequence[Paragraph]) -> _Facts:
+    return _Facts(_marks(copy.text), tuple(sorted({m.group(1) + m.group(2) for m in _DOTTED.finditer(copy.text)})),
+                  _paragraph_count(paragraphs, copy.span), _words_after(copy.article, paragraphs, copy.span))
 
 
 def _marks(text: str) -> int:

@@ -15,7 +15,7 @@ from syndet.attribute import attribute, origin_shares
 from syndet.cluster import build_passages
 from syndet.evidence import Catalogue, load_catalogue
 from syndet.index import MemoryIndex, overlaps
-from syndet.models import Alignment, Article, Paragraph, Passage
+from syndet.models import Alignment, Article, Paragraph, Passage, Span, covered_chars
 from syndet.parallel import hash_paragraphs, resolve_jobs
 from syndet.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 from syndet.settings import Settings
@@ -67,27 +67,18 @@ class ScanResult:
 
     def shared_chars(self, article_id: str) -> int:
         """Characters of the article covered by at least one passage."""
-        return self._shared().get(article_id, 0)
+        return covered_chars((s.start, s.end) for _, s in self.copies_in(article_id))
 
-    def _shared(self) -> dict[str, int]:
-        """Covered characters of every article, from one pass over the passages (cached)."""
-        cache: dict[str, int] | None = self.__dict__.get("_shared_cache")
+    def copies_in(self, article_id: str) -> tuple[tuple[Passage, Span], ...]:
+        """Every passage copy in the article, as (passage, span), in passage order."""
+        cache: dict[str, list[tuple[Passage, Span]]] | None = self.__dict__.get("_copies_cache")
         if cache is None:
-            spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            cache = defaultdict(list)
             for passage in self.passages:
-                for s in passage.spans:
-                    spans[s.article_id].append((s.start, s.end))
-            cache = {}
-            for article_id, ranges in spans.items():
-                total, reach = 0, -1
-                for start, end in sorted(ranges):
-                    start = max(start, reach)
-                    if end > start:
-                        total += end - start
-                        reach = end
-                cache[article_id] = total
-            object.__setattr__(self, "_shared_cache", cache)
-        return cache
+                for span in passage.spans:
+                    cache[span.article_id].append((passage, span))
+            object.__setattr__(self, "_copies_cache", cache)
+        return tuple(cache.get(article_id, ()))
 
     def shared_fraction(self, article_id: str) -> float:
         """Share of the article's content covered by passages (0..1)."""
@@ -96,7 +87,7 @@ class ScanResult:
 
     def origin_shares(self, article_id: str) -> list[tuple[str, float]]:
         """Share of the article's content syndicated from each origin, largest first ("62% AP")."""
-        return origin_shares(self.passages, article_id, self.content_chars(article_id))
+        return origin_shares(self.copies_in(article_id), article_id, self.content_chars(article_id))
 
 
 class Detector:

@@ -9,14 +9,25 @@ removal throws away.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.models import Article, Evidence, Paragraph, Span
+
+# Python's own expression parser, to find the literals a pattern needs (a speed-up only: without it,
+# as on a Python that moves it, every rule runs).
+_sre_parser: Any
+_sre_constants: Any
+try:
+    _sre_parser = importlib.import_module("re._parser")
+    _sre_constants = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover
+    _sre_parser = _sre_constants = None
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "config" / "evidence.yaml"
 SIGN_KINDS = ("dateline", "credit", "copyright", "signoff", "self_reference", "feed_notice", "press_phrase",
@@ -37,6 +48,8 @@ class Rule:
         pattern: The compiled expression.
         weight: How much one match counts towards ``origin``.
         needle: Text any match contains (the tag or alias), checked first because it is far cheaper.
+        screen: Case-folded literals every match contains (derived from the pattern): an article
+            whose folded text lacks one cannot match, so the expression is not run on it.
     """
 
     kind: str
@@ -45,6 +58,10 @@ class Rule:
     pattern: re.Pattern[str]
     weight: float
     needle: str | None = None
+    screen: tuple[str, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "screen", required_literals(self.pattern))
 
 
 @dataclass(frozen=True)
@@ -78,15 +95,37 @@ class Catalogue:
         source = self.sources.get(name) if name else None
         return source.kind if source else None
 
+    def __post_init__(self) -> None:
+        # Lookup tables derived once: rules grouped by the tag or alias they need, folded names.
+        for attr, rules in (("_dateline_groups", self.datelines), ("_rule_groups", self.rules)):
+            groups: dict[str | None, list[int]] = {}
+            for n, rule in enumerate(rules):
+                groups.setdefault(rule.needle, []).append(n)
+            object.__setattr__(self, attr, {k: tuple(v) for k, v in groups.items()})
+        names: dict[str, str] = {}
+        for source in reversed(tuple(self.sources.values())):  # the first source naming an alias wins
+            for name in (source.name, *source.aliases):
+                names[name.casefold()] = source.name
+        object.__setattr__(self, "_names", names)
+
     def match_source_field(self, outlet: str | None) -> str | None:
         """The known origin an article's ``source`` field names, if any (an agency's own feed)."""
-        if not outlet:
-            return None
-        folded = outlet.strip().casefold()
-        for source in self.sources.values():
-            if folded in {a.casefold() for a in (source.name, *source.aliases)}:
-                return source.name
-        return None
+        names: dict[str, str] = self.__dict__["_names"]
+        return names.get(outlet.strip().casefold()) if outlet else None
+
+    def applicable(self, text: str) -> tuple[list[Rule], list[Rule]]:
+        """The dateline rules and the other rules that can match ``text``, in catalogue order.
+
+        A rule is passed over when its tag or alias is not in the text, or when one of the literals
+        every match contains is not in the case-folded text: far cheaper than running it.
+        """
+        screen = _Screen(text)
+        out: list[list[Rule]] = []
+        for rules, groups in ((self.datelines, self.__dict__["_dateline_groups"]),
+                              (self.rules, self.__dict__["_rule_groups"])):
+            picked = [n for needle, members in groups.items() if needle is None or needle in text for n in members]
+            out.append([rules[n] for n in sorted(picked) if screen.admits(rules[n])])
+        return out[0], out[1]
 
 
 def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Catalogue:
@@ -310,6 +349,56 @@ class Sign:
     weight: float
 
 
+def required_literals(pattern: re.Pattern[str], shortest: int = 3) -> tuple[str, ...]:
+    """Case-folded runs of literal text that every match of ``pattern`` contains.
+
+    Only runs in the pattern's main sequence (and in groups that are plain sequences) count, so
+    each is in every match; runs shorter than ``shortest`` screen out too little to be worth it.
+    """
+    if _sre_parser is None:  # pragma: no cover
+        return ()
+    try:
+        parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
+        return ()
+    runs: list[str] = []
+    current: list[str] = []
+
+    def walk(items: Any) -> None:
+        for op, arg in items:
+            if op is _sre_constants.LITERAL:
+                current.append(chr(arg))
+            elif op is _sre_constants.SUBPATTERN:  # a group is matched whole, in sequence
+                walk(arg[3])
+            else:
+                runs.append("".join(current))
+                current.clear()
+
+    walk(parsed)
+    runs.append("".join(current))
+    return tuple(sorted({r.casefold() for r in runs if len(r) >= shortest}, key=len, reverse=True))
+
+
+class _Screen:
+    """Whether the literals a rule needs are in one text, each looked up once."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._folded: str | None = None
+        self._seen: dict[str, bool] = {}
+
+    def admits(self, rule: Rule) -> bool:
+        for literal in rule.screen:
+            hit = self._seen.get(literal)
+            if hit is None:
+                if self._folded is None:
+                    self._folded = self._text.casefold()
+                hit = self._seen[literal] = literal in self._folded
+            if not hit:
+                return False
+        return True
+
+
 def article_signs(article: Article, paragraphs: Sequence[Paragraph], catalogue: Catalogue,
                   lead_paragraphs: int) -> tuple[Sign, ...]:
     """Every sign the catalogue finds in one article, in text order, one per rule and place.
@@ -325,25 +414,48 @@ def article_signs(article: Article, paragraphs: Sequence[Paragraph], catalogue: 
         The signs, each with the span it was seen at, the origin it points to and its weight.
     """
     text = article.text
+    datelines, rules = catalogue.applicable(text)
     found: dict[tuple[str, str | None, int], Sign] = {}
     for para in paragraphs[:lead_paragraphs]:
-        for rule in catalogue.datelines:
-            if rule.needle is not None and rule.needle not in text:
-                continue
+        for rule in datelines:
             m = rule.pattern.match(text, para.start, para.end)
             if m:
                 _keep(found, rule, article.id, text, m.start(), m.end())
     start = paragraphs[0].start if paragraphs else article.body_start
-    for rule in catalogue.rules:
-        if rule.needle is not None and rule.needle not in text:
-            continue
-        for m in rule.pattern.finditer(text, start):
-            _keep(found, rule, article.id, text, m.start(), m.end())
+    whole: tuple[tuple[int, int], ...] = ((start, len(text)),)
+    regions: dict[str, tuple[tuple[int, int], ...]] = {}
+    for rule in rules:
+        if rule.needle is None:
+            where = whole
+        elif rule.needle in regions:
+            where = regions[rule.needle]
+        else:  # a rule naming a tag or alias can only match in a paragraph holding it
+            where = regions[rule.needle] = _holding(text, rule.needle, paragraphs, start)
+        for lo, hi in where:
+            for m in rule.pattern.finditer(text, lo, hi):
+                _keep(found, rule, article.id, text, m.start(), m.end())
     own = catalogue.match_source_field(article.source)
     out = sorted(found.values(), key=lambda s: (s.evidence.span.start if s.evidence.span else -1, s.evidence.kind))
     if own:
         out.insert(0, Sign(Evidence("source_field", article.id, f"source: {article.source}", None, own),
                            catalogue.weights["source_field"]))
+    return tuple(out)
+
+
+def _holding(text: str, needle: str, paragraphs: Sequence[Paragraph], start: int) -> tuple[tuple[int, int], ...]:
+    """The paragraphs (from ``start`` on) whose text holds ``needle``, as (start, end) ranges."""
+    out: list[tuple[int, int]] = []
+    k, pos = 0, text.find(needle, start)
+    while pos >= 0 and k < len(paragraphs):
+        para = paragraphs[k]
+        if para.end < pos + len(needle):
+            k += 1
+        elif para.start <= pos:
+            out.append((max(para.start, start), para.end))
+            k += 1
+            pos = text.find(needle, para.end)
+        else:  # between paragraphs or across the start of one: look again from its start
+            pos = text.find(needle, para.start)
     return tuple(out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -159,3 +160,14 @@ class Decision:
     seen_fraction: float
     passages: tuple[Passage, ...] = ()
     matches: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+
+
+def covered_chars(ranges: Iterable[tuple[int, int]]) -> int:
+    """Characters covered by the union of ``[start, end)`` ranges (overlaps counted once)."""
+    total, reach = 0, -1
+    for start, end in sorted(ranges):
+        start = max(start, reach)
+        if end > start:
+            total += end - start
+            reach = end
+    return total

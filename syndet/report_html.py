@@ -127,7 +127,7 @@ def _in_context(result: ScanResult, span: Span) -> str:
 def _article_text(result: ScanResult, article_id: str) -> str:
     """The whole article with every passage's copy marked and labelled."""
     text = result.article(article_id).text
-    spans = sorted((s.start, s.end, p.id) for p in result.passages for s in p.spans if s.article_id == article_id)
+    spans = sorted((s.start, s.end, p.id) for p, s in result.copies_in(article_id))
     out, pos = [], 0
     for start, end, pid in spans:
         start = max(start, pos)
