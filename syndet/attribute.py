@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from syndet.evidence import Catalogue, Sign, article_signs
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, covered_chars
@@ -251,7 +251,7 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
                 per_origin[ev.agency].append(sign)
     ranked = [kv for kv in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
               if kv[1] >= settings.agency_min_score]
-    edits, direction = _edits(copies, paragraphs, settings)
+    pieces, direction = _edits(copies, paragraphs, settings)
     if ranked or press_score >= settings.press_min_score:
         best, best_score = ranked[0] if ranked else (None, 0.0)
         best_kind = catalogue.origin_kind(best)
@@ -269,20 +269,23 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             total = best_score + (press_score if kind == "press_release" else 0.0)
         second = ranked[1][1] if len(ranked) > 1 and kind == "agency" else 0.0
         confidence = (1 - 0.5 ** (total / 2)) * (total / (total + second) if second else 1.0)
-        confidence = min(0.99, confidence + 0.03 * len(edits))
         support = {e.article_id: sum(s.weight for s in per_origin.get(origin or "", ())
                                      if s.evidence.article_id == e.article_id) for e in chosen}
         source = _source(copies, direction, support, feed)
+        edits = _shown(pieces, source)
+        confidence = min(0.99, confidence + 0.03 * _kinds(edits))
         return Attribution(kind, origin, source, round(confidence, 2), tuple(chosen) + tuple(feed) + tuple(edits))
     if feed:
         source = _source(copies, direction, {}, feed)
-        confidence = min(0.9, 0.4 + 0.05 * len(edits))
+        edits = _shown(pieces, source)
+        confidence = min(0.9, 0.4 + 0.05 * _kinds(edits))
         return Attribution("agency", None, source, round(confidence, 2), tuple(feed) + tuple(edits))
     source = _source(copies, direction, {}, [])
+    edits = _shown(pieces, source)
     if source is None and words < settings.republished_min_words:
         return Attribution("unknown", None, None, 0.2, tuple(edits))
     outlet = next((c.article.source for c in copies if c.article.id == source), None) if source else None
-    confidence = min(0.9, 0.45 + 0.1 * len(edits))
+    confidence = min(0.9, 0.45 + 0.1 * _kinds(edits))
     return Attribution("republished", outlet or source, source, round(confidence, 2), tuple(edits))
 
 
@@ -300,17 +303,19 @@ def _source(copies: list[_Copy], direction: Mapping[str, float], support: Mappin
 
 
 def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
-           settings: AttributeSettings) -> tuple[list[Evidence], dict[str, float]]:
-    """One-way edits between each pair of copies, and a score per article (+ for the original)."""
-    evidence: list[Evidence] = []
+           settings: AttributeSettings) -> tuple[list[tuple[str, Evidence]], dict[str, float]]:
+    """One-way edits between each pair of copies, each with the article it points at as the original,
+    and a score per article (+ for the original); the earliest publication once, with its own score."""
+    pieces: list[tuple[str, Evidence]] = []
     direction: dict[str, float] = defaultdict(float)
 
     def note(kind: str, original: _Copy, copy: _Copy, detail: str) -> None:
-        evidence.append(Evidence(kind, copy.article.id, detail, copy.span))
+        pieces.append((original.article.id, Evidence(kind, copy.article.id, detail, copy.span)))
         direction[original.article.id] += 1.0
         direction[copy.article.id] -= 1.0
 
     facts = {c.article.id: _facts(c, paragraphs[c.article.id]) for c in copies}
+    later: dict[str, list[str]] = defaultdict(list)  # article -> copies published after it, within the window
     for i, a in enumerate(copies):
         for b in copies[i + 1:]:
             for x, y in ((a, b), (b, a)):
@@ -329,12 +334,35 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
                     note("edit:trimmed_end", x, y, f"{y.article.id} ends where {x.article.id} goes on")
             early = _earliest(a.article, b.article, settings.time_window_hours)
             if early:
-                first, last = (a, b) if early == a.article.id else (b, a)
-                evidence.append(Evidence("earliest", first.article.id,
-                                         f"published {first.article.published}, before {last.article.id} "
-                                         f"({last.article.published})"))
-                direction[first.article.id] += 1.0
-    return evidence, direction
+                later[early].append(b.article.id if early == a.article.id else a.article.id)
+                direction[early] += 1.0
+    if later:
+        by_id = {c.article.id: c.article for c in copies}
+        first = min(later, key=lambda aid: (_time_key(by_id[aid]), aid))
+        after = later[first]
+        pieces.append((first, Evidence("earliest", first, f"published {by_id[first].published}, before "
+                                       + (f"{after[0]} ({by_id[after[0]].published})" if len(after) == 1
+                                          else f"{len(after)} other copies"))))
+    return pieces, direction
+
+
+def _shown(pieces: Sequence[tuple[str, Evidence]], source: str | None) -> list[Evidence]:
+    """The edits worth showing: with a source copy, those each copy made to it; else each kind of
+    edit once per copy (a passage in many articles would otherwise list every pair)."""
+    shown: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
+    for original, ev in pieces:
+        if source is not None and original != source and ev.kind != "earliest":
+            continue
+        if (ev.kind, ev.article_id) not in seen:
+            seen.add((ev.kind, ev.article_id))
+            shown.append(ev)
+    return shown
+
+
+def _kinds(edits: Sequence[Evidence]) -> int:
+    """Kinds of one-way edit seen (confidence grows with the kinds, not with the number of copies)."""
+    return len({e.kind for e in edits if e.kind != "earliest"}) + any(e.kind == "earliest" for e in edits)
 
 
 @dataclass(frozen=True)
@@ -377,6 +405,14 @@ def _earliest(a: Article, b: Article, window_hours: float) -> str | None:
     if gap > window_hours:
         return None
     return a.id if ta < tb else b.id
+
+
+def _time_key(article: Article) -> float:
+    """Publication time as a sort key (seconds; unknown last, zone-less taken as UTC)."""
+    t = _time(article.published)
+    if t is None:
+        return float("inf")
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
 
 
 def _time(value: str | None) -> datetime | None:

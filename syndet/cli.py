@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -65,9 +64,7 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
     """
     from syndet.detector import Detector
     from syndet.progress import StderrProgress
-    from syndet.report import render_text, to_json, to_jsonl
-    from syndet.report_csv import to_csv
-    from syndet.report_html import to_html
+    from syndet.report import write_report
 
     try:
         settings = settings_from(configs, {"jobs": jobs, "lsh.threshold": threshold,
@@ -88,20 +85,18 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
     except SyndetError as exc:
         _fail(exc)
         return
-    if fmt == "json":
-        text = json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
-    elif fmt in ("jsonl", "csv", "html"):
-        text = {"jsonl": to_jsonl, "csv": to_csv, "html": to_html}[fmt](result)
-    else:
-        color = output is None and sys.stdout.isatty()
-        text = render_text(result, color=color, full=full)
-    if output:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(SyndetError(f"{output}: cannot write report: {exc.strerror or exc}"))
-    else:
-        click.echo(text, nl=False)
+    color = output is None and sys.stdout.isatty()
+    if output is None:
+        write_report(result, fmt, sys.stdout, color=color, full=full)
+        return
+    partial = output.with_name(output.name + ".partial")  # the report appears whole or not at all
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            write_report(result, fmt, out, color=color, full=full)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        _fail(SyndetError(f"{output}: cannot write report: {exc.strerror or exc}"))
 
 
 if __name__ == "__main__":  # `python -m syndet.cli`: run the package module's group, where commands are added

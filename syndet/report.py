@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import textwrap
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import combinations
-from typing import Any
+from typing import Any, TextIO
 
 from syndet.detector import ScanResult
 from syndet.models import Attribution, Evidence, Passage
@@ -122,15 +123,57 @@ def to_json(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def to_jsonl(result: ScanResult) -> str:
-    """The result as JSON Lines: a ``scan`` record (schema, warnings, stats), then one ``article``
+def write_json(result: ScanResult, out: TextIO) -> None:
+    """Write :func:`to_json` to ``out`` as indented JSON, piece by piece (a large report is never
+    held as one string)."""
+    json.dump(to_json(result), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def jsonl_rows(result: ScanResult) -> Iterator[dict[str, Any]]:
+    """The JSON Lines records: a ``scan`` record (schema, warnings, stats), then one ``article``
     record per article and one ``passage`` record per passage, each shaped as in :func:`to_json`."""
     data = to_json(result)
-    head = {"type": "scan", "schema": data["schema"], "warnings": data["warnings"], "stats": data["stats"]}
-    rows = [head]
-    rows.extend({"type": "article", **a} for a in data["articles"])
-    rows.extend({"type": "passage", **p} for p in data["passages"])
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    yield {"type": "scan", "schema": data["schema"], "warnings": data["warnings"], "stats": data["stats"]}
+    for record in data["articles"]:
+        yield {"type": "article", **record}
+    for record in data["passages"]:
+        yield {"type": "passage", **record}
+
+
+def write_jsonl(result: ScanResult, out: TextIO) -> None:
+    """Write :func:`jsonl_rows` to ``out``, one line each."""
+    for row in jsonl_rows(result):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_report(result: ScanResult, fmt: str, out: TextIO, color: bool = False, full: bool = False) -> None:
+    """Write the report in ``fmt`` (``text``, ``json``, ``jsonl``, ``csv`` or ``html``) to ``out``.
+
+    Raises:
+        ValueError: An unknown format.
+    """
+    if fmt == "json":
+        write_json(result, out)
+    elif fmt == "jsonl":
+        write_jsonl(result, out)
+    elif fmt == "csv":
+        from syndet.report_csv import to_csv
+
+        out.write(to_csv(result))
+    elif fmt == "html":
+        from syndet.report_html import to_html
+
+        out.write(to_html(result))
+    elif fmt == "text":
+        out.write(render_text(result, color=color, full=full))
+    else:
+        raise ValueError(f"unknown report format {fmt!r}")
+
+
+def to_jsonl(result: ScanResult) -> str:
+    """The JSON Lines report as one string."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in jsonl_rows(result))
 
 
 _KIND_COLOURS = {"agency": "green", "press_release": "magenta", "quote": "blue", "republished": "red",

@@ -37,6 +37,19 @@ def test_scan_json_schema(geneva: Path, tmp_path: Path) -> None:
         for copy in passage["copies"]:
             assert texts[copy["article"]][copy["start"]:copy["end"]] == copy["text"]
     assert data["pairs"][0]["articles"] == ["003_a116120311b8510c.txt", "004_fd3b9aa19fe5f73c.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # written whole, nothing left beside it
+    code, out, _ = run("scan", str(geneva), "--format", "json", "--quiet")
+    again = json.loads(out)
+    assert code == 0 and {k: v for k, v in again.items() if k != "stats"} == \
+        {k: v for k, v in data.items() if k != "stats"}  # stats hold timings
+
+
+def test_unwritable_report_is_one_line_and_leaves_no_file(geneva: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "r.json"
+    code, out, err = run("scan", str(geneva), "--quiet", "-o", str(target))
+    assert code == 1 and out == ""
+    assert err == f"syndet: error: {target}: cannot write report: No such file or directory\n"
+    assert not tmp_path.joinpath("missing").exists()
 
 
 def test_bad_config_is_one_red_line(geneva: Path, tmp_path: Path) -> None:
