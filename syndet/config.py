@@ -16,6 +16,7 @@ from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.settings import Settings
+from syndet.yamlfile import read_mapping
 
 
 def load_settings(paths: Iterable[Path] = (), overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -34,7 +35,7 @@ def load_settings(paths: Iterable[Path] = (), overrides: Mapping[str, Any] | Non
     """
     settings = Settings()
     for path in paths:
-        data, lines = _read_yaml(Path(path))
+        data, lines = read_mapping(Path(path), "config file")
         settings = _apply(settings, data, lines, str(path), "")
     if overrides:
         settings = apply_overrides(settings, overrides)
@@ -58,47 +59,6 @@ def settings_to_dict(obj: Any) -> Any:
     if isinstance(obj, list):
         return [settings_to_dict(v) for v in obj]
     return obj
-
-
-def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    import yaml  # kept out of `import syndet`
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
-    try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else {}
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: the top level must be a mapping of keys, not {_tname(data)}")
-    lines: dict[str, int] = {}
-    _collect_lines(node, "", lines)
-    return data, lines
-
-
-def _collect_lines(node: Any, prefix: str, lines: dict[str, int]) -> None:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}{key_node.value}"
-            lines[key] = key_node.start_mark.line + 1
-            _collect_lines(value_node, key + ".", lines)
 
 
 def _apply(obj: Any, data: Mapping[str, Any], lines: Mapping[str, int], origin: str, prefix: str) -> Any:

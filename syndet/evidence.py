@@ -18,6 +18,7 @@ from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.models import Article, Evidence, Paragraph, Span
+from syndet.yamlfile import read_mapping
 
 # Python's own expression parser, to find the literals a pattern needs (a speed-up only: without it,
 # as on a Python that moves it, every rule runs).
@@ -175,53 +176,12 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    import yaml  # kept out of `import syndet`
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: evidence catalogue not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read evidence catalogue: {exc}") from None
-    try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else {}
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: the evidence catalogue must be a mapping of keys")
-    lines: dict[str, int] = {}
-    _collect(node, "", lines)
+    data, lines = read_mapping(path, "evidence catalogue")
     for key in data:
         if key not in _TOP_KEYS:
             raise ConfigError(f"{_where(str(path), lines, str(key))}: unknown key '{key}' "
                               f"(known: {', '.join(sorted(_TOP_KEYS))})")
     return data, lines
-
-
-def _collect(node: Any, prefix: str, lines: dict[str, int]) -> None:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}{key_node.value}"
-            lines[key] = key_node.start_mark.line + 1
-            _collect(value_node, key + ".", lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for n, item in enumerate(node.value):
-            key = f"{prefix}{n}"
-            lines[key] = item.start_mark.line + 1
-            _collect(item, key + ".", lines)
 
 
 def _sub(lines: Mapping[str, int], prefix: str) -> dict[str, int]:

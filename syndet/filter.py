@@ -18,14 +18,16 @@ from typing import Any
 import numpy as np
 
 from syndet.align import WordStream, align, verified, word_stream
+from syndet.attribute import attribute
 from syndet.cluster import build_passages
 from syndet.detector import Detector
 from syndet.errors import ConfigError
-from syndet.models import Alignment, Article, Attribution, Decision, Passage, Span
+from syndet.models import Alignment, Article, Decision, Paragraph, Passage, Span
+from syndet.report import attribution_record
 from syndet.settings import Settings
 from syndet.shingle import hash_texts
 from syndet.signature import permutations, signatures
-from syndet.store import AddResult, Entry, Store, open_store
+from syndet.store import AddResult, Entry, Store, StoredArticle, open_store
 
 ACTIONS = ("accept", "flag", "reject")
 _SELF = "\x00"  # id of the article being checked while it is aligned: no indexed id can equal it
@@ -51,7 +53,7 @@ class Filter:
         if policy.flag_at > policy.reject_at:
             raise ConfigError(f"policy.flag_at ({policy.flag_at:g}) is above policy.reject_at ({policy.reject_at:g})")
         self._detector = Detector(self.settings)
-        self._streams: OrderedDict[int, WordStream] = OrderedDict()
+        self._streams: OrderedDict[int, tuple[StoredArticle, WordStream]] = OrderedDict()
         self.store = store if store is not None else open_store(self.settings, create=create)
 
     def __enter__(self) -> Filter:
@@ -111,7 +113,7 @@ class Filter:
         entry = self.prepare([dataclasses.replace(article, id=_SELF)])[0]
         own = word_stream(entry.article, entry.paragraphs, st.shingle.size, st.shingle.seed)
         with self.store.snapshot():
-            alignments, order = self._align(entry, own)
+            alignments, order, stored = self._align(entry, own)
         covered = np.zeros(own.words, dtype=bool)
         shared: dict[str, np.ndarray] = {}
         for al in alignments:
@@ -124,6 +126,12 @@ class Filter:
         matches = sorted(((ident, float(m.sum()) / total) for ident, m in shared.items()),
                          key=lambda m: (-m[1], order[m[0]]))
         passages = build_passages(alignments, st.verify.min_merge_overlap, {_SELF: -1, **order})
+        if passages:
+            involved = {s.article_id for p in passages for s in p.spans}
+            articles = [entry.article] + [s.article for s in stored if s.article.id in involved]
+            paragraphs: dict[str, Sequence[Paragraph]] = {entry.article.id: entry.paragraphs}
+            paragraphs.update((s.article.id, s.paragraphs) for s in stored if s.article.id in involved)
+            passages = list(attribute(passages, articles, paragraphs, self._detector.catalogue, st.attribute))
         return Decision(
             article_id=article.id,
             action=self.decide(seen),
@@ -165,11 +173,12 @@ class Filter:
             return "flag"
         return "accept"
 
-    def _align(self, entry: Entry, own: WordStream) -> tuple[list[Alignment], dict[str, int]]:
-        """Verified candidates from the index, aligned against the new article."""
+    def _align(self, entry: Entry, own: WordStream) -> tuple[list[Alignment], dict[str, int], list[StoredArticle]]:
+        """Verified candidates from the index, aligned against the new article: the alignments, the
+        rank of each candidate's id, and the candidates."""
         st = self.settings
         if not entry.signed:
-            return [], {}
+            return [], {}, []
         found = self.store.lookup(entry.signatures)
         uids = sorted({uid for keys in found for uid, _ in keys})
         stored_hashes = self.store.paragraph_hashes(uids)
@@ -183,20 +192,23 @@ class Filter:
         streams = self._candidate_streams(ranked)
         alignments: list[Alignment] = []
         order: dict[str, int] = {}
+        stored: list[StoredArticle] = []
         for uid in ranked:
-            theirs = streams.get(uid)
-            if theirs is None:
+            if uid not in streams:
                 continue
+            candidate, theirs = streams[uid]
+            stored.append(candidate)
             order.setdefault(theirs.article_id, len(order))
             alignments.extend(align(own, theirs, st.verify))
-        return alignments, order
+        return alignments, order, stored
 
-    def _candidate_streams(self, uids: Sequence[int]) -> dict[int, WordStream]:
-        """Word streams of indexed articles, cached (an article's number is never reused)."""
+    def _candidate_streams(self, uids: Sequence[int]) -> dict[int, tuple[StoredArticle, WordStream]]:
+        """Indexed articles with their word streams, cached (an article's number is never reused)."""
         st = self.settings
         missing = [u for u in uids if u not in self._streams]
         for uid, stored in self.store.articles(missing).items():
-            self._streams[uid] = word_stream(stored.article, stored.paragraphs, st.shingle.size, st.shingle.seed)
+            self._streams[uid] = (stored, word_stream(stored.article, stored.paragraphs, st.shingle.size,
+                                                      st.shingle.seed))
         out = {}
         for uid in uids:
             stream = self._streams.get(uid)
@@ -209,8 +221,19 @@ class Filter:
 
 
 def _rename(passage: Passage, article_id: str) -> Passage:
-    spans = tuple(Span(article_id, s.start, s.end) if s.article_id == _SELF else s for s in passage.spans)
-    return dataclasses.replace(passage, spans=spans)
+    """The passage with the checked article's stand-in id replaced by its own, attribution included."""
+
+    def own(span: Span) -> Span:
+        return Span(article_id, span.start, span.end) if span.article_id == _SELF else span
+
+    att = passage.attribution
+    if att is not None:
+        evidence = tuple(dataclasses.replace(e, article_id=article_id if e.article_id == _SELF else e.article_id,
+                                             detail=e.detail.replace(_SELF, article_id),
+                                             span=own(e.span) if e.span else None) for e in att.evidence)
+        att = dataclasses.replace(att, evidence=evidence,
+                                  source_article=article_id if att.source_article == _SELF else att.source_article)
+    return dataclasses.replace(passage, spans=tuple(own(s) for s in passage.spans), attribution=att)
 
 
 def decision_to_json(decision: Decision) -> dict[str, Any]:
@@ -232,19 +255,5 @@ def _passage_json(passage: Passage, article_id: str) -> dict[str, Any]:
         "spans": [{"start": s.start, "end": s.end} for s in own],
         "copies": [{"id": s.article_id, "start": s.start, "end": s.end}
                    for s in passage.spans if s.article_id != article_id],
-        "attribution": _attribution_json(passage.attribution),
+        "attribution": attribution_record(passage.attribution),
     }
-
-
-def _attribution_json(attr: Attribution | None) -> dict[str, Any] | None:
-    if attr is None:
-        return None
-    return {
-        "kind": attr.kind,
-        "origin": attr.origin,
-        "source_article": attr.source_article,
-        "confidence": round(attr.confidence, 4),
-        "evidence": [{"kind": e.kind, "article": e.article_id, "detail": e.detail, "agency": e.agency}
-                     for e in attr.evidence],
-    }
-

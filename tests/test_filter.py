@@ -67,7 +67,22 @@ def test_shared_passages_are_flagged_and_listed(indexed: Filter) -> None:
     (passage,) = decision.passages
     own = next(s for s in passage.spans if s.article_id == "mix")
     assert text[own.start:own.end] == "\n\n".join(borrowed)
-    assert passage.attribution is None
+    assert passage.attribution is not None  # no sign of an agency and no way to tell the copies apart
+    assert (passage.attribution.kind, passage.attribution.origin, passage.attribution.source_article) == \
+        ("republished", None, None)
+
+
+def test_a_flagged_wire_copy_names_the_agency_and_the_indexed_original(indexed: Filter) -> None:
+    indexed.add([Article("wire", "GENEVA (AP) — " + story(60), published="2022-01-10T08:00:00Z")])
+    text = "Local intro written here by the site.\n\n" + story(60).replace("Monday", "Monday,")
+    decision = indexed.check(Article("site", text, published="2022-01-10T12:00:00Z"))
+    (passage,) = decision.passages
+    att = passage.attribution
+    assert att is not None
+    assert (att.kind, att.origin, att.source_article) == ("agency", "AP", "wire")
+    assert [(e.kind, e.article_id) for e in att.evidence] == [("dateline", "wire"), ("earliest", "wire")]
+    assert att.evidence[1].detail == "published 2022-01-10T08:00:00Z, before site (2022-01-10T12:00:00Z)"
+    assert {s.article_id for s in passage.spans} == {"site", "wire"}
 
 
 def test_new_story_is_accepted(indexed: Filter) -> None:
@@ -148,7 +163,8 @@ def test_single_article_exit_status_follows_the_decision(tmp_path: Path) -> None
     passage = json.loads(out)["passages"][0]
     assert set(passage) == {"id", "words", "spans", "copies", "attribution"}
     assert passage["copies"] == [{"id": "s2.txt", "start": 0, "end": len(story(2).strip())}]
-    assert passage["attribution"] is None
+    assert passage["attribution"]["kind"] == "republished"
+    assert set(passage["attribution"]) == {"kind", "origin", "source_article", "confidence", "evidence"}
 
 
 def test_stdin_stream_with_a_malformed_line(tmp_path: Path) -> None:
