@@ -40,6 +40,7 @@ from syndet.models import Article
 from syndet.settings import IndexSettings, Settings
 from syndet.signature import SignatureView
 from syndet.store import Entry
+from syndet.store_redis import drop_index
 
 COPY_KINDS = ("agency", "press_release", "republished")
 
@@ -193,19 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 report(run_backend(backend, run_settings, corpus, args.batch), corpus)
             finally:
                 if backend == "redis":
-                    _drop(args.redis_url, index.prefix)
+                    drop_index(args.redis_url, index.prefix)
             sys.stdout.flush()
     return 0
-
-
-def _drop(url: str, prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=10_000))
-    for lo in range(0, len(keys), 1000):
-        client.delete(*keys[lo:lo + 1000])
-    client.close()
 
 
 if __name__ == "__main__":

@@ -362,7 +362,7 @@ def _shown(pieces: Sequence[tuple[str, Evidence]], source: str | None) -> list[E
 
 def _kinds(edits: Sequence[Evidence]) -> int:
     """Kinds of one-way edit seen (confidence grows with the kinds, not with the number of copies)."""
-    return len({e.kind for e in edits if e.kind != "earliest"}) + any(e.kind == "earliest" for e in edits)
+    return len({e.kind for e in edits})
 
 
 @dataclass(frozen=True)

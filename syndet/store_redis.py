@@ -100,6 +100,17 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def drop_index(url: str, prefix: str) -> None:
+    """Delete every key of the index under ``prefix`` on the server at ``url`` (nothing else)."""
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=10_000))
+        for lo in range(0, len(keys), 1000):
+            client.delete(*keys[lo:lo + 1000])
+    finally:
+        client.close()
+
+
 class RedisStore:
     """An index in Redis (see the module documentation for the layout and the commit protocol).
 

@@ -65,10 +65,6 @@ def make_story() -> Callable[..., str]:
 
 def drop_redis(url: str, prefix: str) -> None:
     """Delete every key of a test index from Redis."""
-    import redis
+    from syndet.store_redis import drop_index
 
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=10_000))
-    for lo in range(0, len(keys), 1000):
-        client.delete(*keys[lo:lo + 1000])
-    client.close()
+    drop_index(url, prefix)
