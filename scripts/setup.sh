@@ -27,4 +27,11 @@ extras=$(IFS=,; echo "$*")
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+# The build backend's notices are kept out of the way; on a failure the whole log is shown.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "installing syndet into .venv failed (see above)" >&2
+    exit 1
+fi
