@@ -1,7 +1,9 @@
 """Join pairwise alignments into passages: one passage per stretch of text, however many copies.
 
 Every alignment links a span in one article to a span in another. Spans of one article that
-overlap substantially are the same text, so they join; the connected groups are the passages.
+overlap substantially are the same text, so they join; a shorter span lying inside a longer one
+(a trimmed copy) joins it too, unless it would chain groups that have no article in common (a
+phrase two unrelated stories share); the connected groups are the passages.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def build_passages(
     by_article: dict[str, list[int]] = defaultdict(list)
     for n, span in enumerate(nodes):
         by_article[span.article_id].append(n)
+    inside: list[tuple[int, int]] = []  # (shorter, longer) spans of one article, the shorter mostly inside
     for members in by_article.values():
         members.sort(key=lambda n: (nodes[n].start, nodes[n].end))
         active: list[int] = []
@@ -61,9 +64,12 @@ def build_passages(
             for m in active:
                 other = nodes[m]
                 overlap = min(other.end, span.end) - max(other.start, span.start)
-                if overlap >= min_overlap * min(other.length, span.length):
-                    uf.union(m, n)
+                if overlap >= min_overlap * max(other.length, span.length):
+                    uf.union(m, n)  # mostly the same text
+                elif overlap >= min_overlap * min(other.length, span.length):
+                    inside.append((m, n) if other.length < span.length else (n, m))
             active.append(n)
+    _absorb(uf, nodes, inside)
     groups: dict[int, list[int]] = defaultdict(list)
     for n in range(len(nodes)):
         groups[uf.find(n)].append(n)
@@ -79,6 +85,50 @@ def build_passages(
         passages.append(Passage(id="", spans=tuple(spans), words=words[root]))
     passages.sort(key=lambda p: (-len(p.article_ids), -p.words, p.spans[0].article_id, p.spans[0].start))
     return [Passage(f"P{i}", p.spans, p.words) for i, p in enumerate(passages, 1)]
+
+
+def _absorb(uf: _UnionFind, nodes: Sequence[Span], inside: Sequence[tuple[int, int]]) -> None:
+    """Join each group of shorter copies to the larger groups its spans lie inside.
+
+    A trimmed copy lies inside the full story's span, so it joins the story's passage; so does a
+    part of a story that lies inside two groups holding copies in the same articles (one story cut
+    differently by different outlets). A short phrase that two unrelated stories happen to share
+    lies inside groups with no article in common: joining it would chain the two stories into one
+    passage, so it stays a passage of its own. Larger groups are settled first.
+    """
+    targets: dict[int, set[int]] = defaultdict(set)
+    for small, large in inside:
+        g, h = uf.find(small), uf.find(large)
+        if g != h:
+            targets[g].add(h)
+    size: dict[int, int] = defaultdict(int)
+    articles: dict[int, set[str]] = defaultdict(set)
+    for n, span in enumerate(nodes):
+        root = uf.find(n)
+        size[root] = max(size[root], span.length)
+        articles[root].add(span.article_id)
+    for g in sorted(targets, key=lambda r: (-size[r], r)):
+        root = uf.find(g)
+        into = sorted({uf.find(h) for h in targets[g]} - {root})
+        if into and _linked([articles[h] for h in into]):
+            for h in into:
+                merged = articles[uf.find(root)] | articles[h]
+                uf.union(root, h)
+                articles[uf.find(root)] = merged
+
+
+def _linked(groups: Sequence[set[str]]) -> bool:
+    """Whether groups of articles form one whole through the articles they have in common."""
+    reached, rest = set(groups[0]), list(groups[1:])
+    grew = True
+    while rest and grew:
+        grew = False
+        for group in list(rest):
+            if reached & group:
+                reached |= group
+                rest.remove(group)
+                grew = True
+    return not rest
 
 
 def _merge_spans(spans: list[Span]) -> list[Span]:

@@ -82,6 +82,24 @@ def test_three_copies_make_one_cluster() -> None:
     assert found[0][1] == [shared, shared, shared]
 
 
+def test_a_trimmed_copy_joins_the_full_story() -> None:
+    full = "\n\n".join([P[1], P[2], P[3]])
+    found = scan(P[0] + "\n\n" + full, full + "\n\n" + P[5], P[6] + "\n\n" + P[1])
+    assert len(found) == 1
+    assert found[0][0] == ("a0", "a1", "a2")
+    assert found[0][1] == [full, full, P[1]]
+
+
+def test_a_phrase_two_stories_share_does_not_chain_them() -> None:
+    phrase = "a spokesperson for the organisation for economic cooperation and development said on monday"
+    one = "\n\n".join([P[1], phrase.capitalize() + ".", P[2]])
+    two = "\n\n".join([P[3], phrase.capitalize() + ".", P[4]])
+    found = scan(one, P[0] + "\n\n" + one, two, two + "\n\n" + P[5])
+    assert sorted(ids for ids, _ in found) == [("a0", "a1"), ("a0", "a1", "a2", "a3"), ("a2", "a3")]
+    (shared,) = [texts for ids, texts in found if len(ids) == 4]
+    assert {t.lower() for t in shared} == {phrase + "."}
+
+
 def test_us_and_quotes_edits_still_match() -> None:
     original = "“We will not back down,” the U.S. envoy said. " + P[1]
     copy = "We will not back down, the US envoy said. " + P[1]
