@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ import click
 from syndet.cli import _fail, config_options, settings_from
 from syndet.errors import IndexError_, InputError, SyndetError
 from syndet.models import Article
+from syndet.progress import StderrProgress
 from syndet.settings import Settings
 
 EXIT_CODES = {"accept": 0, "flag": 10, "reject": 11}
@@ -40,12 +42,19 @@ def _settings(configs: tuple[Path, ...], target: str | None, extra: dict[str, An
     return settings_from(configs, overrides)
 
 
-def _warner(quiet: bool) -> Callable[[str], None]:
+def _warner(quiet: bool, progress: StderrProgress | None = None) -> Callable[[str], None]:
     def warn(message: str) -> None:
         if not quiet:
+            if progress is not None:
+                progress.close()
             click.secho(f"warning: {message}", fg="yellow", err=True)
 
     return warn
+
+
+def _progress(quiet: bool) -> StderrProgress:
+    """Progress on standard error (a no-op with --quiet)."""
+    return StderrProgress(io.StringIO()) if quiet else StderrProgress()
 
 
 def _stdin_articles(warn: Callable[[str], None]) -> Iterator[Article]:
@@ -89,8 +98,9 @@ def index_add(paths: tuple[Path, ...], configs: tuple[Path, ...], target: str | 
     """
     from syndet.filter import Filter
 
-    warn = _warner(quiet)
-    added = skipped = 0
+    progress = _progress(quiet)
+    warn = _warner(quiet, progress)
+    added = skipped = read = 0
     try:
         settings = _settings(configs, target, {"index.batch": batch})
         size = settings.index.batch
@@ -98,16 +108,21 @@ def index_add(paths: tuple[Path, ...], configs: tuple[Path, ...], target: str | 
             pending: list[Article] = []
             for article in _articles(paths, settings, warn):
                 pending.append(article)
+                read += 1
+                progress("read", read, 0)
                 if size and len(pending) >= size:
                     result = flt.add(pending)
                     added, skipped, pending = added + len(result.added), skipped + len(result.skipped), []
+                    progress("add", added + skipped, 0)
             if pending:
                 result = flt.add(pending)
                 added, skipped = added + len(result.added), skipped + len(result.skipped)
             location = flt.store.location
     except SyndetError as exc:
+        progress.close()
         _fail(exc)
         return
+    progress.close()
     click.echo(f"syndet index: {added} articles added, {skipped} already indexed, in {location}")
 
 
@@ -234,7 +249,9 @@ def filter_command(paths: tuple[Path, ...], single: Path | None, configs: tuple[
     """
     from syndet.filter import Filter, decision_to_json
 
-    warn = _warner(quiet)
+    # Progress only when decisions go to a file or a pipe: on a terminal they are the progress.
+    progress = _progress(quiet or single is not None or sys.stdout.isatty())
+    warn = _warner(quiet, progress)
     add = {"accept"} if add_accepted else set()
     if add_flagged:
         add.add("flag")
@@ -252,12 +269,15 @@ def filter_command(paths: tuple[Path, ...], single: Path | None, configs: tuple[
         else:
             articles = _articles(paths, settings, warn)
         with Filter(settings, create=bool(add)) as flt:
-            for decision in flt.check_all(articles, add):
+            for done, decision in enumerate(flt.check_all(articles, add), 1):
                 click.echo(json.dumps(decision_to_json(decision), ensure_ascii=False))
                 sys.stdout.flush()
                 last = decision
+                progress("filter", done, 0)
     except SyndetError as exc:
+        progress.close()
         _fail(exc)
         return
+    progress.close()
     if single is not None and last is not None:
         sys.exit(EXIT_CODES[last.action])

@@ -23,7 +23,7 @@ class StderrProgress:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.started < 1.0:  # short runs stay quiet
+        if now - self.started < (1.0 if self.live else self.interval):  # short runs stay quiet
             return
         if now - self.last < self.interval and not (total and done >= total):
             return
