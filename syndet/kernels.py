@@ -76,6 +76,28 @@ def xxh32(buf: np.ndarray, lo: int, hi: int, seed: np.uint64) -> np.uint32:
 
 
 @numba.njit(nogil=True, cache=True)
+def word_bounds(buf: np.ndarray, words: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Start and end byte offsets of the ``words`` space-separated words of ``buf``.
+
+    The third value is False when ``buf`` holds another number of spaces than ``words - 1`` (a
+    word with a space inside it): the offsets are then not usable.
+    """
+    starts = np.empty(words, dtype=np.int64)
+    ends = np.empty(words, dtype=np.int64)
+    k = 0
+    starts[0] = 0
+    for p in range(len(buf)):
+        if buf[p] == 0x20:
+            if k + 1 >= words:
+                return starts, ends, False
+            ends[k] = p
+            k += 1
+            starts[k] = p + 1
+    ends[k] = len(buf)
+    return starts, ends, k == words - 1
+
+
+@numba.njit(nogil=True, cache=True)
 def shingle_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, word_off: np.ndarray,
                    shingle_off: np.ndarray, size: int, seed: np.uint64, out: np.ndarray) -> None:
     """Hash every shingle of every paragraph of a joined word buffer into ``out``.

@@ -64,20 +64,17 @@ def hash_token_lists(token_lists: Sequence[Sequence[str]], size: int, seed: int 
     total = int(word_off[-1])
     if total == 0:
         return hashes, shingle_off
-    flat = list(chain.from_iterable(token_lists))
-    buf = np.frombuffer(" ".join(flat).encode("utf-8"), dtype=np.uint8)
-    spaces = np.flatnonzero(buf == 0x20)
-    if len(spaces) == total - 1:
-        starts = np.concatenate(([0], spaces + 1))
-        ends = np.append(spaces, len(buf))
-    else:  # a word that normalised to text with a space in it (rare compatibility characters)
-        lengths = np.fromiter((len(t.encode("utf-8")) for t in flat), dtype=np.int64, count=total)
-        starts = _offsets(lengths + 1)[:-1]
-        ends = starts + lengths
     from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
 
-    kernels.shingle_hashes(buf, starts.astype(np.int64), ends.astype(np.int64), word_off, shingle_off, size,
-                           np.uint64(seed), hashes)
+    # Joining each list, then the lists, is twice as fast as joining one flattened list.
+    buf = np.frombuffer(" ".join(map(" ".join, filter(None, token_lists))).encode("utf-8"), dtype=np.uint8)
+    starts, ends, ok = kernels.word_bounds(buf, total)
+    if not ok:  # a word that normalised to text with a space in it (rare compatibility characters)
+        lengths = np.fromiter((len(t.encode("utf-8")) for t in chain.from_iterable(token_lists)),
+                              dtype=np.int64, count=total)
+        starts = _offsets(lengths + 1)[:-1]
+        ends = starts + lengths
+    kernels.shingle_hashes(buf, starts, ends, word_off, shingle_off, size, np.uint64(seed), hashes)
     return hashes, shingle_off
 
 
