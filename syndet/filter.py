@@ -23,10 +23,11 @@ from syndet.cluster import build_passages
 from syndet.detector import Detector
 from syndet.errors import ConfigError
 from syndet.models import Alignment, Article, Decision, Paragraph, Passage, Span
+from syndet.parallel import hash_paragraphs, resolve_jobs
 from syndet.report import attribution_record
 from syndet.settings import Settings
-from syndet.shingle import hash_texts
-from syndet.signature import permutations, signatures
+from syndet.shingle import split
+from syndet.signature import permutations, signatures_flat
 from syndet.store import AddResult, Entry, Store, StoredArticle, open_store
 
 ACTIONS = ("accept", "flag", "reject")
@@ -77,8 +78,11 @@ class Filter:
                 if not para.chrome:
                     where.append((k, para.index))
                     texts.append(article.text[para.start:para.end])
-        hashes = hash_texts(texts, st.shingle.size, st.shingle.seed)
-        sigs = signatures(hashes, permutations(st.minhash.num_perm, st.minhash.seed))
+        # Hashed as a scan hashes: flat arrays, on several processes when the batch is large.
+        jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
+        flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs)
+        sigs = signatures_flat(flat, offsets, permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
+        hashes = split(flat, offsets)
         rows: list[list[int]] = [[] for _ in articles]
         for row, ((k, _), h) in enumerate(zip(where, hashes, strict=True)):
             if len(h):
