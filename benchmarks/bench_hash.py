@@ -9,8 +9,9 @@ shingles of every content paragraph into a ``num_perm`` MinHash signature:
 - ``rensa RMinHash``: one ``RMinHash`` per paragraph, ``update`` with its shingles, ``digest``;
 - ``rensa bulk``: ``RMinHash.digest_matrix_from_token_byte_sets`` over all paragraphs at once (the
   digest matrix is left in rensa's object, not converted);
-- ``syndet core``: from each paragraph's *words* (it builds the shingles itself), xxh32 and MinHash
-  with ``hash_token_lists`` and ``signatures_flat``.
+- ``syndet core``: from each paragraph's normalised text (its words joined by spaces, as
+  ``normalize.normal`` gives it to a scan; the core finds the words and builds the shingles
+  itself), xxh32 and MinHash with ``hash_normal`` and ``signatures_flat``.
 
 The process is pinned to one CPU, so every row is single-threaded. syndet's signatures are checked
 bit-for-bit against datasketch's ``update_batch`` ones before anything is printed.
@@ -33,9 +34,9 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Shingled:
-    """The benchmark input: per content paragraph, its words, its shingles as bytes and as text."""
+    """The benchmark input: per content paragraph, its normalised text, its shingles as bytes and as text."""
 
-    words: list[list[str]]
+    normal: list[str]
     shingles: list[list[bytes]]
     shingle_strs: list[list[str]]
     text_bytes: int
@@ -61,7 +62,7 @@ def build_input(articles: int, seed: int, size: int) -> Shingled:
     tokens = [words(t) for t in texts]
     tokens = [t for t in tokens if t]
     shingles = [shingle_texts(t, size) for t in tokens]
-    return Shingled(tokens, shingles, [[s.decode("utf-8") for s in row] for row in shingles],
+    return Shingled([" ".join(t) for t in tokens], shingles, [[s.decode("utf-8") for s in row] for row in shingles],
                     sum(len(t.encode("utf-8")) for t in texts))
 
 
@@ -110,10 +111,10 @@ def _rensa_bulk(data: Shingled, num_perm: int, seed: int) -> object:
 
 
 def _syndet(data: Shingled, num_perm: int, seed: int, size: int) -> np.ndarray:
-    from syndet.shingle import hash_token_lists
+    from syndet.shingle import hash_normal
     from syndet.signature import permutations, signatures_flat
 
-    hashes, offsets = hash_token_lists(data.words, size, 0)
+    hashes, offsets = hash_normal(data.normal, size, 0)
     return signatures_flat(hashes, offsets, permutations(num_perm, seed), threads=1)
 
 

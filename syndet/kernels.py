@@ -11,14 +11,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from syndet.wrap32 import add32, and32, min32, mul32, rotl32, shr32, sub32, xor32
+
 _M32 = np.uint64(0xFFFFFFFF)
 _P1 = np.uint64(2654435761)
 _P2 = np.uint64(2246822519)
 _P3 = np.uint64(3266489917)
 _P4 = np.uint64(668265263)
 _P5 = np.uint64(374761393)
-_FM1 = np.uint64(0x85EBCA6B)
-_FM2 = np.uint64(0xC2B2AE35)
 
 
 @numba.njit(inline="always")
@@ -76,48 +76,197 @@ def xxh32(buf: np.ndarray, lo: int, hi: int, seed: np.uint64) -> np.uint32:
 
 
 @numba.njit(nogil=True, cache=True)
-def word_bounds(buf: np.ndarray, words: int) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Start and end byte offsets of the ``words`` space-separated words of ``buf``.
+def shingle_spans(buf: np.ndarray, length: int, size: int,
+                  paragraphs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Byte spans of every shingle of paragraphs joined into one buffer.
 
-    The third value is False when ``buf`` holds another number of spaces than ``words - 1`` (a
-    word with a space inside it): the offsets are then not usable.
+    Args:
+        buf: UTF-8 bytes; ``buf[:length]`` holds the paragraphs separated by line breaks, each being
+            words separated by spaces (empty words, as from two spaces in a row, are skipped).
+        length: Bytes of text in ``buf``.
+        size: Words per shingle (a paragraph with fewer words is one shingle).
+        paragraphs: Paragraphs expected; no more are read.
+
+    Returns:
+        ``(starts, lengths, shingle_off, word_counts, found)``: each shingle's byte offset and length,
+        paragraph ``p``'s shingles ``shingle_off[p]:shingle_off[p + 1]``, its word count, and the
+        paragraphs found in the buffer (the caller checks it against ``paragraphs``).
     """
-    starts = np.empty(words, dtype=np.int64)
-    ends = np.empty(words, dtype=np.int64)
+    seps = 0
+    for p in range(length):
+        c = buf[p]
+        seps += (c == 0x20) | (c == 0x0A)
+    ends = np.empty(seps + 1, dtype=np.int64)
     k = 0
-    starts[0] = 0
-    for p in range(len(buf)):
-        if buf[p] == 0x20:
-            if k + 1 >= words:
-                return starts, ends, False
-            ends[k] = p
-            k += 1
-            starts[k] = p + 1
-    ends[k] = len(buf)
-    return starts, ends, k == words - 1
+    for p in range(length):  # branch-free: a separator moves the write position on
+        c = buf[p]
+        ends[k] = p
+        k += (c == 0x20) | (c == 0x0A)
+    ends[seps] = length
+    starts = np.empty(seps + 1, dtype=np.int64)
+    lengths = np.empty(seps + 1, dtype=np.uint32)
+    shingle_off = np.zeros(paragraphs + 1, dtype=np.int64)
+    word_counts = np.zeros(paragraphs, dtype=np.int64)
+    recent = np.zeros(size, dtype=np.int64)  # start of the last ``size`` words, as a ring
+    para = n_words = k = word_start = last_end = 0
+    for i in range(seps + 1):
+        end = ends[i]
+        if end > word_start:
+            recent[n_words % size] = word_start
+            n_words += 1
+            last_end = end
+            if n_words >= size:
+                first = recent[n_words % size]
+                starts[k] = first
+                lengths[k] = end - first
+                k += 1
+        if i == seps or buf[end] == 0x0A:
+            if para == paragraphs:
+                return starts[:k], lengths[:k], shingle_off, word_counts, para + 1
+            if 0 < n_words < size:
+                starts[k] = recent[0]
+                lengths[k] = last_end - recent[0]
+                k += 1
+            word_counts[para] = n_words
+            para += 1
+            shingle_off[para] = k
+            n_words = 0
+        word_start = end + 1
+    return starts[:k], lengths[:k], shingle_off, word_counts, para
+
+
+_Q1 = np.uint32(2654435761)
+_Q2 = np.uint32(2246822519)
+_Q3 = np.uint32(3266489917)
+_Q4 = np.uint32(668265263)
+_Q5 = np.uint32(374761393)
+_BYTE = np.uint32(0xFF)
+_R = tuple(np.uint32(r) for r in range(33))  # shift counts as uint32 constants
+_SHORT = 48  # bytes: shorter spans take the branch-free path (two stripes, three words, three bytes)
+_BLOCK = 256  # spans per block: the transposed block stays in the L1 cache
+
+
+@numba.njit(inline="always")
+def _load8(buf: np.ndarray, p: np.uint64) -> np.uint64:
+    # Eight bytes, little-endian; LLVM folds the byte loads into one unaligned load.
+    r = np.uint64(0)
+    for i in range(8):
+        r |= np.uint64(buf[p + np.uint64(i)]) << np.uint64(8 * i)
+    return r
+
+
+@numba.njit(inline="always")
+def _round32(v: np.uint32, lane: np.uint32) -> np.uint32:
+    return mul32(rotl32(add32(v, mul32(lane, _Q2)), _R[13]), _Q1)
+
+
+@numba.njit(inline="always")
+def _word32(h: np.uint32, lane: np.uint32) -> np.uint32:
+    return mul32(rotl32(add32(h, mul32(lane, _Q3)), _R[17]), _Q4)
+
+
+@numba.njit(inline="always")
+def _byte32(h: np.uint32, byte: np.uint32) -> np.uint32:
+    return mul32(rotl32(add32(h, mul32(byte, _Q5)), _R[11]), _Q1)
 
 
 @numba.njit(nogil=True, cache=True)
-def shingle_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, word_off: np.ndarray,
-                   shingle_off: np.ndarray, size: int, seed: np.uint64, out: np.ndarray) -> None:
-    """Hash every shingle of every paragraph of a joined word buffer into ``out``.
+def xxh32_spans(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray, seed: int, out: np.ndarray) -> None:
+    """xxh32 of ``buf[starts[i]:starts[i] + lengths[i]]`` into ``out[i]``, for every span.
 
-    Args:
-        buf: The words of all paragraphs as UTF-8, one space between words.
-        starts: Byte offset of each word in ``buf``.
-        ends: Byte offset one past each word.
-        word_off: Paragraph ``p`` holds words ``word_off[p]:word_off[p + 1]``.
-        shingle_off: Paragraph ``p`` writes ``out[shingle_off[p]:shingle_off[p + 1]]``.
-        size: Words per shingle (a paragraph with fewer words is one shingle).
-        seed: xxh32 seed.
-        out: ``uint32`` hashes, filled in place.
+    Spans are taken a block at a time: their bytes are first copied into a transposed block (one
+    row per 4-byte lane), then every step of xxh32 runs for all spans of the block at once, as
+    32-bit vector code. Spans shorter than 48 bytes (nearly all shingles) follow one branch-free
+    formula: both stripes, all three 4-byte steps and all three byte steps are computed, and each
+    kept only when the span is long enough. Longer spans are hashed one by one afterwards.
+
+    ``buf`` must hold 56 readable bytes past the start of every span (the caller pads it).
     """
-    for p in range(len(word_off) - 1):
-        first, stop = word_off[p], word_off[p + 1]
-        at = shingle_off[p]
-        for k in range(shingle_off[p + 1] - at):
-            last = min(first + k + size, stop) - 1
-            out[at + k] = xxh32(buf, starts[first + k], ends[last], seed)
+    lanes = np.empty((13, _BLOCK), dtype=np.uint32)
+    x0, x1, x2, x3, x4, x5 = lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5]
+    x6, x7, x8, x9, x10, tail8 = lanes[6], lanes[7], lanes[8], lanes[9], lanes[10], lanes[11]
+    nbytes = lanes[12]
+    s = np.uint32(seed)
+    init1, init2, init4 = add32(add32(s, _Q1), _Q2), add32(s, _Q2), sub32(s, _Q1)
+    short = add32(s, _Q5)
+    m32 = np.uint64(0xFFFFFFFF)
+    for lo in range(0, len(starts), _BLOCK):
+        m = min(_BLOCK, len(starts) - lo)
+        for j in range(m):
+            p = np.uint64(starts[lo + j])
+            n = np.uint64(lengths[lo + j])
+            a = _load8(buf, p)
+            x0[j], x1[j] = np.uint32(a & m32), np.uint32(a >> np.uint64(32))
+            a = _load8(buf, p + np.uint64(8))
+            x2[j], x3[j] = np.uint32(a & m32), np.uint32(a >> np.uint64(32))
+            a = _load8(buf, p + np.uint64(16))
+            x4[j], x5[j] = np.uint32(a & m32), np.uint32(a >> np.uint64(32))
+            a = _load8(buf, p + np.uint64(24))
+            x6[j], x7[j] = np.uint32(a & m32), np.uint32(a >> np.uint64(32))
+            a = _load8(buf, p + np.uint64(32))
+            x8[j], x9[j] = np.uint32(a & m32), np.uint32(a >> np.uint64(32))
+            x10[j] = np.uint32(_load8(buf, p + np.uint64(40)) & m32)
+            tail8[j] = np.uint32(_load8(buf, p + (n & ~np.uint64(3))) & m32)
+            nbytes[j] = np.uint32(n)
+        for j in range(m):
+            n = nbytes[j]
+            two = n >= _R[32]
+            one = n >= _R[16]
+            v1 = _round32(init1, x0[j])
+            v2 = _round32(init2, x1[j])
+            v3 = _round32(s, x2[j])
+            v4 = _round32(init4, x3[j])
+            w1 = _round32(v1, x4[j])
+            w2 = _round32(v2, x5[j])
+            w3 = _round32(v3, x6[j])
+            w4 = _round32(v4, x7[j])
+            v1 = w1 if two else v1
+            v2 = w2 if two else v2
+            v3 = w3 if two else v3
+            v4 = w4 if two else v4
+            merged = add32(add32(rotl32(v1, _R[1]), rotl32(v2, _R[7])), add32(rotl32(v3, _R[12]), rotl32(v4, _R[18])))
+            h = add32(merged if one else short, n)
+            left = sub32(n, _R[32] if two else (_R[16] if one else _R[0]))
+            y0 = x8[j] if two else (x4[j] if one else x0[j])
+            y1 = x9[j] if two else (x5[j] if one else x1[j])
+            y2 = x10[j] if two else (x6[j] if one else x2[j])
+            g = _word32(h, y0)
+            h = g if left >= _R[4] else h
+            g = _word32(h, y1)
+            h = g if left >= _R[8] else h
+            g = _word32(h, y2)
+            h = g if left >= _R[12] else h
+            rest = and32(n, _R[3])
+            t = tail8[j]
+            g = _byte32(h, and32(t, _BYTE))
+            h = g if rest >= _R[1] else h
+            g = _byte32(h, and32(shr32(t, _R[8]), _BYTE))
+            h = g if rest >= _R[2] else h
+            g = _byte32(h, and32(shr32(t, _R[16]), _BYTE))
+            h = g if rest >= _R[3] else h
+            h = mul32(xor32(h, shr32(h, _R[15])), _Q2)
+            h = mul32(xor32(h, shr32(h, _R[13])), _Q3)
+            out[lo + j] = xor32(h, shr32(h, _R[16]))
+        for j in range(m):
+            if nbytes[j] >= _SHORT:
+                first = starts[lo + j]
+                out[lo + j] = xxh32(buf, first, first + lengths[lo + j], np.uint64(seed))
+
+
+_F1 = np.uint32(0x85EBCA6B)
+_F2 = np.uint32(0xC2B2AE35)
+
+
+@numba.njit(inline="always")
+def _fmix32(h: np.uint32) -> np.uint32:
+    h = mul32(xor32(h, shr32(h, _R[16])), _F1)
+    h = mul32(xor32(h, shr32(h, _R[13])), _F2)
+    return xor32(h, shr32(h, _R[16]))
+
+
+@numba.njit(inline="always")
+def _perm(a: np.uint32, h: np.uint32, b: np.uint32) -> np.uint32:
+    return add32(mul32(a, h), b)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -125,24 +274,31 @@ def minhash_rows(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.n
                  out: np.ndarray) -> None:
     """Signature rows ``first:stop``: minimum over each row's shingles of ``a * fmix32(h) + b`` (mod 2**32).
 
-    Row ``r`` covers ``hashes[offsets[r]:offsets[r + 1]]``; ``out`` must start at ``0xFFFFFFFF``.
+    Row ``r`` covers ``hashes[offsets[r]:offsets[r + 1]]`` and is written whole (``0xFFFFFFFF`` for
+    no shingles). Eight shingles go through the permutations together, so a row of minima is read
+    and written once per eight shingles rather than once per shingle.
     """
     num_perm = len(a)
-    a64 = a.astype(np.uint64)
-    b64 = b.astype(np.uint64)
     for r in range(first, stop):
         row = out[r]
-        for i in range(offsets[r], offsets[r + 1]):
-            h = np.uint64(hashes[i])
-            h ^= h >> np.uint64(16)
-            h = (h * _FM1) & _M32
-            h ^= h >> np.uint64(13)
-            h = (h * _FM2) & _M32
-            h ^= h >> np.uint64(16)
+        row[:] = np.uint32(0xFFFFFFFF)
+        i, end = offsets[r], offsets[r + 1]
+        while i + 8 <= end:
+            h0, h1 = _fmix32(hashes[i]), _fmix32(hashes[i + 1])
+            h2, h3 = _fmix32(hashes[i + 2]), _fmix32(hashes[i + 3])
+            h4, h5 = _fmix32(hashes[i + 4]), _fmix32(hashes[i + 5])
+            h6, h7 = _fmix32(hashes[i + 6]), _fmix32(hashes[i + 7])
             for k in range(num_perm):
-                v = np.uint32((a64[k] * h + b64[k]) & _M32)
-                if v < row[k]:
-                    row[k] = v
+                ak, bk = a[k], b[k]
+                low = min32(min32(_perm(ak, h0, bk), _perm(ak, h1, bk)), min32(_perm(ak, h2, bk), _perm(ak, h3, bk)))
+                high = min32(min32(_perm(ak, h4, bk), _perm(ak, h5, bk)), min32(_perm(ak, h6, bk), _perm(ak, h7, bk)))
+                row[k] = min32(row[k], min32(low, high))
+            i += 8
+        while i < end:
+            h = _fmix32(hashes[i])
+            for k in range(num_perm):
+                row[k] = min32(row[k], _perm(a[k], h, b[k]))
+            i += 1
 
 
 @numba.njit(nogil=True, cache=True)

@@ -45,6 +45,8 @@ def _odd(match: re.Match[str]) -> str:
 def _finish(word: str) -> str:
     if not word.isascii():
         word = unicodedata.normalize("NFKC", word).casefold()
+        if not word.isalnum():  # a few compatibility letters expand to text with spaces: one word stays one
+            word = "".join(word.split())
     return word
 
 
@@ -59,6 +61,11 @@ def words(text: str) -> list[str]:
     if folded.isascii():
         return found
     return [_finish(w) for w in found]
+
+
+def normal(text: str) -> str:
+    """The normalised words of ``text`` joined by single spaces: what the hashing core reads."""
+    return " ".join(words(text))
 
 
 def words_with_offsets(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:

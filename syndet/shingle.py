@@ -12,12 +12,12 @@ in one compiled loop (:mod:`syndet.kernels`), so no Python code runs per shingle
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import chain, pairwise
+from itertools import pairwise
 
 import numpy as np
 import xxhash
 
-from syndet.normalize import words
+from syndet.normalize import normal
 
 _xxh32 = xxhash.xxh32_intdigest
 
@@ -51,31 +51,68 @@ def _offsets(counts: np.ndarray) -> np.ndarray:
     return out
 
 
+_PAD = 64  # zero bytes after the text: the compiled hash reads whole 8-byte words past a span's start
+
+
+def hash_normal(texts: Sequence[str], size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """xxhash32 of every shingle of normalised paragraphs, flat, with each paragraph's range in it.
+
+    This is the hashing core: the paragraphs are joined into one UTF-8 buffer and a compiled pass
+    finds every shingle's bytes and hashes them all, so no Python code runs per word or shingle.
+
+    Args:
+        texts: Normalised paragraphs: words separated by single spaces (:func:`syndet.normalize.normal`),
+            no line breaks.
+        size: Words per shingle.
+        seed: xxh32 seed.
+
+    Returns:
+        ``(hashes, offsets)``: ``uint32`` hashes in order, and ``int64`` offsets such that paragraph
+        ``i`` has ``hashes[offsets[i]:offsets[i + 1]]``.
+
+    Raises:
+        ValueError: A text holds a line break.
+    """
+    return _hash_joined(texts, size, seed)[:2]
+
+
+def _hash_joined(texts: Sequence[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`hash_normal`, also returning each text's word count."""
+    if not texts:
+        return np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int64)
+    from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
+
+    joined = "\n".join(texts).encode("utf-8")
+    buf = np.zeros(len(joined) + _PAD, dtype=np.uint8)
+    buf[:len(joined)] = np.frombuffer(joined, dtype=np.uint8)
+    starts, lengths, offsets, word_counts, found = kernels.shingle_spans(buf, len(joined), size, len(texts))
+    if found != len(texts):
+        raise ValueError(f"{found - len(texts)} normalised text(s) hold a line break")
+    hashes = np.empty(len(starts), dtype=np.uint32)
+    kernels.xxh32_spans(buf, starts, lengths, seed, hashes)
+    return hashes, offsets, word_counts
+
+
 def hash_token_lists(token_lists: Sequence[Sequence[str]], size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """xxhash32 of every shingle of every word list, flat, with each list's range in it.
 
-    Returns:
-        ``(hashes, offsets)``: ``uint32`` hashes in order, and ``int64`` offsets such that list ``i``
-        has ``hashes[offsets[i]:offsets[i + 1]]``.
-    """
-    word_off = _offsets(np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists)))
-    shingle_off = _offsets(shingle_counts(np.diff(word_off), size))
-    hashes = np.empty(int(shingle_off[-1]), dtype=np.uint32)
-    total = int(word_off[-1])
-    if total == 0:
-        return hashes, shingle_off
-    from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
+    Words are expected as :func:`syndet.normalize.words` makes them (no spaces inside, none empty);
+    lists holding other words are hashed exactly, by the slower per-shingle path.
 
-    # Joining each list, then the lists, is twice as fast as joining one flattened list.
-    buf = np.frombuffer(" ".join(map(" ".join, filter(None, token_lists))).encode("utf-8"), dtype=np.uint8)
-    starts, ends, ok = kernels.word_bounds(buf, total)
-    if not ok:  # a word that normalised to text with a space in it (rare compatibility characters)
-        lengths = np.fromiter((len(t.encode("utf-8")) for t in chain.from_iterable(token_lists)),
-                              dtype=np.int64, count=total)
-        starts = _offsets(lengths + 1)[:-1]
-        ends = starts + lengths
-    kernels.shingle_hashes(buf, starts, ends, word_off, shingle_off, size, np.uint64(seed), hashes)
-    return hashes, shingle_off
+    Returns:
+        ``(hashes, offsets)``, as :func:`hash_normal`.
+    """
+    texts = [" ".join(t) for t in token_lists]
+    # A space inside a word shows as one space too many; an empty word as a word too few after
+    # hashing; a line break would end the paragraph early.
+    if all(text.count(" ") == len(t) - 1 and "\n" not in text for text, t in zip(texts, token_lists, strict=True)
+           if t):
+        hashes, offsets, word_counts = _hash_joined(texts, size, seed)
+        if np.array_equal(word_counts, np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))):
+            return hashes, offsets
+    rows = [np.fromiter((_xxh32(s, seed) for s in shingle_texts(t, size)), dtype=np.uint32) for t in token_lists]
+    offsets = _offsets(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)))
+    return (np.concatenate(rows) if rows else np.empty(0, dtype=np.uint32)), offsets
 
 
 def shingle_hashes(tokens: Sequence[str], size: int, seed: int = 0) -> np.ndarray:
@@ -84,8 +121,8 @@ def shingle_hashes(tokens: Sequence[str], size: int, seed: int = 0) -> np.ndarra
 
 
 def hash_batch(texts: Sequence[str], size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes of each text after normalisation, flat with offsets (see :func:`hash_token_lists`)."""
-    return hash_token_lists([words(t) for t in texts], size, seed)
+    """Shingle hashes of each text after normalisation, flat with offsets (see :func:`hash_normal`)."""
+    return hash_normal([normal(t) for t in texts], size, seed)
 
 
 def hash_texts(texts: Sequence[str], size: int, seed: int = 0) -> list[np.ndarray]:

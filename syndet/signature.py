@@ -4,7 +4,7 @@ datasketch hashes each value, pre-mixes it with the MurmurHash3 finalizer and ap
 ``a_k * h + b_k`` in 32-bit wrap-around arithmetic for every permutation ``k``, keeping the minimum.
 Here the same arithmetic runs over many paragraphs at once: the shingle hashes of a batch are one
 flat array with row offsets, and a compiled loop (:mod:`syndet.kernels`) keeps each row's minimum
-per permutation, optionally on several threads.
+per permutation in 32-bit vector lanes, optionally on several threads.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def signatures_flat(hashes: np.ndarray, offsets: np.ndarray, perms: Permutations
     from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
 
     rows = len(offsets) - 1
-    out = np.full((rows, perms.num_perm), EMPTY, dtype=np.uint32)
+    out = np.empty((rows, perms.num_perm), dtype=np.uint32)  # the kernel writes every row whole
     flat = np.ascontiguousarray(hashes, dtype=np.uint32)
     bounds = np.ascontiguousarray(offsets, dtype=np.int64)
     parts = max(1, min(threads, rows // 1024))

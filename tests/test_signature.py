@@ -9,8 +9,8 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.normalize import words
-from syndet.shingle import hash_texts, hash_token_lists, hashfunc, shingle_hashes, shingle_texts
+from syndet.normalize import normal, words, words_with_offsets
+from syndet.shingle import hash_normal, hash_texts, hash_token_lists, hashfunc, shingle_hashes, shingle_texts
 from syndet.signature import EMPTY, fmix32, permutations, signatures, signatures_flat
 
 WORDS = st.lists(st.text(alphabet="abcdefghij’é", min_size=1, max_size=6), min_size=0, max_size=40)
@@ -119,10 +119,26 @@ def test_batched_shingle_hashes_are_xxhash_of_shingle_texts(docs: list[list[str]
         assert hashes[offsets[i]:offsets[i + 1]].tolist() == expected
 
 
-def test_a_word_with_a_space_after_nfkc_keeps_its_shingles() -> None:
-    tokens = words("peace \ufdfa be upon them")  # one compatibility character becomes four words' worth
-    assert any(" " in t for t in tokens)
-    assert shingle_hashes(tokens, 2).tolist() == [hashfunc(0)(s) for s in shingle_texts(tokens, 2)]
+def test_a_letter_that_expands_to_spaces_stays_one_word() -> None:
+    text = "peace \ufdfa be upon them \u037a"  # NFKC turns each of these letters into text with spaces
+    tokens = words(text)
+    assert len(tokens) == 6 and not any(" " in t for t in tokens)
+    assert words_with_offsets(text)[0] == tokens
+    expected = [hashfunc(0)(s) for s in shingle_texts(tokens, 2)]
+    assert shingle_hashes(tokens, 2).tolist() == expected
+    assert hash_texts([text], 2)[0].tolist() == expected
+
+
+def test_words_with_spaces_inside_are_hashed_exactly() -> None:
+    # Not words ``words`` makes, but the core still hashes what shingle_texts yields for them.
+    for tokens in (["a b", "", "c"], ["a b", ""], ["", "x"], ["line\nbreak", "y", "z"]):
+        expected = [hashfunc(0)(s) for s in shingle_texts(tokens, 2)]
+        assert shingle_hashes(tokens, 2).tolist() == expected
+
+
+def test_normalised_text_with_a_line_break_is_refused() -> None:
+    with pytest.raises(ValueError, match="line break"):
+        hash_normal(["one two", "three\nfour"], 2)
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
@@ -138,3 +154,51 @@ def test_threads_do_not_change_signatures(threads: int) -> None:
         m = MinHash(num_perm=128, seed=1, hashfunc=int)
         m.update_batch(rows[k].tolist())
         assert np.array_equal(got[k], m.hashvalues)
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans=st.lists(st.binary(max_size=120), min_size=1, max_size=40), seed=st.sampled_from([0, 1, 2**32 - 1]))
+def test_block_xxh32_is_xxhash_for_every_length(spans: list[bytes], seed: int) -> None:
+    from syndet import kernels
+
+    data = b"".join(spans)
+    buf = np.zeros(len(data) + 64, dtype=np.uint8)
+    buf[:len(data)] = np.frombuffer(data, dtype=np.uint8)
+    lengths = np.array([len(s) for s in spans], dtype=np.uint32)
+    starts = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)[:-1]]).astype(np.int64)
+    out = np.empty(len(spans), dtype=np.uint32)
+    kernels.xxh32_spans(buf, starts, lengths, seed, out)
+    assert out.tolist() == [xxhash.xxh32_intdigest(s, seed) for s in spans]
+
+
+def test_block_xxh32_crosses_blocks_at_every_length_boundary() -> None:
+    from syndet import kernels
+
+    rng = np.random.default_rng(5)
+    lengths = np.tile(np.arange(0, 70, dtype=np.uint32), 9)  # 630 spans: three blocks, every length class
+    data = rng.integers(0, 256, int(lengths.sum()), dtype=np.uint8).tobytes()
+    buf = np.zeros(len(data) + 64, dtype=np.uint8)
+    buf[:len(data)] = np.frombuffer(data, dtype=np.uint8)
+    starts = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)[:-1]]).astype(np.int64)
+    out = np.empty(len(lengths), dtype=np.uint32)
+    kernels.xxh32_spans(buf, starts, lengths, 9, out)
+    bounds = zip(starts.tolist(), lengths.tolist(), strict=True)
+    expected = [xxhash.xxh32_intdigest(data[s:s + n], 9) for s, n in bounds]
+    assert out.tolist() == expected
+
+
+# Pieces of text: short and long words (shingles past 48 bytes), odd punctuation, multi-byte letters
+# and compatibility letters that expand to spaces under NFKC.
+PIECES = st.sampled_from(["a", "b", " ", "  ", "cdé", "’", ".", "U.S.", "\u037a", "\ufdfa", "—", "\u00e9t\u00e9",
+                          "longwordlongwordlongword", "x" * 50])
+TEXTS = st.lists(st.lists(PIECES, max_size=30).map("".join), min_size=1, max_size=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=TEXTS, size=st.integers(1, 6), hseed=st.integers(0, 2**32 - 1))
+def test_core_over_normal_text_is_xxhash_of_word_shingles(texts: list[str], size: int, hseed: int) -> None:
+    hashes, offsets = hash_normal([normal(t) for t in texts], size, hseed)
+    assert len(offsets) == len(texts) + 1 and offsets[-1] == len(hashes)
+    for i, text in enumerate(texts):
+        expected = [xxhash.xxh32_intdigest(s, hseed) for s in shingle_texts(words(text), size)]
+        assert hashes[offsets[i]:offsets[i + 1]].tolist() == expected
