@@ -11,7 +11,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from syndet.wrap32 import add32, and32, min32, mul32, rotl32, shr32, sub32, xor32
+from syndet.bitops import add32, and32, ctz64, min32, mul32, rotl32, shr32, sub32, xor32
 
 _M32 = np.uint64(0xFFFFFFFF)
 _P1 = np.uint64(2654435761)
@@ -75,6 +75,27 @@ def xxh32(buf: np.ndarray, lo: int, hi: int, seed: np.uint64) -> np.uint32:
     return np.uint32(h)
 
 
+@numba.njit(inline="always")
+def _load8(buf: np.ndarray, p: np.uint64) -> np.uint64:
+    # Eight bytes, little-endian; LLVM folds the byte loads into one unaligned load.
+    r = np.uint64(0)
+    for i in range(8):
+        r |= np.uint64(buf[p + np.uint64(i)]) << np.uint64(8 * i)
+    return r
+
+
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_ABOVE_SPACE = np.uint64(0x5F5F5F5F5F5F5F5F)  # 0x7F - 0x20 in every byte
+_HIGH = np.uint64(0x8080808080808080)
+
+
+@numba.njit(inline="always")
+def _separators8(x: np.uint64) -> np.uint64:
+    # The high bit of each byte of ``x`` at or below 0x20 (in normalised text: a space or a line
+    # break). The sum cannot carry from one byte into the next.
+    return ~(((x & _LOW7) + _ABOVE_SPACE) | x) & _HIGH
+
+
 @numba.njit(nogil=True, cache=True)
 def shingle_spans(buf: np.ndarray, length: int, size: int,
                   paragraphs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
@@ -82,7 +103,8 @@ def shingle_spans(buf: np.ndarray, length: int, size: int,
 
     Args:
         buf: UTF-8 bytes; ``buf[:length]`` holds the paragraphs separated by line breaks, each being
-            words separated by spaces (empty words, as from two spaces in a row, are skipped).
+            words separated by spaces (empty words, as from two spaces in a row, are skipped; any
+            other byte below 0x21 also ends a word). ``buf`` has 8 readable bytes past ``length``.
         length: Bytes of text in ``buf``.
         size: Words per shingle (a paragraph with fewer words is one shingle).
         paragraphs: Paragraphs expected; no more are read.
@@ -94,29 +116,33 @@ def shingle_spans(buf: np.ndarray, length: int, size: int,
     """
     seps = 0
     for p in range(length):
-        c = buf[p]
-        seps += (c == 0x20) | (c == 0x0A)
+        seps += buf[p] <= 0x20
     ends = np.empty(seps + 1, dtype=np.int64)
     k = 0
-    for p in range(length):  # branch-free: a separator moves the write position on
-        c = buf[p]
-        ends[k] = p
-        k += (c == 0x20) | (c == 0x0A)
+    for base in range(0, length, 8):  # eight bytes at a time: a bit per space or line break
+        mask = _separators8(_load8(buf, np.uint64(base)))
+        if base + 8 > length:
+            mask &= (np.uint64(1) << np.uint64(8 * (length - base))) - np.uint64(1)
+        while mask:
+            ends[k] = base + (ctz64(mask) >> np.uint64(3))
+            k += 1
+            mask &= mask - np.uint64(1)
     ends[seps] = length
     starts = np.empty(seps + 1, dtype=np.int64)
     lengths = np.empty(seps + 1, dtype=np.uint32)
     shingle_off = np.zeros(paragraphs + 1, dtype=np.int64)
     word_counts = np.zeros(paragraphs, dtype=np.int64)
     recent = np.zeros(size, dtype=np.int64)  # start of the last ``size`` words, as a ring
-    para = n_words = k = word_start = last_end = 0
+    para = n_words = head = k = word_start = last_end = 0
     for i in range(seps + 1):
         end = ends[i]
         if end > word_start:
-            recent[n_words % size] = word_start
+            recent[head] = word_start
+            head = head + 1 if head + 1 < size else 0  # now the slot of the word ``size`` words back
             n_words += 1
             last_end = end
             if n_words >= size:
-                first = recent[n_words % size]
+                first = recent[head]
                 starts[k] = first
                 lengths[k] = end - first
                 k += 1
@@ -130,7 +156,7 @@ def shingle_spans(buf: np.ndarray, length: int, size: int,
             word_counts[para] = n_words
             para += 1
             shingle_off[para] = k
-            n_words = 0
+            n_words = head = 0
         word_start = end + 1
     return starts[:k], lengths[:k], shingle_off, word_counts, para
 
@@ -144,15 +170,6 @@ _BYTE = np.uint32(0xFF)
 _R = tuple(np.uint32(r) for r in range(33))  # shift counts as uint32 constants
 _SHORT = 48  # bytes: shorter spans take the branch-free path (two stripes, three words, three bytes)
 _BLOCK = 256  # spans per block: the transposed block stays in the L1 cache
-
-
-@numba.njit(inline="always")
-def _load8(buf: np.ndarray, p: np.uint64) -> np.uint64:
-    # Eight bytes, little-endian; LLVM folds the byte loads into one unaligned load.
-    r = np.uint64(0)
-    for i in range(8):
-        r |= np.uint64(buf[p + np.uint64(i)]) << np.uint64(8 * i)
-    return r
 
 
 @numba.njit(inline="always")
