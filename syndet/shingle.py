@@ -76,8 +76,20 @@ def hash_normal(texts: Sequence[str], size: int, seed: int = 0) -> tuple[np.ndar
     return _hash_joined(texts, size, seed)[:2]
 
 
+_CHUNK = 1024  # paragraphs joined at a time: the buffers of one chunk stay in the CPU's cache
+
+
 def _hash_joined(texts: Sequence[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """As :func:`hash_normal`, also returning each text's word count."""
+    if len(texts) <= _CHUNK:
+        return _hash_chunk(texts, size, seed)
+    parts = [_hash_chunk(texts[lo:lo + _CHUNK], size, seed) for lo in range(0, len(texts), _CHUNK)]
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([np.diff(off) for _, off, _ in parts]), out=offsets[1:])
+    return (np.concatenate([h for h, _, _ in parts]), offsets, np.concatenate([w for _, _, w in parts]))
+
+
+def _hash_chunk(texts: Sequence[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not texts:
         return np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int64)
     from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
@@ -87,7 +99,7 @@ def _hash_joined(texts: Sequence[str], size: int, seed: int) -> tuple[np.ndarray
     buf[:len(joined)] = np.frombuffer(joined, dtype=np.uint8)
     starts, lengths, offsets, word_counts, found = kernels.shingle_spans(buf, len(joined), size, len(texts))
     if found != len(texts):
-        raise ValueError(f"{found - len(texts)} normalised text(s) hold a line break")
+        raise ValueError("a normalised text holds a line break")
     hashes = np.empty(len(starts), dtype=np.uint32)
     kernels.xxh32_spans(buf, starts, lengths, seed, hashes)
     return hashes, offsets, word_counts

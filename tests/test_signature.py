@@ -202,3 +202,15 @@ def test_core_over_normal_text_is_xxhash_of_word_shingles(texts: list[str], size
     for i, text in enumerate(texts):
         expected = [xxhash.xxh32_intdigest(s, hseed) for s in shingle_texts(words(text), size)]
         assert hashes[offsets[i]:offsets[i + 1]].tolist() == expected
+
+
+def test_core_hashes_many_paragraphs_as_each_alone() -> None:
+    rng = np.random.default_rng(2)
+    vocab = ["wire", "copy", "geneva", "talks", "é", "x" * 40, "said", "u"]
+    texts = [" ".join(rng.choice(vocab, rng.integers(0, 30)).tolist()) for _ in range(2500)]  # three chunks
+    hashes, offsets = hash_normal(texts, 5, 1)
+    for i in (0, 1023, 1024, 1500, 2499):
+        assert hashes[offsets[i]:offsets[i + 1]].tolist() == hash_normal([texts[i]], 5, 1)[0].tolist()
+    assert offsets[-1] == len(hashes) == sum(len(hash_normal([t], 5, 1)[0]) for t in texts)
+    with pytest.raises(ValueError, match="line break"):
+        hash_normal([*texts[:2000], "late\nbreak"], 5)
