@@ -1,9 +1,9 @@
-"""Compiled loops of the hashing core: xxh32 of every shingle, and the MinHash minimum.
+"""Compiled loops of the hashing core: shingle spans, xxh32 of every shingle, the MinHash minimum.
 
-Both loops touch every shingle (and every permutation of every shingle), so they are compiled with
-numba and release the GIL: threads can run them on all cores. The arithmetic is exactly xxHash32's
-and datasketch's ``affine32`` scheme; ``tests/test_signature.py`` pins both against the reference
-implementations.
+These loops touch every byte, shingle and permutation, so they are compiled with numba and release
+the GIL: threads can run them on all cores. The hot ones work in 32-bit vector lanes
+(:mod:`syndet.bitops`). The arithmetic is exactly xxHash32's and datasketch's ``affine32`` scheme;
+``tests/test_signature.py`` pins both against the reference implementations.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ A shingle is the space-joined run of ``size`` normalised words, encoded as UTF-8
 :func:`hashfunc` hashes, so that datasketch's ``MinHash(hashfunc=...)`` fed with the same shingles
 produces the same signature as syndet's batched core.
 
-The batched path joins the words of many paragraphs into one UTF-8 buffer and hashes every shingle
-in one compiled loop (:mod:`syndet.kernels`), so no Python code runs per shingle.
+The batched path (:func:`hash_normal`) joins normalised paragraphs into one UTF-8 buffer, finds
+every shingle's bytes and hashes them in compiled loops (:mod:`syndet.kernels`), so no Python code
+runs per word or shingle.
 """
 
 from __future__ import annotations
