@@ -40,12 +40,6 @@ def shingle_texts(tokens: Sequence[str], size: int) -> list[bytes]:
     return [" ".join(tokens[i:i + size]).encode("utf-8") for i in range(count)]
 
 
-def shingle_counts(word_counts: np.ndarray, size: int) -> np.ndarray:
-    """Shingles of paragraphs with these word counts: none for no words, one for fewer than ``size``."""
-    counts = np.asarray(word_counts, dtype=np.int64)
-    return np.where(counts > 0, np.maximum(counts - size + 1, 1), 0)
-
-
 def _offsets(counts: np.ndarray) -> np.ndarray:
     out = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=out[1:])
