@@ -124,7 +124,7 @@ def shingle_spans(buf: np.ndarray, length: int, size: int,
         if base + 8 > length:
             mask &= (np.uint64(1) << np.uint64(8 * (length - base))) - np.uint64(1)
         while mask:
-            ends[k] = base + (ctz64(mask) >> np.uint64(3))
+            ends[k] = base + np.int64(ctz64(mask) >> np.uint64(3))
             k += 1
             mask &= mask - np.uint64(1)
     ends[seps] = length
