@@ -13,12 +13,9 @@ import numpy as np
 
 from syndet.bitops import add32, and32, ctz64, min32, mul32, rotl32, shr32, sub32, xor32
 
+_PRIMES = (2654435761, 2246822519, 3266489917, 668265263, 374761393)  # xxHash32's five primes
 _M32 = np.uint64(0xFFFFFFFF)
-_P1 = np.uint64(2654435761)
-_P2 = np.uint64(2246822519)
-_P3 = np.uint64(3266489917)
-_P4 = np.uint64(668265263)
-_P5 = np.uint64(374761393)
+_P1, _P2, _P3, _P4, _P5 = (np.uint64(p) for p in _PRIMES)  # for the scalar xxh32 in 64-bit arithmetic
 
 
 @numba.njit(inline="always")
@@ -161,11 +158,7 @@ def shingle_spans(buf: np.ndarray, length: int, size: int,
     return starts[:k], lengths[:k], shingle_off, word_counts, para
 
 
-_Q1 = np.uint32(2654435761)
-_Q2 = np.uint32(2246822519)
-_Q3 = np.uint32(3266489917)
-_Q4 = np.uint32(668265263)
-_Q5 = np.uint32(374761393)
+_Q1, _Q2, _Q3, _Q4, _Q5 = (np.uint32(p) for p in _PRIMES)  # the same primes for the 32-bit lanes
 _BYTE = np.uint32(0xFF)
 _R = tuple(np.uint32(r) for r in range(33))  # shift counts as uint32 constants
 _SHORT = 48  # bytes: shorter spans take the branch-free path (two stripes, three words, three bytes)
