@@ -82,38 +82,45 @@ def _load8(buf: np.ndarray, p: np.uint64) -> np.uint64:
 
 
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
-_ABOVE_SPACE = np.uint64(0x5F5F5F5F5F5F5F5F)  # 0x7F - 0x20 in every byte
 _HIGH = np.uint64(0x8080808080808080)
+_SPACES = np.uint64(0x2020202020202020)
+_BREAKS = np.uint64(0x0A0A0A0A0A0A0A0A)
+
+
+@numba.njit(inline="always")
+def _zero_bytes(x: np.uint64) -> np.uint64:
+    # The high bit of each zero byte of ``x``; the sum cannot carry from one byte into the next.
+    return ~(((x & _LOW7) + _LOW7) | x) & _HIGH
 
 
 @numba.njit(inline="always")
 def _separators8(x: np.uint64) -> np.uint64:
-    # The high bit of each byte of ``x`` at or below 0x20 (in normalised text: a space or a line
-    # break). The sum cannot carry from one byte into the next.
-    return ~(((x & _LOW7) + _ABOVE_SPACE) | x) & _HIGH
+    # The high bit of each byte of ``x`` that is a space or a line break.
+    return _zero_bytes(x ^ _SPACES) | _zero_bytes(x ^ _BREAKS)
 
 
 @numba.njit(nogil=True, cache=True)
 def shingle_spans(buf: np.ndarray, length: int, size: int,
-                  paragraphs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+                  paragraphs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Byte spans of every shingle of paragraphs joined into one buffer.
 
     Args:
         buf: UTF-8 bytes; ``buf[:length]`` holds the paragraphs separated by line breaks, each being
-            words separated by spaces (empty words, as from two spaces in a row, are skipped; any
-            other byte below 0x21 also ends a word). ``buf`` has 8 readable bytes past ``length``.
+            words separated by spaces (empty words, as from two spaces in a row, are skipped).
+            ``buf`` has 8 readable bytes past ``length``.
         length: Bytes of text in ``buf``.
         size: Words per shingle (a paragraph with fewer words is one shingle).
         paragraphs: Paragraphs expected; no more are read.
 
     Returns:
-        ``(starts, lengths, shingle_off, word_counts, found)``: each shingle's byte offset and length,
-        paragraph ``p``'s shingles ``shingle_off[p]:shingle_off[p + 1]``, its word count, and the
-        paragraphs found in the buffer (the caller checks it against ``paragraphs``).
+        ``(starts, lengths, shingle_off, found)``: each shingle's byte offset and length, paragraph
+        ``p``'s shingles ``shingle_off[p]:shingle_off[p + 1]``, and the paragraphs found in the
+        buffer (the caller checks it against ``paragraphs``).
     """
     seps = 0
     for p in range(length):
-        seps += buf[p] <= 0x20
+        c = buf[p]
+        seps += (c == 0x20) | (c == 0x0A)
     ends = np.empty(seps + 1, dtype=np.int64)
     k = 0
     for base in range(0, length, 8):  # eight bytes at a time: a bit per space or line break
@@ -128,7 +135,6 @@ def shingle_spans(buf: np.ndarray, length: int, size: int,
     starts = np.empty(seps + 1, dtype=np.int64)
     lengths = np.empty(seps + 1, dtype=np.uint32)
     shingle_off = np.zeros(paragraphs + 1, dtype=np.int64)
-    word_counts = np.zeros(paragraphs, dtype=np.int64)
     recent = np.zeros(size, dtype=np.int64)  # start of the last ``size`` words, as a ring
     para = n_words = head = k = word_start = last_end = 0
     for i in range(seps + 1):
@@ -145,17 +151,16 @@ def shingle_spans(buf: np.ndarray, length: int, size: int,
                 k += 1
         if i == seps or buf[end] == 0x0A:
             if para == paragraphs:
-                return starts[:k], lengths[:k], shingle_off, word_counts, para + 1
+                return starts[:k], lengths[:k], shingle_off, para + 1
             if 0 < n_words < size:
                 starts[k] = recent[0]
                 lengths[k] = last_end - recent[0]
                 k += 1
-            word_counts[para] = n_words
             para += 1
             shingle_off[para] = k
             n_words = head = 0
         word_start = end + 1
-    return starts[:k], lengths[:k], shingle_off, word_counts, para
+    return starts[:k], lengths[:k], shingle_off, para
 
 
 _Q1, _Q2, _Q3, _Q4, _Q5 = (np.uint32(p) for p in _PRIMES)  # the same primes for the 32-bit lanes

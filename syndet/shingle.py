@@ -68,36 +68,29 @@ def hash_normal(texts: Sequence[str], size: int, seed: int = 0) -> tuple[np.ndar
     Raises:
         ValueError: A text holds a line break.
     """
-    return _hash_joined(texts, size, seed)[:2]
+    if len(texts) <= _CHUNK:
+        return _hash_chunk(texts, size, seed)
+    parts = [_hash_chunk(texts[lo:lo + _CHUNK], size, seed) for lo in range(0, len(texts), _CHUNK)]
+    return (np.concatenate([h for h, _ in parts]), _offsets(np.concatenate([np.diff(off) for _, off in parts])))
 
 
 _CHUNK = 1024  # paragraphs joined at a time: the buffers of one chunk stay in the CPU's cache
 
 
-def _hash_joined(texts: Sequence[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """As :func:`hash_normal`, also returning each text's word count."""
-    if len(texts) <= _CHUNK:
-        return _hash_chunk(texts, size, seed)
-    parts = [_hash_chunk(texts[lo:lo + _CHUNK], size, seed) for lo in range(0, len(texts), _CHUNK)]
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.concatenate([np.diff(off) for _, off, _ in parts]), out=offsets[1:])
-    return (np.concatenate([h for h, _, _ in parts]), offsets, np.concatenate([w for _, _, w in parts]))
-
-
-def _hash_chunk(texts: Sequence[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _hash_chunk(texts: Sequence[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     if not texts:
-        return np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64)
     from syndet import kernels  # numba loads on first use: ``import syndet`` stays light
 
     joined = "\n".join(texts).encode("utf-8")
     buf = np.zeros(len(joined) + _PAD, dtype=np.uint8)
     buf[:len(joined)] = np.frombuffer(joined, dtype=np.uint8)
-    starts, lengths, offsets, word_counts, found = kernels.shingle_spans(buf, len(joined), size, len(texts))
+    starts, lengths, offsets, found = kernels.shingle_spans(buf, len(joined), size, len(texts))
     if found != len(texts):
         raise ValueError("a normalised text holds a line break")
     hashes = np.empty(len(starts), dtype=np.uint32)
     kernels.xxh32_spans(buf, starts, lengths, seed, hashes)
-    return hashes, offsets, word_counts
+    return hashes, offsets
 
 
 def hash_token_lists(token_lists: Sequence[Sequence[str]], size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -110,13 +103,11 @@ def hash_token_lists(token_lists: Sequence[Sequence[str]], size: int, seed: int 
         ``(hashes, offsets)``, as :func:`hash_normal`.
     """
     texts = [" ".join(t) for t in token_lists]
-    # A space inside a word shows as one space too many; an empty word as a word too few after
-    # hashing; a line break would end the paragraph early.
-    if all(text.count(" ") == len(t) - 1 and "\n" not in text for text, t in zip(texts, token_lists, strict=True)
-           if t):
-        hashes, offsets, word_counts = _hash_joined(texts, size, seed)
-        if np.array_equal(word_counts, np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))):
-            return hashes, offsets
+    # The joined text splits back into the same words unless a word is empty or holds a space (one
+    # space too many) or a line break (which would end the paragraph).
+    if all(not t or ("" not in t and text.count(" ") == len(t) - 1 and "\n" not in text)
+           for text, t in zip(texts, token_lists, strict=True)):
+        return hash_normal(texts, size, seed)
     rows = [np.fromiter((_xxh32(s, seed) for s in shingle_texts(t, size)), dtype=np.uint32) for t in token_lists]
     offsets = _offsets(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)))
     return (np.concatenate(rows) if rows else np.empty(0, dtype=np.uint32)), offsets

@@ -131,7 +131,7 @@ def test_a_letter_that_expands_to_spaces_stays_one_word() -> None:
 
 def test_words_with_spaces_inside_are_hashed_exactly() -> None:
     # Not words ``words`` makes, but the core still hashes what shingle_texts yields for them.
-    for tokens in (["a b", "", "c"], ["a b", ""], ["", "x"], ["line\nbreak", "y", "z"]):
+    for tokens in (["a b", "", "c"], ["a b", ""], ["", "x"], ["line\nbreak", "y", "z"], ["tab\tword", "\x00", "z"]):
         expected = [hashfunc(0)(s) for s in shingle_texts(tokens, 2)]
         assert shingle_hashes(tokens, 2).tolist() == expected
 
