@@ -3,7 +3,7 @@
 Corpora: the geneva-2022 sample with its hand-made labels (``examples/labels/geneva-2022.jsonl``)
 and a synthetic corpus from ``benchmarks.synth``, whose labels are exact because its edits are
 generated (trims, split and merged paragraphs, "US"/"U.S.", stripped quotes, local paragraphs,
-boilerplate, reordered paragraphs). Metrics are those of :mod:`syndet.metrics`.
+boilerplate, reordered paragraphs). Metrics are those of :mod:`syndet.tuning.metrics`.
 
 Targets: on the synthetic corpus passage F1 >= 0.95 and origin accuracy >= 0.9; on geneva-2022
 every labelled passage found and no false article pair. The exit status is 1 if one is missed.
@@ -23,9 +23,9 @@ from pathlib import Path
 
 from syndet.config import load_settings
 from syndet.detector import Detector
-from syndet.labels import LabelledCorpus, read_labelled
-from syndet.metrics import Evaluation, evaluate
 from syndet.settings import Settings
+from syndet.tuning.labels import LabelledCorpus, read_labelled
+from syndet.tuning.metrics import Evaluation, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 GENEVA = ROOT / "examples" / "labels" / "geneva-2022.jsonl"

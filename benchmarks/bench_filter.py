@@ -36,11 +36,11 @@ from datasketch import MinHashLSH
 
 from benchmarks.synth import SynthConfig, generate
 from syndet.filter import ACTIONS, Filter
+from syndet.hashing.signature import SignatureView
 from syndet.models import Article
 from syndet.settings import IndexSettings, Settings
-from syndet.signature import SignatureView
-from syndet.store import Entry
-from syndet.store_redis import drop_index
+from syndet.store.base import Entry
+from syndet.store.redis import drop_index
 
 COPY_KINDS = ("agency", "press_release", "republished")
 

@@ -51,9 +51,9 @@ def build_input(articles: int, seed: int, size: int) -> Shingled:
     """Generate the corpus and shingle its content paragraphs, as ``syndet scan`` would."""
     from benchmarks.synth import SynthConfig, generate
     from syndet.detector import Detector
+    from syndet.hashing.shingle import shingle_texts
     from syndet.models import Article
-    from syndet.normalize import words
-    from syndet.shingle import shingle_texts
+    from syndet.text.normalize import words
 
     arts = [Article(r["id"], r["text"], title=r.get("title"), source=r.get("source"))
             for r in generate(SynthConfig(articles=articles, seed=seed)) if r.get("type") == "article"]
@@ -81,7 +81,7 @@ def _datasketch_update(data: Shingled, num_perm: int, seed: int) -> np.ndarray:
 def _datasketch_batch(data: Shingled, num_perm: int, seed: int) -> np.ndarray:
     from datasketch import MinHash
 
-    from syndet.shingle import hashfunc
+    from syndet.hashing.shingle import hashfunc
 
     func = hashfunc(0)
     out = np.empty((len(data.shingles), num_perm), dtype=np.uint32)
@@ -111,8 +111,8 @@ def _rensa_bulk(data: Shingled, num_perm: int, seed: int) -> object:
 
 
 def _syndet(data: Shingled, num_perm: int, seed: int, size: int) -> np.ndarray:
-    from syndet.shingle import hash_normal
-    from syndet.signature import permutations, signatures_flat
+    from syndet.hashing.shingle import hash_normal
+    from syndet.hashing.signature import permutations, signatures_flat
 
     hashes, offsets = hash_normal(data.normal, size, 0)
     return signatures_flat(hashes, offsets, permutations(num_perm, seed), threads=1)

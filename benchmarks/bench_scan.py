@@ -42,7 +42,7 @@ def scan(path: Path, jobs: int | None) -> tuple[float, int, dict[str, float]]:
     """Run ``syndet scan`` in a child: seconds, peak RSS in bytes, and the report's stats."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "syndet.cli", "scan", str(path), "--format", "json", "-o", str(report), "--quiet"]
+        cmd = [sys.executable, "-m", "syndet", "scan", str(path), "--format", "json", "-o", str(report), "--quiet"]
         if jobs is not None:
             cmd += ["--jobs", str(jobs)]
         t0 = time.perf_counter()

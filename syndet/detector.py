@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from syndet.align import WordStream, align, word_stream
-from syndet.attribute import attribute, origin_shares
-from syndet.cluster import build_passages
-from syndet.evidence import Catalogue, load_catalogue
-from syndet.index import MemoryIndex, overlaps
-from syndet.models import Alignment, Article, Paragraph, Passage, Span, covered_chars
-from syndet.parallel import hash_paragraphs, resolve_jobs
-from syndet.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
+from syndet.attribution.attribute import attribute
+from syndet.attribution.evidence import Catalogue, load_catalogue
+from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
+from syndet.hashing.signature import permutations, signatures_flat
+from syndet.match.align import WordStream, align, word_stream
+from syndet.match.candidates import MemoryIndex, overlaps
+from syndet.match.cluster import build_passages
+from syndet.models import Alignment, Article, Paragraph
+from syndet.read.files import read_articles
+from syndet.result import ScanResult
 from syndet.settings import Settings
-from syndet.signature import permutations, signatures_flat
-from syndet.sources import read_articles
+from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 
 Progress = Callable[[str, int, int], None]
 Warn = Callable[[str], None]
@@ -28,66 +27,6 @@ Warn = Callable[[str], None]
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """Everything a scan found, ready for a reporter.
-
-    Attributes:
-        articles: The articles read, in input order.
-        paragraphs: Paragraphs of each article (chrome flagged).
-        passages: Shared passages, largest first.
-        alignments: The pairwise runs the passages were built from.
-        warnings: Problems with the input (each file named once).
-        stats: Counts and timings of the run.
-    """
-
-    articles: tuple[Article, ...]
-    paragraphs: dict[str, tuple[Paragraph, ...]]
-    passages: tuple[Passage, ...]
-    alignments: tuple[Alignment, ...]
-    warnings: tuple[str, ...] = ()
-    stats: dict[str, float] = field(default_factory=dict)
-
-    def article(self, article_id: str) -> Article:
-        """The article with this id."""
-        return self._by_id()[article_id]
-
-    def _by_id(self) -> dict[str, Article]:
-        cache: dict[str, Article] | None = self.__dict__.get("_by_id_cache")
-        if cache is None:
-            cache = {a.id: a for a in self.articles}
-            object.__setattr__(self, "_by_id_cache", cache)
-        return cache
-
-    def content_chars(self, article_id: str) -> int:
-        """Characters of the article's paragraphs that are not chrome."""
-        return sum(p.end - p.start for p in self.paragraphs[article_id] if not p.chrome)
-
-    def shared_chars(self, article_id: str) -> int:
-        """Characters of the article covered by at least one passage."""
-        return covered_chars((s.start, s.end) for _, s in self.copies_in(article_id))
-
-    def copies_in(self, article_id: str) -> tuple[tuple[Passage, Span], ...]:
-        """Every passage copy in the article, as (passage, span), in passage order."""
-        cache: dict[str, list[tuple[Passage, Span]]] | None = self.__dict__.get("_copies_cache")
-        if cache is None:
-            cache = defaultdict(list)
-            for passage in self.passages:
-                for span in passage.spans:
-                    cache[span.article_id].append((passage, span))
-            object.__setattr__(self, "_copies_cache", cache)
-        return tuple(cache.get(article_id, ()))
-
-    def shared_fraction(self, article_id: str) -> float:
-        """Share of the article's content covered by passages (0..1)."""
-        content = self.content_chars(article_id)
-        return min(1.0, self.shared_chars(article_id) / content) if content else 0.0
-
-    def origin_shares(self, article_id: str) -> list[tuple[str, float]]:
-        """Share of the article's content syndicated from each origin, largest first ("62% AP")."""
-        return origin_shares(self.copies_in(article_id), article_id, self.content_chars(article_id))
 
 
 class Detector:

@@ -17,18 +17,19 @@ from typing import Any
 
 import numpy as np
 
-from syndet.align import WordStream, align, verified, word_stream
-from syndet.attribute import attribute
-from syndet.cluster import build_passages
+from syndet.attribution.attribute import attribute
 from syndet.detector import Detector
 from syndet.errors import ConfigError
+from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
+from syndet.hashing.shingle import split
+from syndet.hashing.signature import permutations, signatures_flat
+from syndet.match.align import WordStream, align, verified, word_stream
+from syndet.match.cluster import build_passages
 from syndet.models import Alignment, Article, Decision, Paragraph, Passage, Span
-from syndet.parallel import hash_paragraphs, resolve_jobs
-from syndet.report import attribution_record
+from syndet.report.common import attribution_record
 from syndet.settings import Settings
-from syndet.shingle import split
-from syndet.signature import permutations, signatures_flat
-from syndet.store import AddResult, Entry, Store, StoredArticle, open_store
+from syndet.store import open_store
+from syndet.store.base import AddResult, Entry, Store, StoredArticle
 
 ACTIONS = ("accept", "flag", "reject")
 _SELF = "\x00"  # id of the article being checked while it is aligned: no indexed id can equal it

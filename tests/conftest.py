@@ -65,6 +65,6 @@ def make_story() -> Callable[..., str]:
 
 def drop_redis(url: str, prefix: str) -> None:
     """Delete every key of a test index from Redis."""
-    from syndet.store_redis import drop_index
+    from syndet.store.redis import drop_index
 
     drop_index(url, prefix)

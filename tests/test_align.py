@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from syndet.detector import Detector
 from syndet.models import Article
-from syndet.normalize import words
+from syndet.text.normalize import words
 
 
 def prose(seed: int, sentences: int = 4) -> str:

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import article, story
 
-from syndet.detector import Detector, ScanResult
+from syndet.attribution.evidence import load_catalogue
+from syndet.detector import Detector
 from syndet.errors import ConfigError
-from syndet.evidence import load_catalogue
 from syndet.models import Article, Passage
+from syndet.result import ScanResult
 from syndet.settings import AttributeSettings, Settings
 
 AP_A, AP_B = "003_a116120311b8510c.txt", "004_fd3b9aa19fe5f73c.txt"

@@ -102,3 +102,15 @@ def test_every_command_has_help() -> None:
         for name in path:
             cmd = cmd.commands[name]  # type: ignore[attr-defined]
         assert cmd.help, path
+
+
+def test_python_dash_m_syndet_runs_the_command(geneva: Path) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "syndet", "scan", str(geneva), "--format", "json", "-q"],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["schema"] == "syndet.scan/1"
+    usage = subprocess.run([sys.executable, "-m", "syndet", "--help"], capture_output=True, text=True, check=False)
+    assert usage.returncode == 0 and usage.stdout.startswith("Usage: syndet ")

@@ -11,10 +11,10 @@ from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.evidence import Catalogue, Sign, _keep, article_signs, load_catalogue, required_literals
+from syndet.attribution.evidence import Catalogue, Sign, _keep, article_signs, load_catalogue, required_literals
 from syndet.models import Article, Paragraph
-from syndet.segment import compile_chrome, split_paragraphs
 from syndet.settings import Settings
+from syndet.text.segment import compile_chrome, split_paragraphs
 
 CATALOGUE = load_catalogue()
 CHROME = compile_chrome(Settings().segment.chrome_patterns)

@@ -242,7 +242,7 @@ def test_dead_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:
 def test_redis_failing_during_an_add_loses_nothing(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import redis
 
-    from syndet.store_redis import RedisStore
+    from syndet.store.redis import RedisStore
 
     prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
     settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))

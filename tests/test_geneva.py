@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from syndet.detector import Detector, ScanResult
+from syndet.detector import Detector
+from syndet.result import ScanResult
 
 AP_A, AP_B = "003_a116120311b8510c.txt", "004_fd3b9aa19fe5f73c.txt"
 QUOTE_PAIRS = {("000_35191ae9f111ca43.txt", AP_B), ("001_451f7cf8bec56172.txt", AP_A),

@@ -14,7 +14,7 @@ import pytest
 from conftest import article, story
 
 from syndet.detector import Detector
-from syndet.report_html import to_html
+from syndet.report.html import to_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHARED = ("Officials from both countries met for nearly seven hours on Monday in an attempt to ease tensions "

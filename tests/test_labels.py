@@ -10,8 +10,8 @@ import pytest
 from benchmarks.geneva_labels import OUT, records
 from syndet.detector import Detector
 from syndet.errors import InputError
-from syndet.labels import read_labelled
-from syndet.metrics import evaluate
+from syndet.tuning.labels import read_labelled
+from syndet.tuning.metrics import evaluate
 
 
 def write(tmp_path: Path, *lines: dict[str, object] | str) -> Path:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSH
 
-from syndet.index import MemoryIndex
-from syndet.signature import SignatureView, permutations, signatures
+from syndet.hashing.signature import SignatureView, permutations, signatures
+from syndet.match.candidates import MemoryIndex
 
 
 def datasketch_pairs(lsh: MinHashLSH, max_bucket: int) -> set[tuple[int, int]]:

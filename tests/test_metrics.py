@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from syndet.labels import LabelledPassage
-from syndet.metrics import evaluate
 from syndet.models import Attribution, Passage, Span
+from syndet.tuning.labels import LabelledPassage
+from syndet.tuning.metrics import evaluate
 
 TEXTS = {"A": "x" * 100, "B": "y" * 100, "C": "z" * 100}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.normalize import _FOLD, fold, words, words_with_offsets
+from syndet.text.normalize import _FOLD, fold, words, words_with_offsets
 
 TEXT = st.lists(
     st.sampled_from([*list("abcXYZ ..,'’“”—-\n\tİßﬁé½0123_"), "U.S.", "don’t", "a.m.", "U.S.’s"]),

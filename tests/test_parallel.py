@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from syndet import parallel
-from syndet.align import similarity
 from syndet.detector import Detector
-from syndet.index import overlaps
-from syndet.parallel import MIN_CHARS_PER_JOB, available_cpus, hash_paragraphs, resolve_jobs
+from syndet.hashing import parallel
+from syndet.hashing.parallel import MIN_CHARS_PER_JOB, available_cpus, hash_paragraphs, resolve_jobs
+from syndet.hashing.shingle import hash_batch
+from syndet.match.align import similarity
+from syndet.match.candidates import overlaps
 from syndet.settings import Settings
-from syndet.shingle import hash_batch
 from tests.conftest import article
 
 

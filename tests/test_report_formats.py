@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from conftest import article, story
 
 from syndet.cli import main
-from syndet.detector import Detector, ScanResult
-from syndet.report import to_json, to_jsonl
-from syndet.report_csv import COLUMNS, to_csv
-from syndet.report_html import to_html
+from syndet.detector import Detector
+from syndet.report.csv import COLUMNS, to_csv
+from syndet.report.html import to_html
+from syndet.report.json import to_json, to_jsonl
+from syndet.result import ScanResult
 
 AP_A, AP_B = "003_a116120311b8510c.txt", "004_fd3b9aa19fe5f73c.txt"
 SHARED = ("Officials from both countries met for nearly seven hours on Monday in an attempt to ease tensions "
@@ -106,7 +107,7 @@ def test_text_report_shows_attribution(geneva: Path) -> None:
 
 
 def test_text_report_colours_only_when_asked(result: ScanResult) -> None:
-    from syndet.report import render_text
+    from syndet.report.text import render_text
 
     assert "\x1b[" in render_text(result, color=True)
     assert "\x1b[" not in render_text(result, color=False)

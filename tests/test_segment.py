@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndet.models import Article
-from syndet.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 from syndet.settings import DEFAULT_CHROME
+from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 
 CHROME = compile_chrome(DEFAULT_CHROME)
 

@@ -9,9 +9,9 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.normalize import normal, words, words_with_offsets
-from syndet.shingle import hash_normal, hash_texts, hash_token_lists, hashfunc, shingle_hashes, shingle_texts
-from syndet.signature import EMPTY, fmix32, permutations, signatures, signatures_flat
+from syndet.hashing.shingle import hash_normal, hash_texts, hash_token_lists, hashfunc, shingle_hashes, shingle_texts
+from syndet.hashing.signature import EMPTY, fmix32, permutations, signatures, signatures_flat
+from syndet.text.normalize import normal, words, words_with_offsets
 
 WORDS = st.lists(st.text(alphabet="abcdefghij’é", min_size=1, max_size=6), min_size=0, max_size=40)
 
@@ -103,7 +103,7 @@ def test_hash_texts_matches_words_then_shingles() -> None:
 @settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=80), seed=st.sampled_from([0, 1, 7, 2**31, 2**32 - 1]))
 def test_compiled_xxh32_is_xxhash(data: bytes, seed: int) -> None:
-    from syndet import kernels
+    from syndet.hashing import kernels
 
     buf = np.frombuffer(b"pad" + data, dtype=np.uint8)
     assert kernels.xxh32(buf, 3, len(buf), np.uint64(seed)) == xxhash.xxh32_intdigest(data, seed)
@@ -159,7 +159,7 @@ def test_threads_do_not_change_signatures(threads: int) -> None:
 @settings(max_examples=200, deadline=None)
 @given(spans=st.lists(st.binary(max_size=120), min_size=1, max_size=40), seed=st.sampled_from([0, 1, 2**32 - 1]))
 def test_block_xxh32_is_xxhash_for_every_length(spans: list[bytes], seed: int) -> None:
-    from syndet import kernels
+    from syndet.hashing import kernels
 
     data = b"".join(spans)
     buf = np.zeros(len(data) + 64, dtype=np.uint8)
@@ -172,7 +172,7 @@ def test_block_xxh32_is_xxhash_for_every_length(spans: list[bytes], seed: int) -
 
 
 def test_block_xxh32_crosses_blocks_at_every_length_boundary() -> None:
-    from syndet import kernels
+    from syndet.hashing import kernels
 
     rng = np.random.default_rng(5)
     lengths = np.tile(np.arange(0, 70, dtype=np.uint32), 9)  # 630 spans: three blocks, every length class

@@ -10,8 +10,8 @@ import pytest
 
 from syndet.detector import Detector
 from syndet.errors import InputError
+from syndet.read.files import glob_regex, read_articles
 from syndet.settings import InputSettings
-from syndet.sources import glob_regex, read_articles
 
 
 def read(root: Path, **kw: object) -> tuple[list, list[str]]:  # type: ignore[type-arg]

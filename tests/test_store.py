@@ -21,10 +21,11 @@ from datasketch import MinHashLSH
 
 from syndet.errors import IndexError_
 from syndet.filter import Filter
+from syndet.hashing.signature import SignatureView, permutations, signatures
 from syndet.models import Article, Decision
 from syndet.settings import IndexSettings, MinHashSettings, Settings
-from syndet.signature import SignatureView, permutations, signatures
-from syndet.store import Banding, SQLiteStore
+from syndet.store.base import Banding
+from syndet.store.sqlite import SQLiteStore
 
 SYNDET = str(Path(sys.executable).parent / "syndet")
 DAY = 86_400.0

@@ -13,11 +13,11 @@ from benchmarks.synth import SynthConfig, write_corpus
 from syndet.cli import main
 from syndet.config import load_settings
 from syndet.errors import ConfigError
-from syndet.labels import read_labelled
-from syndet.metrics import evaluate
 from syndet.models import Passage, Span
 from syndet.settings import Settings
-from syndet.tune import Trial, best_trial, grid, overlay, parse_sweep, run_sweep, s_curve
+from syndet.tuning.labels import read_labelled
+from syndet.tuning.metrics import evaluate
+from syndet.tuning.sweep import Trial, best_trial, grid, overlay, parse_sweep, run_sweep, s_curve
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,431 @@
+"""The evidence catalogue (``config/evidence.yaml``) and the signs it finds in one article.
+
+The catalogue is data, not code, so that a user can add an agency without touching syndet: it is
+read once into frozen :class:`Catalogue` records with every pattern compiled, and each problem is a
+:class:`ConfigError` naming the file, the line and the entry. Signs are looked for in an article's
+raw paragraphs, chrome included, because copyright lines and sign-offs are exactly what chrome
+removal throws away.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from syndet.errors import ConfigError
+from syndet.models import Article, Evidence, Paragraph, Span
+from syndet.yamlfile import read_mapping
+
+# Python's own expression parser, to find the literals a pattern needs (a speed-up only: without it,
+# as on a Python that moves it, every rule runs).
+_sre_parser: Any
+_sre_constants: Any
+try:
+    _sre_parser = importlib.import_module("re._parser")
+    _sre_constants = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover
+    _sre_parser = _sre_constants = None
+
+DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "config" / "evidence.yaml"
+SIGN_KINDS = ("dateline", "credit", "copyright", "signoff", "self_reference", "feed_notice", "press_phrase",
+              "source_field")
+_TEMPLATE_KINDS = ("dateline", "credit", "copyright", "self_reference")
+_SOURCE_KEYS = {"name", "tags", "aliases", "datelines", "credits"}
+_TOP_KEYS = {"weights", "templates", "agencies", "press_wires", "press_phrases", "signoffs", "feed_notices"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled pattern and what a match means.
+
+    Attributes:
+        kind: Evidence kind a match produces (``dateline``, ``credit``, ...).
+        origin: Agency or wire the match points to, or None (feed notices, press-release wording).
+        origin_kind: ``agency`` or ``press_release``.
+        pattern: The compiled expression.
+        weight: How much one match counts towards ``origin``.
+        needle: Text any match contains (the tag or alias), checked first because it is far cheaper.
+        screen: Case-folded literals every match contains (derived from the pattern): an article
+            whose folded text lacks one cannot match, so the expression is not run on it.
+    """
+
+    kind: str
+    origin: str | None
+    origin_kind: str
+    pattern: re.Pattern[str]
+    weight: float
+    needle: str | None = None
+    screen: tuple[str, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "screen", required_literals(self.pattern))
+
+
+@dataclass(frozen=True)
+class Source:
+    """An agency or press-release wire known to the catalogue."""
+
+    name: str
+    kind: str
+    tags: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every known origin and every compiled sign.
+
+    Attributes:
+        sources: Agencies and wires by name.
+        datelines: Rules matched at the start of the leading paragraphs.
+        rules: Rules matched anywhere, line by line.
+        weights: Weight of each evidence kind.
+    """
+
+    sources: Mapping[str, Source]
+    datelines: tuple[Rule, ...]
+    rules: tuple[Rule, ...]
+    weights: Mapping[str, float]
+
+    def origin_kind(self, name: str | None) -> str | None:
+        """``agency`` or ``press_release`` for a known origin name."""
+        source = self.sources.get(name) if name else None
+        return source.kind if source else None
+
+    def __post_init__(self) -> None:
+        # Lookup tables derived once: rules grouped by the tag or alias they need, folded names.
+        for attr, rules in (("_dateline_groups", self.datelines), ("_rule_groups", self.rules)):
+            groups: dict[str | None, list[int]] = {}
+            for n, rule in enumerate(rules):
+                groups.setdefault(rule.needle, []).append(n)
+            object.__setattr__(self, attr, {k: tuple(v) for k, v in groups.items()})
+        names: dict[str, str] = {}
+        for source in reversed(tuple(self.sources.values())):  # the first source naming an alias wins
+            for name in (source.name, *source.aliases):
+                names[name.casefold()] = source.name
+        object.__setattr__(self, "_names", names)
+
+    def match_source_field(self, outlet: str | None) -> str | None:
+        """The known origin an article's ``source`` field names, if any (an agency's own feed)."""
+        names: dict[str, str] = self.__dict__["_names"]
+        return names.get(outlet.strip().casefold()) if outlet else None
+
+    def applicable(self, text: str) -> tuple[list[Rule], list[Rule]]:
+        """The dateline rules and the other rules that can match ``text``, in catalogue order.
+
+        A rule is passed over when its tag or alias is not in the text, or when one of the literals
+        every match contains is not in the case-folded text: far cheaper than running it.
+        """
+        screen = _Screen(text)
+        out: list[list[Rule]] = []
+        for rules, groups in ((self.datelines, self.__dict__["_dateline_groups"]),
+                              (self.rules, self.__dict__["_rule_groups"])):
+            picked = [n for needle, members in groups.items() if needle is None or needle in text for n in members]
+            out.append([rules[n] for n in sorted(picked) if screen.admits(rules[n])])
+        return out[0], out[1]
+
+
+def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Catalogue:
+    """Read the catalogue and any user additions into compiled rules.
+
+    Args:
+        path: The main catalogue; the bundled ``config/evidence.yaml`` when None.
+        extra: Files in the same layout; named entries replace or add, lists append.
+
+    Returns:
+        The compiled catalogue.
+
+    Raises:
+        ConfigError: A file cannot be read or parsed, a key is unknown or a pattern does not compile.
+    """
+    main = path or DEFAULT_CATALOGUE
+    data, lines = _read(main)
+    merged: dict[str, Any] = {k: v for k, v in data.items()}
+    origins: dict[str, tuple[str, dict[str, int]]] = {}
+    for key in ("agencies", "press_wires"):
+        for n, entry in enumerate(merged.get(key) or []):
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                origins[f"{key}:{entry['name']}"] = (str(main), _sub(lines, f"{key}.{n}"))
+    where_of: dict[str, tuple[str, dict[str, int]]] = {"": (str(main), lines)}
+    for extra_path in extra:
+        more, more_lines = _read(extra_path)
+        for key, value in more.items():
+            if key in ("agencies", "press_wires"):
+                entries = list(merged.get(key) or [])
+                for n, entry in enumerate(_as_list(value, str(extra_path), more_lines, key)):
+                    name = entry.get("name") if isinstance(entry, dict) else None
+                    names = [e.get("name") if isinstance(e, dict) else None for e in entries]
+                    if name in names:
+                        entries[names.index(name)] = entry
+                    else:
+                        entries.append(entry)
+                    origins[f"{key}:{name}"] = (str(extra_path), _sub(more_lines, f"{key}.{n}"))
+                merged[key] = entries
+            elif key in ("weights", "templates"):
+                base = dict(merged.get(key) or {})
+                base.update(_as_map(value, str(extra_path), more_lines, key))
+                merged[key] = base
+                where_of[key] = (str(extra_path), more_lines)
+            else:
+                merged[key] = list(merged.get(key) or []) + _as_list(value, str(extra_path), more_lines, key)
+    return _build(merged, str(main), lines, origins, where_of)
+
+
+def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    data, lines = read_mapping(path, "evidence catalogue")
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"{_where(str(path), lines, str(key))}: unknown key '{key}' "
+                              f"(known: {', '.join(sorted(_TOP_KEYS))})")
+    return data, lines
+
+
+def _sub(lines: Mapping[str, int], prefix: str) -> dict[str, int]:
+    out = {k[len(prefix) + 1:]: v for k, v in lines.items() if k.startswith(prefix + ".")}
+    if prefix in lines:
+        out[""] = lines[prefix]
+    return out
+
+
+def _where(origin: str, lines: Mapping[str, int], key: str) -> str:
+    line = lines.get(key)
+    return f"{origin}:{line}" if line else origin
+
+
+def _as_list(value: Any, origin: str, lines: Mapping[str, int], key: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ConfigError(f"{_where(origin, lines, key)}: '{key}' must be a list")
+    return value
+
+
+def _as_map(value: Any, origin: str, lines: Mapping[str, int], key: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{_where(origin, lines, key)}: '{key}' must be a mapping")
+    return value
+
+
+def _strings(value: Any, origin: str, lines: Mapping[str, int], key: str) -> list[str]:
+    items = _as_list(value, origin, lines, key)
+    if not all(isinstance(v, str) and v for v in items):
+        raise ConfigError(f"{_where(origin, lines, key)}: '{key}' must be a list of non-empty strings")
+    return items
+
+
+def _compile(pattern: str, flags: int, where: str, key: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags | re.MULTILINE)
+    except re.error as exc:
+        raise ConfigError(f"{where}: '{key}' has an invalid regular expression {pattern!r}: {exc}") from None
+
+
+def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
+           origins: Mapping[str, tuple[str, dict[str, int]]],
+           where_of: Mapping[str, tuple[str, dict[str, int]]]) -> Catalogue:
+    w_origin, w_lines = where_of.get("weights", (main, dict(lines)))
+    weights = {k: 1.0 for k in SIGN_KINDS}
+    for key, value in _as_map(data.get("weights"), w_origin, w_lines, "weights").items():
+        where = _where(w_origin, w_lines, f"weights.{key}")
+        if key not in SIGN_KINDS:
+            raise ConfigError(f"{where}: unknown key 'weights.{key}' (known: {', '.join(SIGN_KINDS)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"{where}: 'weights.{key}' must be a number of at least 0")
+        weights[key] = float(value)
+    t_origin, t_lines = where_of.get("templates", (main, dict(lines)))
+    templates: dict[str, list[str]] = {}
+    for key, value in _as_map(data.get("templates"), t_origin, t_lines, "templates").items():
+        if key not in _TEMPLATE_KINDS:
+            raise ConfigError(f"{_where(t_origin, t_lines, f'templates.{key}')}: unknown key 'templates.{key}' "
+                              f"(known: {', '.join(_TEMPLATE_KINDS)})")
+        templates[key] = _strings(value, t_origin, t_lines, f"templates.{key}")
+    sources: dict[str, Source] = {}
+    datelines: list[Rule] = []
+    rules: list[Rule] = []
+    for section, kind in (("agencies", "agency"), ("press_wires", "press_release")):
+        for entry in _as_list(data.get(section), main, lines, section):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            where_file, sub = origins.get(f"{section}:{name}", (main, {}))
+            where = _where(where_file, sub, "")
+            if not isinstance(entry, dict) or not isinstance(name, str) or not name:
+                raise ConfigError(f"{where}: each entry of '{section}' must be a mapping with a 'name'")
+            unknown = set(entry) - _SOURCE_KEYS
+            if unknown:
+                raise ConfigError(f"{where}: unknown key '{section}.{name}.{sorted(unknown)[0]}' "
+                                  f"(known: {', '.join(sorted(_SOURCE_KEYS))})")
+            tags = _strings(entry.get("tags"), where_file, sub, "tags")
+            aliases = _strings(entry.get("aliases"), where_file, sub, "aliases")
+            sources[name] = Source(name, kind, tuple(tags), tuple(aliases))
+            key = f"{section}.{name}"
+            for template in templates.get("dateline", []):
+                for tag in tags:
+                    datelines.append(Rule("dateline", name, kind, _compile(
+                        template.replace("{tag}", re.escape(tag)), 0, where, key), weights["dateline"], tag))
+            for pattern in _strings(entry.get("datelines"), where_file, sub, "datelines"):
+                datelines.append(Rule("dateline", name, kind, _compile(pattern, 0, where, key), weights["dateline"]))
+            for sign in ("credit", "copyright", "self_reference"):
+                for template in templates.get(sign, []):
+                    for alias in aliases:
+                        expr = template.replace("{alias}", f"(?-i:{re.escape(alias)})")
+                        rules.append(Rule(sign, name, kind, _compile(expr, re.IGNORECASE, where, key), weights[sign],
+                                          alias))
+            for pattern in _strings(entry.get("credits"), where_file, sub, "credits"):
+                rules.append(Rule("credit", name, kind, _compile(pattern, re.IGNORECASE, where, key),
+                                  weights["credit"]))
+    for n, pattern in enumerate(_strings(data.get("press_phrases"), main, lines, "press_phrases")):
+        rules.append(Rule("press_phrase", None, "press_release",
+                          _compile(pattern, 0, _where(main, lines, f"press_phrases.{n}"), "press_phrases"),
+                          weights["press_phrase"]))
+    for n, pattern in enumerate(_strings(data.get("feed_notices"), main, lines, "feed_notices")):
+        rules.append(Rule("feed_notice", None, "agency",
+                          _compile(pattern, re.IGNORECASE, _where(main, lines, f"feed_notices.{n}"), "feed_notices"),
+                          weights["feed_notice"]))
+    for n, entry in enumerate(_as_list(data.get("signoffs"), main, lines, "signoffs")):
+        where = _where(main, lines, f"signoffs.{n}")
+        if not isinstance(entry, dict) or set(entry) - {"agency", "pattern", "weight"} \
+                or not isinstance(entry.get("pattern"), str) or entry.get("agency") not in sources:
+            raise ConfigError(f"{where}: each sign-off needs 'pattern' and a known 'agency' (and an optional "
+                              "'weight')")
+        weight = entry.get("weight", weights["signoff"])
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            raise ConfigError(f"{where}: 'signoffs.{n}.weight' must be a number of at least 0")
+        agency = str(entry["agency"])
+        rules.append(Rule("signoff", agency, sources[agency].kind,
+                          _compile(entry["pattern"], 0, where, f"signoffs.{n}"), float(weight)))
+    return Catalogue(sources, tuple(datelines), tuple(rules), weights)
+
+
+@dataclass(frozen=True)
+class Sign:
+    """A piece of evidence found in an article and how much it counts."""
+
+    evidence: Evidence
+    weight: float
+
+
+def required_literals(pattern: re.Pattern[str], shortest: int = 3) -> tuple[str, ...]:
+    """Case-folded runs of literal text that every match of ``pattern`` contains.
+
+    Only runs in the pattern's main sequence (and in groups that are plain sequences) count, so
+    each is in every match; runs shorter than ``shortest`` screen out too little to be worth it.
+    """
+    if _sre_parser is None:  # pragma: no cover
+        return ()
+    try:
+        parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
+        return ()
+    runs: list[str] = []
+    current: list[str] = []
+
+    def walk(items: Any) -> None:
+        for op, arg in items:
+            if op is _sre_constants.LITERAL:
+                current.append(chr(arg))
+            elif op is _sre_constants.SUBPATTERN:  # a group is matched whole, in sequence
+                walk(arg[3])
+            else:
+                runs.append("".join(current))
+                current.clear()
+
+    walk(parsed)
+    runs.append("".join(current))
+    return tuple(sorted({r.casefold() for r in runs if len(r) >= shortest}, key=len, reverse=True))
+
+
+class _Screen:
+    """Whether the literals a rule needs are in one text, each looked up once."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._folded: str | None = None
+        self._seen: dict[str, bool] = {}
+
+    def admits(self, rule: Rule) -> bool:
+        for literal in rule.screen:
+            hit = self._seen.get(literal)
+            if hit is None:
+                if self._folded is None:
+                    self._folded = self._text.casefold()
+                hit = self._seen[literal] = literal in self._folded
+            if not hit:
+                return False
+        return True
+
+
+def article_signs(article: Article, paragraphs: Sequence[Paragraph], catalogue: Catalogue,
+                  lead_paragraphs: int) -> tuple[Sign, ...]:
+    """Every sign the catalogue finds in one article, in text order, one per rule and place.
+
+    Args:
+        article: The article, whose raw text is searched.
+        paragraphs: Its paragraphs, chrome included (signs often live in chrome); the rest of the
+            text from the first paragraph on is searched line by line.
+        catalogue: The compiled catalogue.
+        lead_paragraphs: Datelines are only looked for at the start of this many paragraphs.
+
+    Returns:
+        The signs, each with the span it was seen at, the origin it points to and its weight.
+    """
+    text = article.text
+    datelines, rules = catalogue.applicable(text)
+    found: dict[tuple[str, str | None, int], Sign] = {}
+    for para in paragraphs[:lead_paragraphs]:
+        for rule in datelines:
+            m = rule.pattern.match(text, para.start, para.end)
+            if m:
+                _keep(found, rule, article.id, text, m.start(), m.end())
+    start = paragraphs[0].start if paragraphs else article.body_start
+    whole: tuple[tuple[int, int], ...] = ((start, len(text)),)
+    regions: dict[str, tuple[tuple[int, int], ...]] = {}
+    for rule in rules:
+        if rule.needle is None:
+            where = whole
+        elif rule.needle in regions:
+            where = regions[rule.needle]
+        else:  # a rule naming a tag or alias can only match in a paragraph holding it
+            where = regions[rule.needle] = _holding(text, rule.needle, paragraphs, start)
+        for lo, hi in where:
+            for m in rule.pattern.finditer(text, lo, hi):
+                _keep(found, rule, article.id, text, m.start(), m.end())
+    own = catalogue.match_source_field(article.source)
+    out = sorted(found.values(), key=lambda s: (s.evidence.span.start if s.evidence.span else -1, s.evidence.kind))
+    if own:
+        out.insert(0, Sign(Evidence("source_field", article.id, f"source: {article.source}", None, own),
+                           catalogue.weights["source_field"]))
+    return tuple(out)
+
+
+def _holding(text: str, needle: str, paragraphs: Sequence[Paragraph], start: int) -> tuple[tuple[int, int], ...]:
+    """The paragraphs (from ``start`` on) whose text holds ``needle``, as (start, end) ranges."""
+    out: list[tuple[int, int]] = []
+    k, pos = 0, text.find(needle, start)
+    while pos >= 0 and k < len(paragraphs):
+        para = paragraphs[k]
+        if para.end < pos + len(needle):
+            k += 1
+        elif para.start <= pos:
+            out.append((max(para.start, start), para.end))
+            k += 1
+            pos = text.find(needle, para.end)
+        else:  # between paragraphs or across the start of one: look again from its start
+            pos = text.find(needle, para.start)
+    return tuple(out)
+
+
+def _keep(found: dict[tuple[str, str | None, int], Sign], rule: Rule, article_id: str, text: str,
+          start: int, end: int) -> None:
+    line_start = text.rfind("\n", 0, start) + 1
+    key = (rule.kind, rule.origin, line_start)
+    if key in found:
+        return
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end >= 0 else len(text)].strip()
+    detail = line if len(line) <= 120 else text[start:end].strip()[:120]
+    found[key] = Sign(Evidence(rule.kind, article_id, detail, Span(article_id, start, end), rule.origin), rule.weight)

@@ -1,0 +1,52 @@
+"""``syndet config show`` and ``syndet config validate``: see and check configuration files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from syndet.cli.common import config_options, fail, settings_from
+from syndet.config import load_settings, settings_to_dict
+from syndet.errors import ConfigError, SyndetError
+
+
+@click.group("config")
+def config_group() -> None:
+    """Show the effective configuration or check configuration files."""
+
+
+@config_group.command("show")
+@config_options
+def show(configs: tuple[Path, ...]) -> None:
+    """Print the effective settings as YAML: the defaults with each --config merged over them."""
+    import yaml
+
+    try:
+        settings = settings_from(configs, {})
+    except SyndetError as exc:
+        fail(exc)
+        return
+    click.echo(yaml.safe_dump(settings_to_dict(settings), sort_keys=False, allow_unicode=True,
+                              default_flow_style=False), nl=False)
+
+
+@config_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check each FILE on its own over the defaults: "FILE: ok", or one line naming the problem.
+
+    Exits with status 2 if any file has a problem.
+    """
+    failed = False
+    for path in files:
+        try:
+            load_settings([path])
+        except ConfigError as exc:
+            failed = True
+            click.secho(f"syndet: error: {exc}", fg="red", err=True)
+            continue
+        click.echo(f"{path}: ok")
+    if failed:
+        sys.exit(ConfigError.exit_code)

@@ -1,0 +1,283 @@
+"""``syndet index ...`` and ``syndet filter``: thin wrappers over :class:`syndet.filter.Filter`."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from syndet.cli.common import config_options, fail, settings_from
+from syndet.errors import IndexError_, InputError, SyndetError
+from syndet.models import Article
+from syndet.progress import StderrProgress
+from syndet.settings import Settings
+
+EXIT_CODES = {"accept": 0, "flag": 10, "reject": 11}
+"""Exit status of ``syndet filter --article`` for each decision."""
+
+F = Callable[..., Any]
+
+
+def index_options(func: F) -> F:
+    """``--config``, ``--index`` and ``--quiet``, shared by every command that opens the index."""
+    func = click.option("-q", "--quiet", is_flag=True, help="No warnings on standard error.")(func)
+    func = click.option(
+        "--index", "target", metavar="PATH|URL",
+        help="Index file (index.path), or redis://host:port/db to use the Redis backend (index.url).")(func)
+    return config_options(func)
+
+
+def _settings(configs: tuple[Path, ...], target: str | None, extra: dict[str, Any] | None = None) -> Settings:
+    overrides: dict[str, Any] = dict(extra or {})
+    if target and target.startswith(("redis://", "rediss://", "unix://")):
+        overrides.update({"index.backend": "redis", "index.url": target})
+    elif target:
+        overrides.update({"index.backend": "sqlite", "index.path": target})
+    return settings_from(configs, overrides)
+
+
+def _warner(quiet: bool, progress: StderrProgress | None = None) -> Callable[[str], None]:
+    def warn(message: str) -> None:
+        if not quiet:
+            if progress is not None:
+                progress.close()
+            click.secho(f"warning: {message}", fg="yellow", err=True)
+
+    return warn
+
+
+def _progress(quiet: bool) -> StderrProgress:
+    """Progress on standard error (a no-op with --quiet)."""
+    return StderrProgress(io.StringIO()) if quiet else StderrProgress()
+
+
+def _stdin_articles(warn: Callable[[str], None]) -> Iterator[Article]:
+    """Articles as JSON Lines on standard input, one decided as soon as its line arrives."""
+    from syndet.read.jsonl import parse_jsonl_line
+
+    for lineno, raw in enumerate(sys.stdin.buffer, 1):
+        if raw.strip():
+            article = parse_jsonl_line(raw, f"<stdin>:{lineno}", warn)
+            if article is not None:
+                yield article
+
+
+def _articles(paths: tuple[Path, ...], settings: Settings, warn: Callable[[str], None]) -> Iterator[Article]:
+    from syndet.read.files import read_articles
+
+    if not paths or paths == (Path("-"),):
+        return _stdin_articles(warn)
+    return read_articles(paths, settings.input, warn)
+
+
+@click.group("index")
+def index_group() -> None:
+    """Build and maintain the persistent index that 'syndet filter' checks articles against.
+
+    The index is one SQLite file by default (index.path, or --index PATH) or lives in Redis
+    (index.backend: redis, or --index redis://host:port/db) to be shared by several workers.
+    """
+
+
+@index_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_options
+@click.option("--batch", type=click.IntRange(0), help="Articles committed together (index.batch; 0: all at once).")
+def index_add(paths: tuple[Path, ...], configs: tuple[Path, ...], target: str | None, quiet: bool,
+              batch: int | None) -> None:
+    """Add the articles under PATHS to the index ('-': JSON Lines on standard input).
+
+    Each batch is committed whole or not at all: a run that is interrupted, even by kill -9, leaves
+    the index as before or after each batch. Articles whose id is already indexed are skipped.
+    """
+    from syndet.filter import Filter
+
+    progress = _progress(quiet)
+    warn = _warner(quiet, progress)
+    added = skipped = read = 0
+    try:
+        settings = _settings(configs, target, {"index.batch": batch})
+        size = settings.index.batch
+        with Filter(settings, create=True) as flt:
+            pending: list[Article] = []
+            for article in _articles(paths, settings, warn):
+                pending.append(article)
+                read += 1
+                progress("read", read, 0)
+                if size and len(pending) >= size:
+                    result = flt.add(pending)
+                    added, skipped, pending = added + len(result.added), skipped + len(result.skipped), []
+                    progress("add", added + skipped, 0)
+            if pending:
+                result = flt.add(pending)
+                added, skipped = added + len(result.added), skipped + len(result.skipped)
+            location = flt.store.location
+    except SyndetError as exc:
+        progress.close()
+        fail(exc)
+        return
+    progress.close()
+    click.echo(f"syndet index: {added} articles added, {skipped} already indexed, in {location}")
+
+
+@index_group.command("stats")
+@index_options
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.option("--check", is_flag=True, help="Also check that every article has all its paragraphs and LSH entries.")
+def index_stats(configs: tuple[Path, ...], target: str | None, quiet: bool, as_json: bool, check: bool) -> None:
+    """Print what the index holds: articles, paragraphs, time range, size, settings."""
+    from syndet.filter import Filter
+
+    try:
+        with Filter(_settings(configs, target)) as flt:
+            stats = flt.store.stats()
+            problems = flt.store.verify() if check else []
+    except SyndetError as exc:
+        fail(exc)
+        return
+    if check:
+        stats["problems"] = problems
+    if as_json:
+        click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_stats_text(stats))
+    if problems:
+        fail(IndexError_(f"{stats['location']}: {len(problems)} problems found: {problems[0]}"))
+
+
+def _stats_text(stats: dict[str, Any]) -> str:
+    lines = [f"index: {stats['location']} ({stats['backend']})",
+             f"articles: {stats['articles']:,}",
+             f"paragraphs: {stats['paragraphs']:,} ({stats['signed_paragraphs']:,} with signatures)"]
+    if stats["oldest_added"] is not None:
+        lines.append(f"added: {_when(stats['oldest_added'])} .. {_when(stats['newest_added'])}")
+    if "bytes" in stats:
+        lines.append(f"size: {stats['bytes'] / 1048576:.1f} MB")
+    if "redis_used_memory" in stats:
+        lines.append(f"redis memory (whole server): {stats['redis_used_memory'] / 1048576:.1f} MB")
+    if stats.get("pending_adds"):
+        lines.append(f"adds in flight or interrupted: {stats['pending_adds']}")
+    lines.append("settings: " + " ".join(f"{k}={v}" for k, v in sorted(stats["settings"].items())))
+    if "problems" in stats:
+        lines.append("check: ok" if not stats["problems"] else f"check: {len(stats['problems'])} problems")
+        lines.extend(f"  {p}" for p in stats["problems"])
+    return "\n".join(lines)
+
+
+def _when(epoch: float) -> str:
+    return datetime.datetime.fromtimestamp(epoch, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@index_group.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@index_options
+def index_remove(ids: tuple[str, ...], configs: tuple[Path, ...], target: str | None, quiet: bool) -> None:
+    """Remove the articles with these IDS from the index."""
+    from syndet.filter import Filter
+
+    try:
+        with Filter(_settings(configs, target)) as flt:
+            removed = flt.store.remove(list(ids))
+            location = flt.store.location
+    except SyndetError as exc:
+        fail(exc)
+        return
+    missing = [i for i in dict.fromkeys(ids) if i not in set(removed)]
+    if missing:
+        _warner(quiet)(f"not in the index: {', '.join(missing)}")
+    click.echo(f"syndet index: {len(removed)} articles removed from {location}")
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    from syndet.duration import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@index_group.command("prune")
+@click.option("--older-than", "older_than", required=True, callback=_duration, metavar="AGE",
+              help="Remove articles added longer ago than AGE: 30d, 12h, 1w2d, 90m, 45s.")
+@index_options
+@click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
+def index_prune(older_than: float, configs: tuple[Path, ...], target: str | None, quiet: bool, dry_run: bool) -> None:
+    """Remove articles added to the index longer ago than --older-than (news expires in days)."""
+    from syndet.filter import Filter
+
+    try:
+        with Filter(_settings(configs, target)) as flt:
+            ids = flt.prune(older_than, dry_run=dry_run)
+            location = flt.store.location
+    except SyndetError as exc:
+        fail(exc)
+        return
+    if dry_run:
+        for ident in ids:
+            click.echo(ident)
+        click.echo(f"syndet index: {len(ids)} articles would be pruned from {location}", err=True)
+    else:
+        click.echo(f"syndet index: {len(ids)} articles pruned from {location}")
+
+
+@click.command("filter", epilog="Exit status with --article: 0 accept, 10 flag, 11 reject; "
+                                "1-4 errors (4: the index cannot be used).")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--article", "single", type=click.Path(path_type=Path, dir_okay=False),
+              help="Decide one article (a file holding exactly one) and exit with its decision's status.")
+@index_options
+@click.option("--add-accepted", is_flag=True, help="Index each accepted article at once.")
+@click.option("--add-flagged", is_flag=True, help="Index each flagged article at once.")
+@click.option("--reject-at", type=float, help="Reject from this share already indexed (policy.reject_at).")
+@click.option("--flag-at", type=float, help="Flag from this share already indexed (policy.flag_at).")
+def filter_command(paths: tuple[Path, ...], single: Path | None, configs: tuple[Path, ...], target: str | None,
+                   quiet: bool, add_accepted: bool, add_flagged: bool, reject_at: float | None,
+                   flag_at: float | None) -> None:
+    """Decide for each new article whether the index already has it: accept, flag or reject.
+
+    Articles come as JSON Lines on standard input (one {"id": ..., "text": ...} per line), or
+    from PATHS. One JSON decision per article goes to standard output, as soon as it is made:
+    {"id", "decision", "seen_fraction", "matches", "passages"}. 'reject' means at least
+    policy.reject_at of its words are already indexed, 'flag' at least policy.flag_at.
+    """
+    from syndet.filter import Filter, decision_to_json
+
+    # Progress only when decisions go to a file or a pipe: on a terminal they are the progress.
+    progress = _progress(quiet or single is not None or sys.stdout.isatty())
+    warn = _warner(quiet, progress)
+    add = {"accept"} if add_accepted else set()
+    if add_flagged:
+        add.add("flag")
+    last = None
+    try:
+        settings = _settings(configs, target, {"policy.reject_at": reject_at, "policy.flag_at": flag_at})
+        if single is not None and paths:
+            raise InputError("give either --article FILE or PATHS, not both")
+        if single is not None:
+            from syndet.read.files import read_articles
+
+            articles: Any = list(read_articles([single], settings.input, warn))
+            if len(articles) != 1:
+                raise InputError(f"{single}: --article needs a file with exactly one article, found {len(articles)}")
+        else:
+            articles = _articles(paths, settings, warn)
+        with Filter(settings, create=bool(add)) as flt:
+            for done, decision in enumerate(flt.check_all(articles, add), 1):
+                click.echo(json.dumps(decision_to_json(decision), ensure_ascii=False))
+                sys.stdout.flush()
+                last = decision
+                progress("filter", done, 0)
+    except SyndetError as exc:
+        progress.close()
+        fail(exc)
+        return
+    progress.close()
+    if single is not None and last is not None:
+        sys.exit(EXIT_CODES[last.action])

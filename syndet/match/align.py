@@ -1,0 +1,184 @@
+"""Verify candidates on their real shingles and align two articles into shared passages.
+
+Alignment runs over each article's whole stream of content words (chrome left out), not over
+paragraphs, so a paragraph that one copy split in two, or two that it merged, still line up as one
+run. Matching n-gram starts form diagonals; the longest diagonals are taken first, one-to-one, so
+text repeated inside one article (a repeated headline, a summary box) is matched once; runs in
+the same order separated by a few changed words are joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from syndet.hashing.shingle import shingle_hashes
+from syndet.models import Alignment, Article, Paragraph, Span
+from syndet.settings import VerifySettings
+from syndet.text.normalize import words_with_offsets
+
+_MAX_REPEATS = 16
+_OPENERS = frozenset("\"'“‘«([")
+_CLOSERS = frozenset("\"'”’».,;:!?)]…")  # a shingle seen more often than this in one article is too common to anchor on
+
+
+@dataclass(frozen=True)
+class WordStream:
+    """An article's content words with their offsets and n-gram hashes.
+
+    Attributes:
+        article_id: The article.
+        starts: Start offset of each word in the article text.
+        ends: End offset of each word.
+        hashes: Hash of the n-gram starting at each word (one hash if there are fewer than n words).
+        size: n.
+    """
+
+    article_id: str
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+    hashes: np.ndarray
+    size: int
+
+    @property
+    def words(self) -> int:
+        """Number of content words."""
+        return len(self.starts)
+
+
+def word_stream(article: Article, paragraphs: Sequence[Paragraph], size: int, seed: int) -> WordStream:
+    """Build the word stream of an article from its non-chrome paragraphs."""
+    tokens: list[str] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    for para in paragraphs:
+        if para.chrome:
+            continue
+        w, s, e = words_with_offsets(article.text, para.start, para.end)
+        tokens.extend(w)
+        starts.append(s)
+        ends.append(e)
+    empty = np.empty(0, dtype=np.int64)
+    return WordStream(
+        article.id,
+        article.text,
+        np.concatenate(starts) if starts else empty,
+        np.concatenate(ends) if ends else empty,
+        shingle_hashes(tokens, size, seed),
+        size,
+    )
+
+
+def similarity(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
+    """Exact ``(containment, jaccard)`` of two shingle-hash sets; containment is over the smaller."""
+    a = np.unique(left)
+    b = np.unique(right)
+    if len(a) == 0 or len(b) == 0:
+        return 0.0, 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / min(len(a), len(b)), inter / (len(a) + len(b) - inter)
+
+
+def verified(left: np.ndarray, right: np.ndarray, settings: VerifySettings) -> bool:
+    """Whether a candidate paragraph pair really shares text, by containment or Jaccard."""
+    containment, jaccard = similarity(left, right)
+    return containment >= settings.min_containment or jaccard >= settings.min_jaccard
+
+
+def _diagonal_runs(ha: np.ndarray, hb: np.ndarray) -> np.ndarray:
+    """Maximal runs ``(i, j, length)`` of consecutive equal hashes along diagonals."""
+    if len(ha) == 0 or len(hb) == 0:
+        return np.empty((0, 3), dtype=np.int64)
+    order = np.argsort(hb, kind="stable")
+    sorted_b = hb[order]
+    lo = np.searchsorted(sorted_b, ha, "left")
+    hi = np.searchsorted(sorted_b, ha, "right")
+    counts = hi - lo
+    counts[counts > _MAX_REPEATS] = 0
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty((0, 3), dtype=np.int64)
+    ii = np.repeat(np.arange(len(ha), dtype=np.int64), counts)
+    first = np.repeat(lo, counts)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    jj = order[first + within].astype(np.int64)
+    diag = jj - ii
+    idx = np.lexsort((ii, diag))
+    ii, jj, diag = ii[idx], jj[idx], diag[idx]
+    new_run = np.ones(total, dtype=bool)
+    new_run[1:] = (diag[1:] != diag[:-1]) | (ii[1:] != ii[:-1] + 1)
+    starts = np.flatnonzero(new_run)
+    lengths = np.diff(np.append(starts, total))
+    return np.stack([ii[starts], jj[starts], lengths], axis=1)
+
+
+def _take_one_to_one(runs: np.ndarray, a: WordStream, b: WordStream) -> list[tuple[int, int, int]]:
+    """Longest runs first; each word of either article is used by at most one piece."""
+    size = a.size
+    occ_a = np.zeros(a.words, dtype=bool)
+    occ_b = np.zeros(b.words, dtype=bool)
+    word_len = np.minimum(runs[:, 2] + size - 1, np.minimum(a.words - runs[:, 0], b.words - runs[:, 1]))
+    pieces: list[tuple[int, int, int]] = []
+    # Longest first; among equals the earliest, so a lead paragraph wins over a later summary box.
+    for k in np.lexsort((runs[:, 1], runs[:, 0], -word_len)):
+        i, j, n = int(runs[k, 0]), int(runs[k, 1]), int(word_len[k])
+        free = ~(occ_a[i:i + n] | occ_b[j:j + n])
+        if free.all():
+            best_at, best_len = 0, n
+        else:
+            best_at, best_len = _longest_true(free)
+        if best_len < min(size, n):
+            continue
+        i, j = i + best_at, j + best_at
+        occ_a[i:i + best_len] = True
+        occ_b[j:j + best_len] = True
+        pieces.append((i, j, best_len))
+    return pieces
+
+
+def _longest_true(mask: np.ndarray) -> tuple[int, int]:
+    padded = np.concatenate(([False], mask, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    if len(edges) == 0:
+        return 0, 0
+    begins, finishes = edges[::2], edges[1::2]
+    k = int(np.argmax(finishes - begins))
+    return int(begins[k]), int(finishes[k] - begins[k])
+
+
+def align(a: WordStream, b: WordStream, settings: VerifySettings) -> list[Alignment]:
+    """Shared passages of two articles, each at least ``min_passage_words`` matched words."""
+    runs = _diagonal_runs(a.hashes, b.hashes)
+    if len(runs) == 0:
+        return []
+    pieces = sorted(_take_one_to_one(runs, a, b))
+    groups: list[list[int]] = []  # [a_start, a_end, b_start, b_end, matched]
+    for i, j, n in pieces:
+        if groups:
+            g = groups[-1]
+            gap_a, gap_b = i - g[1], j - g[3]
+            if 0 <= gap_a <= settings.max_gap_words and 0 <= gap_b <= settings.max_gap_words:
+                g[1], g[3], g[4] = i + n, j + n, g[4] + n
+                continue
+        groups.append([i, i + n, j, j + n, n])
+    out = []
+    for a0, a1, b0, b1, matched in groups:
+        if matched < settings.min_passage_words:
+            continue
+        out.append(Alignment(_span(a, a0, a1), _span(b, b0, b1),
+                             words=matched, left_words=a1 - a0, right_words=b1 - b0))
+    return out
+
+
+def _span(stream: WordStream, first: int, stop: int) -> Span:
+    """The span of words ``[first, stop)``, widened over the quotes and punctuation that hug it."""
+    text = stream.text
+    start, end = int(stream.starts[first]), int(stream.ends[stop - 1])
+    while start > 0 and text[start - 1] in _OPENERS:
+        start -= 1
+    while end < len(text) and text[end] in _CLOSERS:
+        end += 1
+    return Span(stream.article_id, start, end)

@@ -1,0 +1,121 @@
+"""Candidate paragraph pairs by LSH banding over the signature matrix (in memory, for one scan).
+
+The bands are datasketch's: ``MinHashLSH`` chooses ``(bands, rows)`` for the threshold and its
+``hashranges`` cut each signature. Two paragraphs share a bucket exactly when one band of their
+signatures is equal, so instead of a million ``insert`` calls each band is grouped at once with
+NumPy: rows are sorted by a 64-bit mix of the band and bucket boundaries are where the band
+changes. ``tests/test_index.py`` pins the pairs to those of a real ``MinHashLSH``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from datasketch import MinHashLSH
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+class MemoryIndex:
+    """An LSH index over paragraph signatures held in memory, keyed by integer paragraph number.
+
+    Args:
+        threshold: Jaccard similarity at which pairs become candidates.
+        num_perm: Signature length.
+        seed: MinHash seed of the signatures.
+    """
+
+    def __init__(self, threshold: float, num_perm: int, seed: int) -> None:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.hashranges: list[tuple[int, int]] = [(int(a), int(b)) for a, b in lsh.hashranges]
+        self._bands = (int(lsh.b), int(lsh.r))
+        self.seed = seed
+        self._keys: list[np.ndarray] = []
+        self._sigs: list[np.ndarray] = []
+
+    @property
+    def bands(self) -> tuple[int, int]:
+        """``(bands, rows)`` datasketch chose for the threshold."""
+        return self._bands
+
+    def add(self, keys: np.ndarray, sigs: np.ndarray) -> None:
+        """Add signature rows under non-negative integer keys below 2**31 (the arrays are kept, not copied)."""
+        self._keys.append(np.asarray(keys, dtype=np.int64))
+        self._sigs.append(sigs)
+
+    def candidate_pairs(self, max_bucket: int) -> np.ndarray:
+        """Every pair of keys that share a bucket in any band, once, as sorted ``(left, right)`` rows.
+
+        A bucket larger than ``max_bucket`` pairs each member with its first member only, so that
+        one line repeated across thousands of articles cannot produce millions of pairs.
+        """
+        if not self._keys:
+            return np.empty((0, 2), dtype=np.int64)
+        keys = np.concatenate(self._keys) if len(self._keys) > 1 else self._keys[0]
+        sigs = np.concatenate(self._sigs) if len(self._sigs) > 1 else self._sigs[0]
+        if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+            order = np.argsort(keys, kind="stable")
+            keys, sigs = keys[order], sigs[order]
+        span = np.int64(keys[-1] + 1) if len(keys) else np.int64(1)
+        # One strided pass copies each band out of the wide matrix; the rest works on the small copy.
+        codes = [_band_pairs(keys, np.ascontiguousarray(sigs[:, lo:hi]), max_bucket, span)
+                 for lo, hi in self.hashranges]
+        unique = np.concatenate(codes)
+        unique.sort()  # sort, then drop repeats: faster than np.unique's hashing at millions of pairs
+        unique = unique[np.append(True, unique[1:] != unique[:-1])] if len(unique) else unique
+        return np.stack([unique // span, unique % span], axis=1)
+
+
+def _band_pairs(keys: np.ndarray, band: np.ndarray, max_bucket: int, span: np.int64) -> np.ndarray:
+    """Pairs (coded ``left * span + right``) of keys whose rows of ``band`` are equal."""
+    mixed = np.zeros(len(keys), dtype=np.uint64)
+    for col in range(band.shape[1]):
+        mixed = mixed * _MIX + band[:, col].astype(np.uint64)
+    order = np.argsort(mixed, kind="stable")  # keys ascend, so members of a bucket stay in key order
+    sorted_mix, sorted_band = mixed[order], band[order]
+    # A bucket ends where the band changes; comparing the band itself, not only its mix, keeps two
+    # different bands with the same 64-bit mix apart.
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = (sorted_mix[1:] != sorted_mix[:-1]) | (sorted_band[1:] != sorted_band[:-1]).any(axis=1)
+    group = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, len(keys)))
+    size_of = sizes[group]
+    shared = size_of >= 2
+    members = keys[order][shared]
+    group, size_of = group[shared], size_of[shared]
+    first = members[np.searchsorted(group, group)]  # first member of each row's bucket
+    out = []
+    big = size_of > max_bucket
+    out.append(np.stack([first[big], members[big]], axis=1)[first[big] != members[big]])
+    small = ~big
+    members, group = members[small], group[small]
+    for d in range(1, int(size_of[small].max(initial=1))):
+        same = np.flatnonzero(group[:-d] == group[d:])
+        if len(same) == 0:
+            break
+        out.append(np.stack([members[same], members[same + d]], axis=1))
+    pairs = np.concatenate(out)
+    codes: np.ndarray = pairs[:, 0] * span + pairs[:, 1]
+    return codes
+
+
+def overlaps(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ``(containment, jaccard)`` of the shingle sets of each pair of rows, as ``float64`` arrays.
+
+    The same quantities as :func:`syndet.match.align.similarity`, for many pairs in one compiled pass:
+    containment is over the smaller set, and a pair with an empty row scores zero.
+    """
+    from syndet.hashing import kernels  # numba loads on first use: ``import syndet`` stays light
+
+    values, bounds = kernels.sorted_unique_rows(np.ascontiguousarray(hashes, dtype=np.uint32),
+                                                np.ascontiguousarray(offsets, dtype=np.int64))
+    left = np.ascontiguousarray(pairs[:, 0], dtype=np.int64)
+    right = np.ascontiguousarray(pairs[:, 1], dtype=np.int64)
+    inter = kernels.intersections(values, bounds, left, right).astype(np.float64)
+    sizes = np.diff(bounds)
+    a, b = sizes[left].astype(np.float64), sizes[right].astype(np.float64)
+    smaller = np.minimum(a, b)
+    union = a + b - inter
+    containment = np.divide(inter, smaller, out=np.zeros_like(inter), where=smaller > 0)
+    jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=smaller > 0)
+    return containment, jaccard

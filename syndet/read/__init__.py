@@ -1,0 +1,1 @@
+"""Reading articles: find files under paths and turn each format into :class:`~syndet.models.Article`."""

@@ -1,0 +1,42 @@
+"""Reports of a scan: terminal text, JSON, JSON Lines, CSV and a self-contained HTML page.
+
+Each format has its module; the record shapes they share are in :mod:`syndet.report.common`.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from syndet.result import ScanResult
+
+FORMATS = ("text", "json", "jsonl", "csv", "html")
+
+
+def write_report(result: ScanResult, fmt: str, out: TextIO, color: bool = False, full: bool = False) -> None:
+    """Write the report in ``fmt`` (``text``, ``json``, ``jsonl``, ``csv`` or ``html``) to ``out``.
+
+    Raises:
+        ValueError: An unknown format.
+    """
+    if fmt == "json":
+        from syndet.report.json import write_json
+
+        write_json(result, out)
+    elif fmt == "jsonl":
+        from syndet.report.json import write_jsonl
+
+        write_jsonl(result, out)
+    elif fmt == "csv":
+        from syndet.report.csv import to_csv
+
+        out.write(to_csv(result))
+    elif fmt == "html":
+        from syndet.report.html import to_html
+
+        out.write(to_html(result))
+    elif fmt == "text":
+        from syndet.report.text import render_text
+
+        out.write(render_text(result, color=color, full=full))
+    else:
+        raise ValueError(f"unknown report format {fmt!r}")

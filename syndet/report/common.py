@@ -1,0 +1,93 @@
+"""Record shapes every report format shares: passages, attributions, evidence, article pairs.
+
+Schema ``syndet.scan/1`` (see README).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+from typing import Any
+
+from syndet.models import Attribution, Evidence, Passage
+from syndet.result import ScanResult
+
+SCHEMA = "syndet.scan/1"
+
+
+def passage_record(result: ScanResult, passage: Passage) -> dict[str, Any]:
+    """JSON form of one passage: its copies with offsets, text and share of each article."""
+    copies = []
+    for span in passage.spans:
+        content = result.content_chars(span.article_id)
+        copies.append({
+            "article": span.article_id,
+            "start": span.start,
+            "end": span.end,
+            "text": result.article(span.article_id).text[span.start:span.end],
+            "coverage": round(span.length / content, 4) if content else 0.0,
+            "role": copy_role(passage.attribution, span.article_id),
+        })
+    return {
+        "id": passage.id,
+        "words": passage.words,
+        "articles": list(passage.article_ids),
+        "copies": copies,
+        "attribution": attribution_record(passage.attribution),
+    }
+
+
+def copy_role(attribution: Attribution | None, article_id: str) -> str | None:
+    """``source`` for the copy judged original, ``copy`` for the others, None when not told apart."""
+    if attribution is None or attribution.source_article is None:
+        return None
+    return "source" if attribution.source_article == article_id else "copy"
+
+
+def evidence_record(evidence: Evidence) -> dict[str, Any]:
+    """JSON form of one piece of evidence."""
+    return {
+        "kind": evidence.kind,
+        "article": evidence.article_id,
+        "detail": evidence.detail,
+        "start": evidence.span.start if evidence.span else None,
+        "end": evidence.span.end if evidence.span else None,
+        "agency": evidence.agency,
+    }
+
+
+def attribution_record(attribution: Attribution | None) -> dict[str, Any] | None:
+    """JSON form of an attribution."""
+    if attribution is None:
+        return None
+    return {
+        "kind": attribution.kind,
+        "origin": attribution.origin,
+        "source_article": attribution.source_article,
+        "confidence": attribution.confidence,
+        "evidence": [evidence_record(e) for e in attribution.evidence],
+    }
+
+
+def origins_record(result: ScanResult, article_id: str) -> list[dict[str, Any]]:
+    """Per article: the share of its content syndicated from each origin."""
+    return [{"origin": origin, "fraction": round(share, 4)} for origin, share in result.origin_shares(article_id)]
+
+
+def origins_text(result: ScanResult, article_id: str) -> str:
+    """``62% AP, 10% Reuters``; empty when nothing in the article is syndicated."""
+    return ", ".join(f"{share:.0%} {origin}" for origin, share in result.origin_shares(article_id))
+
+
+def pair_summary(result: ScanResult) -> list[dict[str, Any]]:
+    """Per pair of articles: the passages they share and the words in them."""
+    pairs: dict[tuple[str, str], list[Passage]] = defaultdict(list)
+    for passage in result.passages:
+        for a, b in combinations(passage.article_ids, 2):
+            pairs[(a, b)].append(passage)
+    out: list[dict[str, Any]] = [
+        {"articles": [a, b], "passages": [p.id for p in ps], "words": sum(p.words for p in ps)}
+        for (a, b), ps in pairs.items()
+    ]
+    out.sort(key=lambda r: (-int(r["words"]), r["articles"]))
+    return out

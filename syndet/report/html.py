@@ -1,0 +1,143 @@
+"""Self-contained HTML report: each passage's copies side by side, the shared text highlighted.
+
+Article text is untrusted (it comes from the web), so every piece of it goes through
+:func:`html.escape`; the page has inline CSS only, no script and no external asset, so it can be
+mailed or archived as one file.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from syndet.models import Passage, Span
+from syndet.report.common import copy_role, origins_text
+from syndet.result import ScanResult
+
+_CONTEXT = 280
+_CSS = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:18px 28px}
+header h1{margin:0;font-size:21px} header p{margin:4px 0 0;color:#c5cad6}
+main{padding:18px 28px;max-width:1600px}
+h2{font-size:17px;margin:26px 0 10px}
+table{border-collapse:collapse;background:#fff;width:100%;font-size:14px}
+th,td{border-bottom:1px solid #e3e6ec;padding:6px 10px;text-align:left;vertical-align:top}
+th{background:#eceef3}
+.passage{background:#fff;border:1px solid #d9dde5;border-radius:8px;margin:0 0 18px;padding:14px 18px}
+.passage h3{margin:0 0 6px;font-size:16px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}
+.badge{border-radius:4px;padding:1px 8px;font-size:13px;font-weight:600;color:#fff}
+.k-agency{background:#2e7d32}.k-press_release{background:#8e24aa}.k-quote{background:#1565c0}
+.k-republished{background:#c62828}.k-unknown{background:#6b7280}
+.conf{color:#4b5563;font-size:13px;font-weight:normal}
+ul.evidence{margin:6px 0 10px;padding-left:20px;font-size:13px;color:#374151}
+ul.evidence code{background:#f1f3f6;border-radius:3px;padding:0 4px}
+.copies{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:14px}
+.copy{border:1px solid #e3e6ec;border-radius:6px;padding:10px 12px;background:#fbfbfd}
+.copy h4{margin:0 0 6px;font-size:13px;color:#374151;word-break:break-all}
+.role{font-weight:600;border-radius:3px;padding:0 6px;margin-left:6px}
+.role-source{background:#dcfce7;color:#14532d}.role-copy{background:#fee2e2;color:#7f1d1d}
+.text{white-space:pre-wrap;font-family:Georgia,"Times New Roman",serif;font-size:15px;color:#4b5563}
+mark{background:#fde68a;color:#111827;padding:0 1px;border-radius:2px}
+details{background:#fff;border:1px solid #d9dde5;border-radius:6px;margin:0 0 8px;padding:6px 12px}
+summary{cursor:pointer;font-weight:600;word-break:break-all}
+sup.pid{font-size:10px;color:#92400e;font-family:system-ui,sans-serif}
+"""
+
+
+def to_html(result: ScanResult, title: str = "syndet scan") -> str:
+    """The whole report as one HTML page."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<header><h1>{escape(title)}</h1><p>{_count(len(result.articles), 'article')}, "
+        f"{_count(len(result.passages), 'shared passage')}</p></header><main>",
+        _articles_table(result),
+        '<h2 id="passages">Shared passages</h2>',
+    ]
+    parts.extend(_passage(result, p) for p in result.passages)
+    parts.append("<h2>Articles with every shared passage marked</h2>")
+    parts.extend(_article_text(result, a.id) for a in result.articles if result.shared_chars(a.id))
+    if result.warnings:
+        parts.append("<h2>Input problems</h2><ul>")
+        parts.extend(f"<li>{escape(w)}</li>" for w in result.warnings)
+        parts.append("</ul>")
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _articles_table(result: ScanResult) -> str:
+    rows = ["<h2>Articles</h2><table><tr><th>Article</th><th>Title</th><th>Source</th><th>Published</th>"
+            "<th>Shared</th><th>Syndicated from</th></tr>"]
+    for article in result.articles:
+        rows.append(
+            f"<tr><td>{escape(article.id)}</td><td>{escape(article.title or '')}</td>"
+            f"<td>{escape(article.source or '')}</td><td>{escape(article.published or '')}</td>"
+            f"<td>{result.shared_fraction(article.id):.0%}</td>"
+            f"<td>{escape(origins_text(result, article.id))}</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _passage(result: ScanResult, passage: Passage) -> str:
+    att = passage.attribution
+    head = [f'<section class="passage" id="{escape(passage.id)}"><h3>{escape(passage.id)}']
+    if att is not None:
+        head.append(f'<span class="badge k-{escape(att.kind)}">{escape(att.kind)}</span>')
+        if att.origin:
+            head.append(f"<span>{escape(att.origin)}</span>")
+        head.append(f'<span class="conf">confidence {att.confidence:.2f}</span>')
+    head.append(f'<span class="conf">{len(passage.article_ids)} articles, {passage.words} words</span></h3>')
+    if att is not None and att.evidence:
+        head.append('<ul class="evidence">')
+        head.extend(f"<li><code>{escape(e.kind)}</code> {escape(e.article_id)}: {escape(e.detail)}</li>"
+                    for e in att.evidence)
+        head.append("</ul>")
+    head.append('<div class="copies">')
+    for span in passage.spans:
+        role = copy_role(att, span.article_id)
+        badge = f'<span class="role role-{role}">{role}</span>' if role else ""
+        head.append(f'<div class="copy"><h4>{escape(span.article_id)} [{span.start}:{span.end}]{badge}</h4>'
+                    f'<div class="text">{_in_context(result, span)}</div></div>')
+    head.append("</div></section>")
+    return "".join(head)
+
+
+def _in_context(result: ScanResult, span: Span) -> str:
+    """The copy with some text either side, the shared part marked."""
+    text = result.article(span.article_id).text
+    lo = max(0, span.start - _CONTEXT)
+    hi = min(len(text), span.end + _CONTEXT)
+    if lo > 0:
+        cut = text.find(" ", lo, span.start)
+        lo = cut + 1 if cut >= 0 else lo
+    if hi < len(text):
+        cut = text.rfind(" ", span.end, hi)
+        hi = cut if cut >= 0 else hi
+    before = ("… " if lo > 0 else "") + text[lo:span.start]
+    after = text[span.end:hi] + (" …" if hi < len(text) else "")
+    return f"{escape(before)}<mark>{escape(text[span.start:span.end])}</mark>{escape(after)}"
+
+
+def _article_text(result: ScanResult, article_id: str) -> str:
+    """The whole article with every passage's copy marked and labelled."""
+    text = result.article(article_id).text
+    spans = sorted((s.start, s.end, p.id) for p, s in result.copies_in(article_id))
+    out, pos = [], 0
+    for start, end, pid in spans:
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(f'<mark title="{escape(pid)}">{escape(text[start:end])}</mark>'
+                   f'<sup class="pid"><a href="#{escape(pid)}">{escape(pid)}</a></sup>')
+        pos = end
+    out.append(escape(text[pos:]))
+    origins = origins_text(result, article_id)
+    label = f"{article_id} — {result.shared_fraction(article_id):.0%} shared" + (f"; {origins}" if origins else "")
+    return f'<details><summary>{escape(label)}</summary><div class="text">{"".join(out)}</div></details>'

@@ -1,0 +1,69 @@
+"""The report as JSON or JSON Lines (schema ``syndet.scan/1``, see README)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from syndet.report.common import SCHEMA, origins_record, pair_summary, passage_record
+from syndet.result import ScanResult
+
+
+def to_json(result: ScanResult) -> dict[str, Any]:
+    """The whole result as plain JSON-ready data."""
+    articles = []
+    for article in result.articles:
+        paras = result.paragraphs[article.id]
+        articles.append({
+            "id": article.id,
+            "path": article.path,
+            "title": article.title,
+            "source": article.source,
+            "published": article.published,
+            "url": article.url,
+            "chars": len(article.text),
+            "content_chars": result.content_chars(article.id),
+            "shared_chars": result.shared_chars(article.id),
+            "shared_fraction": round(result.shared_fraction(article.id), 4),
+            "paragraphs": len(paras),
+            "chrome_paragraphs": sum(1 for p in paras if p.chrome),
+            "origins": origins_record(result, article.id),
+        })
+    return {
+        "schema": SCHEMA,
+        "articles": articles,
+        "passages": [passage_record(result, p) for p in result.passages],
+        "pairs": pair_summary(result),
+        "warnings": list(result.warnings),
+        "stats": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.stats.items()},
+    }
+
+
+def write_json(result: ScanResult, out: TextIO) -> None:
+    """Write :func:`to_json` to ``out`` as indented JSON, piece by piece (a large report is never
+    held as one string)."""
+    json.dump(to_json(result), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def jsonl_rows(result: ScanResult) -> Iterator[dict[str, Any]]:
+    """The JSON Lines records: a ``scan`` record (schema, warnings, stats), then one ``article``
+    record per article and one ``passage`` record per passage, each shaped as in :func:`to_json`."""
+    data = to_json(result)
+    yield {"type": "scan", "schema": data["schema"], "warnings": data["warnings"], "stats": data["stats"]}
+    for record in data["articles"]:
+        yield {"type": "article", **record}
+    for record in data["passages"]:
+        yield {"type": "passage", **record}
+
+
+def write_jsonl(result: ScanResult, out: TextIO) -> None:
+    """Write :func:`jsonl_rows` to ``out``, one line each."""
+    for row in jsonl_rows(result):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def to_jsonl(result: ScanResult) -> str:
+    """The JSON Lines report as one string."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in jsonl_rows(result))

@@ -1,0 +1,69 @@
+"""What a scan found, with the per-article figures every report needs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from syndet.attribution.attribute import origin_shares
+from syndet.models import Alignment, Article, Paragraph, Passage, Span, covered_chars
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a scan found, ready for a reporter.
+
+    Attributes:
+        articles: The articles read, in input order.
+        paragraphs: Paragraphs of each article (chrome flagged).
+        passages: Shared passages, largest first.
+        alignments: The pairwise runs the passages were built from.
+        warnings: Problems with the input (each file named once).
+        stats: Counts and timings of the run.
+    """
+
+    articles: tuple[Article, ...]
+    paragraphs: dict[str, tuple[Paragraph, ...]]
+    passages: tuple[Passage, ...]
+    alignments: tuple[Alignment, ...]
+    warnings: tuple[str, ...] = ()
+    stats: dict[str, float] = field(default_factory=dict)
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id."""
+        return self._by_id()[article_id]
+
+    def _by_id(self) -> dict[str, Article]:
+        cache: dict[str, Article] | None = self.__dict__.get("_by_id_cache")
+        if cache is None:
+            cache = {a.id: a for a in self.articles}
+            object.__setattr__(self, "_by_id_cache", cache)
+        return cache
+
+    def content_chars(self, article_id: str) -> int:
+        """Characters of the article's paragraphs that are not chrome."""
+        return sum(p.end - p.start for p in self.paragraphs[article_id] if not p.chrome)
+
+    def shared_chars(self, article_id: str) -> int:
+        """Characters of the article covered by at least one passage."""
+        return covered_chars((s.start, s.end) for _, s in self.copies_in(article_id))
+
+    def copies_in(self, article_id: str) -> tuple[tuple[Passage, Span], ...]:
+        """Every passage copy in the article, as (passage, span), in passage order."""
+        cache: dict[str, list[tuple[Passage, Span]]] | None = self.__dict__.get("_copies_cache")
+        if cache is None:
+            cache = defaultdict(list)
+            for passage in self.passages:
+                for span in passage.spans:
+                    cache[span.article_id].append((passage, span))
+            object.__setattr__(self, "_copies_cache", cache)
+        return tuple(cache.get(article_id, ()))
+
+    def shared_fraction(self, article_id: str) -> float:
+        """Share of the article's content covered by passages (0..1)."""
+        content = self.content_chars(article_id)
+        return min(1.0, self.shared_chars(article_id) / content) if content else 0.0
+
+    def origin_shares(self, article_id: str) -> list[tuple[str, float]]:
+        """Share of the article's content syndicated from each origin, largest first ("62% AP")."""
+        return origin_shares(self.copies_in(article_id), article_id, self.content_chars(article_id))

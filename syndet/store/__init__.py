@@ -1,0 +1,32 @@
+"""The persistent index behind ``syndet index`` and ``syndet filter``.
+
+Two backends share one interface, :class:`~syndet.store.base.Store`:
+:class:`~syndet.store.sqlite.SQLiteStore` (one file) and :class:`~syndet.store.redis.RedisStore`
+(one server shared by many workers). :func:`open_store` picks the one the settings name; Redis is
+imported only when it is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from syndet.settings import Settings
+from syndet.store.base import Store
+from syndet.store.sqlite import SQLiteStore
+
+
+def open_store(settings: Settings, *, create: bool) -> Store:
+    """Open the index ``settings.index`` describes.
+
+    Args:
+        settings: Effective settings; ``index.backend`` picks the backend.
+        create: Create the index if it does not exist yet (else that is an error).
+
+    Raises:
+        IndexError_: The index cannot be opened, does not exist, or was built with other settings.
+    """
+    if settings.index.backend == "redis":
+        from syndet.store.redis import RedisStore
+
+        return RedisStore(settings, create=create)
+    return SQLiteStore(Path(settings.index.path), settings, create=create)

@@ -1,0 +1,173 @@
+"""What every index backend shares: the records it stores, its band keys, its settings fingerprint
+and the :class:`Store` interface.
+
+An index holds, for every accepted article, its record and text, its paragraphs (with chrome
+flags), the MinHash signature and shingle hashes of each content paragraph, and the paragraph's
+LSH band keys. Both backends band signatures exactly as datasketch's ``MinHashLSH`` with the same
+threshold and signature length does, so an index answers the same whichever backend holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from syndet.errors import IndexError_
+from syndet.models import Article, Paragraph
+from syndet.settings import Settings
+
+SCHEMA = "syndet.match.candidates/1"
+ParagraphKey = tuple[int, int]
+"""An indexed paragraph: ``(article number in the index, paragraph index in the article)``."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article ready to be stored.
+
+    Attributes:
+        article: The article, text included (candidates are aligned on it later).
+        paragraphs: All its paragraphs, chrome flagged.
+        signed: Indexes of the paragraphs that carry a signature (content with at least one word).
+        signatures: ``(len(signed), num_perm)`` ``uint32`` MinHash signatures, in ``signed`` order.
+        hashes: Shingle hashes of each signed paragraph, for verifying candidates exactly.
+    """
+
+    article: Article
+    paragraphs: tuple[Paragraph, ...]
+    signed: tuple[int, ...]
+    signatures: np.ndarray
+    hashes: tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the index returns it.
+
+    Attributes:
+        uid: Its number in the index.
+        article: The article with its text.
+        paragraphs: Its paragraphs as they were when it was added.
+        added: When it was added (seconds since the epoch).
+    """
+
+    uid: int
+    article: Article
+    paragraphs: tuple[Paragraph, ...]
+    added: float
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What an add did: the ids stored, and those skipped because the index already held them."""
+
+    added: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Banding:
+    """How signatures are cut into LSH bands: datasketch's ``MinHashLSH`` parameters.
+
+    Attributes:
+        threshold: Jaccard threshold the bands were chosen for.
+        num_perm: Signature length.
+        b: Number of bands.
+        r: Rows per band.
+    """
+
+    threshold: float
+    num_perm: int
+    b: int
+    r: int
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Banding:
+        """The banding datasketch chooses for ``lsh.threshold`` and ``minhash.num_perm``."""
+        lsh = MinHashLSH(threshold=settings.lsh.threshold, num_perm=settings.minhash.num_perm)
+        return cls(settings.lsh.threshold, settings.minhash.num_perm, int(lsh.b), int(lsh.r))
+
+    def keys(self, signatures: np.ndarray) -> list[list[bytes]]:
+        """Band keys of each signature row, byte for byte datasketch's ``MinHashLSH._H`` of each band."""
+        swapped = np.ascontiguousarray(signatures, dtype=np.uint32).byteswap()
+        return [[row[i * self.r:(i + 1) * self.r].tobytes() for i in range(self.b)] for row in swapped]
+
+
+def fingerprint(settings: Settings, banding: Banding) -> dict[str, str]:
+    """The settings an index depends on; opening it with different ones would find nothing."""
+    return {
+        "schema": SCHEMA,
+        "shingle.size": str(settings.shingle.size),
+        "shingle.seed": str(settings.shingle.seed),
+        "minhash.num_perm": str(settings.minhash.num_perm),
+        "minhash.seed": str(settings.minhash.seed),
+        "lsh.threshold": repr(settings.lsh.threshold),
+        "lsh.bands": f"{banding.b}x{banding.r}",
+    }
+
+
+def check_fingerprint(stored: dict[str, str], wanted: dict[str, str], where: str) -> None:
+    """Raise if an existing index was built with other settings than the current ones.
+
+    Raises:
+        IndexError_: A stored setting differs; the message names it.
+    """
+    for key, value in wanted.items():
+        have = stored.get(key)
+        if have is not None and have != value:
+            raise IndexError_(f"{where}: index was built with {key}={have}, the settings say {value}")
+
+
+class Store(Protocol):
+    """What the filter needs from an index; both backends implement it."""
+
+    location: str
+
+    def add(self, entries: Sequence[Entry], now: float | None = None) -> AddResult:
+        """Store articles whose id is not yet indexed, all or none of them."""
+        ...
+
+    def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
+        """For each signature row, the indexed paragraphs sharing an LSH band with it."""
+        ...
+
+    def paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
+        """Shingle hashes of the signed paragraphs of the given articles (absent ones left out)."""
+        ...
+
+    def articles(self, uids: Sequence[int]) -> dict[int, StoredArticle]:
+        """The stored articles with these numbers (absent ones left out)."""
+        ...
+
+    def remove(self, ids: Sequence[str]) -> list[str]:
+        """Remove articles by id; returns the ids that were indexed."""
+        ...
+
+    def older_than(self, cutoff: float) -> list[str]:
+        """Ids of articles added before ``cutoff`` (seconds since the epoch)."""
+        ...
+
+    def collect_interrupted(self, now: float | None = None) -> int:
+        """Delete what interrupted adds left behind; returns how many entries were deleted."""
+        ...
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and settings of the index."""
+        ...
+
+    def verify(self) -> list[str]:
+        """Problems found by a full consistency check (empty when the index is sound)."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Read from one consistent state of the index, as far as the backend can."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,1 @@
+"""Text: an article's paragraphs with exact character offsets, page chrome, and normalised words."""

@@ -1,0 +1,116 @@
+"""Cut an article into paragraphs with exact offsets, and recognise page chrome.
+
+Paragraphs are blocks separated by blank lines; a text with no blank lines has one paragraph per
+line, and a line that starts with a bullet always starts a paragraph. Page chrome ("Leave a Reply",
+share prompts, "Source link") is kept with its offsets but flagged so it never counts as shared text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from syndet.models import Article, Paragraph
+from syndet.text.normalize import fold
+
+_BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
+_BULLET = re.compile(r"^[ \t]*(?:[•·▪◦‣●*+]|-(?=\s)|\d{1,2}[.)](?=\s))", re.M)
+_LEAD = re.compile(r"^[\s•·▪◦‣●*+\-]+")
+
+
+def compile_chrome(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+    """Compile chrome patterns (case-insensitive, matched against the folded paragraph text)."""
+    return [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+def chrome_key(text: str) -> str:
+    """The form of a line used to match chrome: folded, bullets and outer spaces removed."""
+    return " ".join(_LEAD.sub("", fold(text)).split())
+
+
+def split_paragraphs(article: Article, chrome: Sequence[re.Pattern[str]] = ()) -> list[Paragraph]:
+    """Split ``article.text`` (from ``body_start``) into paragraphs with exact offsets."""
+    text = article.text
+    body = article.body_start
+    has_blank = _BLANK.search(text, body) is not None
+    spans: list[tuple[int, int]] = []
+    block_start = body
+    blocks: list[tuple[int, int]] = []
+    if has_blank:
+        for match in _BLANK.finditer(text, body):
+            blocks.append((block_start, match.start()))
+            block_start = match.end()
+        blocks.append((block_start, len(text)))
+    else:
+        blocks.append((body, len(text)))
+    for lo, hi in blocks:
+        spans.extend(_split_block(text, lo, hi, by_line=not has_blank))
+    out = []
+    for index, (lo, hi) in enumerate(spans):
+        key = chrome_key(text[lo:hi])
+        is_chrome = any(p.search(key) for p in chrome)
+        out.append(Paragraph(article.id, index, lo, hi, is_chrome))
+    return out
+
+
+def _split_block(text: str, lo: int, hi: int, by_line: bool) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    start = lo
+    pos = lo
+    while pos < hi:
+        nl = text.find("\n", pos, hi)
+        line_end = hi if nl < 0 else nl
+        if pos > start and (by_line or _BULLET.match(text, pos, line_end)):
+            pieces.append((start, pos))
+            start = pos
+        pos = line_end + 1
+    pieces.append((start, hi))
+    out = []
+    for a, b in pieces:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def learn_chrome(
+    articles: Sequence[Article],
+    paragraphs: Sequence[Sequence[Paragraph]],
+    min_articles: int,
+    max_words: int,
+) -> set[str]:
+    """Short lines that many articles of one outlet repeat: that outlet's page furniture.
+
+    Only articles with a known ``source`` take part, so wire copy republished by many outlets
+    (each repeating the same paragraph) is never mistaken for one outlet's chrome.
+
+    Returns:
+        Chrome keys (see :func:`chrome_key`) as ``"outlet\\x00key"``.
+    """
+    seen: dict[str, set[str]] = defaultdict(set)
+    for article, paras in zip(articles, paragraphs, strict=False):
+        if not article.source:
+            continue
+        outlet = article.source.casefold()
+        for para in paras:
+            key = chrome_key(article.text[para.start:para.end])
+            if key and len(key.split()) <= max_words:
+                seen[f"{outlet}\x00{key}"].add(article.id)
+    return {k for k, ids in seen.items() if len(ids) >= min_articles}
+
+
+def mark_learned(article: Article, paras: list[Paragraph], learned: set[str]) -> list[Paragraph]:
+    """Flag as chrome the paragraphs of ``article`` that its outlet repeats (see :func:`learn_chrome`)."""
+    if not learned or not article.source:
+        return paras
+    outlet = article.source.casefold()
+    out = []
+    for para in paras:
+        if not para.chrome and f"{outlet}\x00{chrome_key(article.text[para.start:para.end])}" in learned:
+            para = Paragraph(para.article_id, para.index, para.start, para.end, True)
+        out.append(para)
+    return out
