@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -63,13 +64,17 @@ class Detector:
 
         report = progress or _no_progress
         articles = []
-        for article in read_articles(paths, self.settings.input, _warn):
+        skipped: Counter[str] = Counter()
+        for article in read_articles(paths, self.settings.input, _warn, skipped):
             articles.append(article)
             if len(articles) % 1000 == 0:
                 report("read", len(articles), 0)
         result = self.scan(articles, progress)
+        stats = dict(result.stats)
+        if skipped:
+            stats["skipped_inputs"] = sum(skipped.values())
         return ScanResult(result.articles, result.paragraphs, result.passages, result.alignments,
-                          tuple(warnings), result.stats)
+                          tuple(warnings), stats, dict(skipped))
 
     def segment(self, articles: Sequence[Article]) -> dict[str, tuple[Paragraph, ...]]:
         """Paragraphs of each article, with configured and learnt chrome flagged."""

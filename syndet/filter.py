@@ -13,12 +13,14 @@ import dataclasses
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from syndet.attribution.attribute import attribute
 from syndet.detector import Detector
+from syndet.duration import parse_time
 from syndet.errors import ConfigError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.shingle import split
@@ -118,7 +120,13 @@ class Filter:
         entry = self.prepare([dataclasses.replace(article, id=_SELF)])[0]
         own = word_stream(entry.article, entry.paragraphs, st.shingle.size, st.shingle.seed)
         with self.store.snapshot():
-            alignments, order, stored = self._align(entry, own)
+            same_id = self.store.find([article.id]).get(article.id)
+            already = None
+            if same_id is not None:
+                stored_self = self.store.articles([same_id]).get(same_id)
+                if stored_self is not None:
+                    already = "same" if stored_self.article.text == article.text else "changed"
+            alignments, order, stored = self._align(entry, own, exclude=same_id)
         covered = np.zeros(own.words, dtype=bool)
         shared: dict[str, np.ndarray] = {}
         for al in alignments:
@@ -139,10 +147,11 @@ class Filter:
             passages = list(attribute(passages, articles, paragraphs, self._detector.catalogue, st.attribute))
         return Decision(
             article_id=article.id,
-            action=self.decide(seen),
+            action="reject" if already == "same" else self.decide(seen),
             seen_fraction=seen,
             passages=tuple(_rename(p, article.id) for p in passages),
             matches=tuple(matches),
+            already_indexed=already,
         )
 
     def check_all(self, articles: Iterable[Article], add: Collection[str] = ()) -> Iterator[Decision]:
@@ -156,13 +165,23 @@ class Filter:
                 self.add([article])
             yield decision
 
-    def prune(self, older_than: float, now: float | None = None, dry_run: bool = False) -> list[str]:
-        """Remove articles added more than ``older_than`` seconds before ``now``; returns their ids.
+    def prune(self, older_than: float | None = None, now: float | None = None, dry_run: bool = False, *,
+              published_before: datetime | None = None) -> list[str]:
+        """Remove articles added more than ``older_than`` seconds before ``now``, and articles
+        published before ``published_before`` (articles with no readable publication time are kept);
+        returns their ids.
 
         Also collects what interrupted adds left behind in a backend that can hold such leftovers.
         """
         clock = time.time() if now is None else now
-        ids = self.store.older_than(clock - older_than)
+        ids = self.store.older_than(clock - older_than) if older_than is not None else []
+        if published_before is not None:
+            chosen = set(ids)
+            for ident, published in self.store.published():
+                moment = parse_time(published)
+                if moment is not None and moment < published_before and ident not in chosen:
+                    ids.append(ident)
+                    chosen.add(ident)
         if dry_run:
             return ids
         removed = self.store.remove(ids)
@@ -178,14 +197,16 @@ class Filter:
             return "flag"
         return "accept"
 
-    def _align(self, entry: Entry, own: WordStream) -> tuple[list[Alignment], dict[str, int], list[StoredArticle]]:
+    def _align(self, entry: Entry, own: WordStream, exclude: int | None = None
+               ) -> tuple[list[Alignment], dict[str, int], list[StoredArticle]]:
         """Verified candidates from the index, aligned against the new article: the alignments, the
-        rank of each candidate's id, and the candidates."""
+        rank of each candidate's id, and the candidates. ``exclude`` (the indexed article with the
+        same id) is never a candidate."""
         st = self.settings
         if not entry.signed:
             return [], {}, []
         found = self.store.lookup(entry.signatures)
-        uids = sorted({uid for keys in found for uid, _ in keys})
+        uids = sorted({uid for keys in found for uid, _ in keys} - {exclude})
         stored_hashes = self.store.paragraph_hashes(uids)
         votes: dict[int, int] = defaultdict(int)
         for row, keys in enumerate(found):
@@ -248,6 +269,7 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
         "decision": decision.action,
         "seen_fraction": round(decision.seen_fraction, 4),
         "matches": [{"id": ident, "shared_fraction": round(frac, 4)} for ident, frac in decision.matches],
+        "already_indexed": decision.already_indexed,
         "passages": [_passage_json(p, decision.article_id) for p in decision.passages],
     }
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -19,6 +20,7 @@ class Article:
         url: Canonical address, if known.
         path: File the article came from (with ``:line`` for JSON Lines), for messages.
         body_start: Offset where the article body starts (after YAML front matter, if any).
+        author: Byline, if known.
     """
 
     id: str
@@ -29,6 +31,7 @@ class Article:
     url: str | None = None
     path: str | None = None
     body_start: int = 0
+    author: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,9 @@ class Decision:
         seen_fraction: Share of the article's text already present in the index.
         passages: Shared passages found, with their attribution.
         matches: Indexed articles sharing text with it, best first, with the shared fraction.
+        already_indexed: ``same`` when an article with this id and the same text is in the index,
+            ``changed`` when one with this id holds another text (an update), else None. The
+            indexed article with its own id is never counted among the matches.
     """
 
     article_id: str
@@ -160,6 +166,7 @@ class Decision:
     seen_fraction: float
     passages: tuple[Passage, ...] = ()
     matches: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+    already_indexed: str | None = None
 
 
 def covered_chars(ranges: Iterable[tuple[int, int]]) -> int:
@@ -171,3 +178,19 @@ def covered_chars(ranges: Iterable[tuple[int, int]]) -> int:
             total += end - start
             reach = end
     return total
+
+
+def clip(ranges: Iterable[tuple[int, int]], within: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` ranges that lie inside ``within`` (sorted, non-overlapping
+    ranges such as an article's content paragraphs), so that the gaps between paragraphs and the
+    page chrome never count as shared text."""
+    starts = [lo for lo, _ in within]
+    out: list[tuple[int, int]] = []
+    for start, end in ranges:
+        k = max(0, bisect_right(starts, start) - 1)
+        while k < len(within) and within[k][0] < end:
+            lo, hi = max(start, within[k][0]), min(end, within[k][1])
+            if hi > lo:
+                out.append((lo, hi))
+            k += 1
+    return out

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from syndet.attribution.attribute import origin_shares
-from syndet.models import Alignment, Article, Paragraph, Passage, Span, covered_chars
+from syndet.models import Alignment, Article, Paragraph, Passage, Span, clip, covered_chars
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class ScanResult:
         alignments: The pairwise runs the passages were built from.
         warnings: Problems with the input (each file named once).
         stats: Counts and timings of the run.
+        skipped: Inputs passed over without a warning, by kind (web-archive records that are not
+            pages, files whose reader is not installed).
     """
 
     articles: tuple[Article, ...]
@@ -28,6 +31,7 @@ class ScanResult:
     alignments: tuple[Alignment, ...]
     warnings: tuple[str, ...] = ()
     stats: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def article(self, article_id: str) -> Article:
         """The article with this id."""
@@ -42,11 +46,20 @@ class ScanResult:
 
     def content_chars(self, article_id: str) -> int:
         """Characters of the article's paragraphs that are not chrome."""
-        return sum(p.end - p.start for p in self.paragraphs[article_id] if not p.chrome)
+        return sum(hi - lo for lo, hi in self.content_ranges(article_id))
+
+    def content_ranges(self, article_id: str) -> list[tuple[int, int]]:
+        """The ``[start, end)`` ranges of the article's paragraphs that are not chrome, in order."""
+        return sorted((p.start, p.end) for p in self.paragraphs[article_id] if not p.chrome)
+
+    def covered(self, article_id: str, spans: Iterable[Span]) -> int:
+        """Content characters of the article inside ``spans`` (gaps between paragraphs and chrome
+        not counted, overlaps counted once): never more than :meth:`content_chars`."""
+        return covered_chars(clip(((s.start, s.end) for s in spans), self.content_ranges(article_id)))
 
     def shared_chars(self, article_id: str) -> int:
-        """Characters of the article covered by at least one passage."""
-        return covered_chars((s.start, s.end) for _, s in self.copies_in(article_id))
+        """Content characters of the article covered by at least one passage."""
+        return self.covered(article_id, (s for _, s in self.copies_in(article_id)))
 
     def copies_in(self, article_id: str) -> tuple[tuple[Passage, Span], ...]:
         """Every passage copy in the article, as (passage, span), in passage order."""
@@ -66,4 +79,4 @@ class ScanResult:
 
     def origin_shares(self, article_id: str) -> list[tuple[str, float]]:
         """Share of the article's content syndicated from each origin, largest first ("62% AP")."""
-        return origin_shares(self.copies_in(article_id), article_id, self.content_chars(article_id))
+        return origin_shares(self.copies_in(article_id), article_id, self.content_ranges(article_id))

@@ -1,7 +1,7 @@
 """Typed, frozen settings for every stage; ``config.py`` fills them from YAML.
 
 Each field carries its allowed range in ``metadata`` so that the loader can reject a bad value
-with the key's path and line, and so that ``config/default.yaml`` and these defaults can be
+with the key's path and line, and so that the bundled ``syndet/data/default.yaml`` and these defaults can be
 checked against each other by a test.
 """
 
@@ -47,6 +47,27 @@ DEFAULT_CHROME = [
 
 
 @dataclass(frozen=True)
+class ColumnSettings:
+    """Which column of a table (CSV, TSV, Parquet) holds each field; empty: guess from common names.
+
+    Attributes:
+        text: The article text (guessed: text, body, content, article, ...).
+        id: The article id (guessed: id, article_id, doc_id, guid, ...; else ``<file>#<row>``).
+        title: The headline.
+        source: The outlet or agency.
+        published: The publication time.
+        url: The article's address.
+    """
+
+    text: str = _f("")
+    id: str = _f("")
+    title: str = _f("")
+    source: str = _f("")
+    published: str = _f("")
+    url: str = _f("")
+
+
+@dataclass(frozen=True)
 class InputSettings:
     """How articles are found and read.
 
@@ -55,12 +76,16 @@ class InputSettings:
         exclude: Glob patterns of files to skip.
         max_file_mb: Files larger than this are skipped with a warning.
         encodings: Encodings tried in order after UTF-8 fails; the first that decodes wins.
+        columns: Which table column holds which field.
     """
 
-    include: list[str] = _f(["**/*.txt", "**/*.md", "**/*.markdown", "**/*.jsonl", "**/*.ndjson"])
+    include: list[str] = _f(["**/*.txt", "**/*.md", "**/*.markdown", "**/*.jsonl", "**/*.ndjson", "**/*.html",
+                             "**/*.htm", "**/*.warc", "**/*.warc.gz", "**/*.arc", "**/*.arc.gz", "**/*.csv",
+                             "**/*.tsv", "**/*.parquet", "**/*.rss", "**/*.atom"])
     exclude: list[str] = _f(["**/.*", "**/.*/**", "**/EXPECTED.md", "**/README.md"])
     max_file_mb: float = _f(64.0, lo=0.001, hi=4096.0)
     encodings: list[str] = _f(["cp1252", "latin-1"])
+    columns: ColumnSettings = field(default_factory=ColumnSettings)
 
 
 @dataclass(frozen=True)
@@ -187,7 +212,7 @@ class AttributeSettings:
 
     Attributes:
         catalogue: Evidence catalogue (agencies, wires, patterns); empty for the bundled
-            ``config/evidence.yaml``. Relative paths are taken from the working directory.
+            catalogue (``syndet/data/evidence.yaml``). Relative paths are taken from the working directory.
         extra_catalogues: Files in the catalogue's layout adding agencies or patterns to it.
         dateline_paragraphs: Datelines are looked for at the start of this many leading paragraphs.
         time_window_hours: Publication times further apart than this are not used to tell the

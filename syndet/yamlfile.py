@@ -6,6 +6,7 @@ Both the settings and the evidence catalogue need the line of each key, so that 
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,9 @@ def _collect(node: Any, prefix: str, lines: dict[str, int]) -> None:
             key = f"{prefix}{n}"
             lines[key] = item.start_mark.line + 1
             _collect(item, key + ".", lines)
+
+
+def bundled(name: str) -> Path:
+    """A YAML file shipped inside the package (``syndet/data/``): the default catalogue and the
+    commented default configuration, found wherever the package is installed."""
+    return Path(str(resources.files("syndet").joinpath("data", name)))

@@ -34,3 +34,15 @@ def test_bench_scan_prints_growth(tmp_path: Path) -> None:
     assert first[0] == "30" and second[0] == "300"
     assert float(second[6]) > 0  # growth per 10x, printed from the second size on
     assert (tmp_path / "news-300-seed7" / "articles.jsonl").exists()
+
+
+def test_bench_read_prints_each_reader_beside_the_extractor() -> None:
+    out = run("benchmarks.bench_read", "--pages", "20", "--repeat", "1")
+    lines = out.splitlines()
+    assert lines[0].startswith("20 pages, ")
+    names = ("trafilatura", "syndet", "warcio")
+    rows = {line[:28].strip(): line[28:].split() for line in lines if line.startswith(names)}
+    assert set(rows) >= {"trafilatura alone", "syndet read, HTML folder", "syndet read, WARC", "warcio records alone"}
+    for name in ("syndet read, HTML folder", "syndet read, WARC"):
+        assert rows[name][0] == "20"  # every page became an article
+    assert rows["trafilatura alone"][-1] == "1.00x"

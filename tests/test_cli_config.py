@@ -74,3 +74,14 @@ def test_validate_wrong_type_and_missing_file(tmp_path: Path) -> None:
 def test_default_yaml_validates() -> None:
     default = Path(__file__).resolve().parent.parent / "config" / "default.yaml"
     assert run("config", "validate", str(default)) == (0, f"{default}: ok\n", "")
+
+
+def test_config_default_prints_the_bundled_file_which_states_the_defaults(tmp_path: Path) -> None:
+    from syndet.yamlfile import bundled
+
+    result = CliRunner().invoke(main, ["config", "default"])
+    assert result.exit_code == 0
+    assert result.stdout == bundled("default.yaml").read_text(encoding="utf-8")
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(result.stdout, encoding="utf-8")
+    assert load_settings([copy]) == Settings()

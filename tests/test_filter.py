@@ -157,7 +157,8 @@ def test_single_article_exit_status_follows_the_decision(tmp_path: Path) -> None
         code, out, err = run("filter", "--index", index, "--article", str(write_article(tmp_path / name, text)))
         assert (code, err) == (status, ""), name
         decision = json.loads(out)
-        assert set(decision) == {"id", "decision", "seen_fraction", "matches", "passages"}
+        assert set(decision) == {"id", "decision", "seen_fraction", "matches", "passages", "already_indexed"}
+        assert decision["already_indexed"] is None
         assert (decision["id"], decision["decision"]) == (name, action)
     code, out, _ = run("filter", "--index", index, "--article", str(tmp_path / "copy.txt"))
     passage = json.loads(out)["passages"][0]
@@ -202,6 +203,12 @@ def test_index_remove_and_prune_commands(tmp_path: Path) -> None:
         0, f"syndet index: 0 articles pruned from {index}\n", "")
     code, out, err = run("index", "prune", "--index", index, "--older-than", "0.5x")
     assert code == 2 and "'0.5x' is not a duration" in err
+    code, out, err = run("index", "prune", "--index", index)
+    assert code == 2 and "give --older-than, --published-before or --published-older-than" in err
+    code, out, err = run("index", "prune", "--index", index, "--published-before", "Jan 5")
+    assert code == 2 and "'Jan 5' is not a date" in err
+    assert run("index", "prune", "--index", index, "--published-older-than", "1d") == (  # no dates: kept
+        0, f"syndet index: 0 articles pruned from {index}\n", "")
     code, out, _ = run("index", "stats", "--index", index)
     assert code == 0 and "articles: 2\n" in out and "paragraphs: 12 (12 with signatures)" in out
 
@@ -282,3 +289,30 @@ def test_redis_backend_from_the_command_line(redis_url: str, tmp_path: Path) -> 
         assert code == 11 and json.loads(out)["matches"] == [{"id": "a.txt", "shared_fraction": 1.0}]
     finally:
         drop_redis(redis_url, prefix)
+
+
+def test_prune_by_publication_date_from_the_command_line(tmp_path: Path) -> None:
+    index = str(tmp_path / "i.sqlite")
+    rows = [{"id": "old", "text": story(1), "published": "2021-12-30"},
+            {"id": "new", "text": story(2), "published": "2099-01-01T00:00:00Z"}]
+    feed = tmp_path / "a.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    run("index", "add", "--index", index, str(feed))
+    assert run("index", "prune", "--index", index, "--published-before", "2022-01-01", "--dry-run") == (
+        0, "old\n", f"syndet index: 1 articles would be pruned from {index}\n")
+    assert run("index", "prune", "--index", index, "--published-older-than", "30d") == (
+        0, f"syndet index: 1 articles pruned from {index}\n", "")
+    code, out, _ = run("filter", "--index", index, str(feed))
+    assert code == 0
+    assert [json.loads(line)["already_indexed"] for line in out.splitlines()] == [None, "same"]
+
+
+def test_redis_backend_without_its_client_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "redis", None)
+    monkeypatch.delitem(sys.modules, "syndet.store.redis", raising=False)
+    code, out, err = run("index", "stats", "--index", "redis://127.0.0.1:6399/0")
+    assert (code, out) == (4, "")
+    assert err.startswith("syndet: error: index.backend is redis but the Redis client cannot be imported (")
+    assert err.endswith("pip install 'syndet[redis]'\n")

@@ -60,7 +60,9 @@ def test_json_attribution_fields(result: ScanResult) -> None:
 def test_jsonl_is_one_record_per_line(result: ScanResult) -> None:
     rows = [json.loads(line) for line in to_jsonl(result).splitlines()]
     assert rows[0]["type"] == "scan" and rows[0]["schema"] == "syndet.scan/1"
-    assert [r["type"] for r in rows[1:]] == ["article"] * len(result.articles) + ["passage"] * len(result.passages)
+    pairs = to_json(result)["pairs"]
+    assert [r["type"] for r in rows[1:]] == (["article"] * len(result.articles) + ["pair"] * len(pairs)
+                                             + ["passage"] * len(result.passages))
     assert rows[-len(result.passages):] == [{"type": "passage", **p} for p in to_json(result)["passages"]]
 
 
@@ -111,3 +113,43 @@ def test_text_report_colours_only_when_asked(result: ScanResult) -> None:
 
     assert "\x1b[" in render_text(result, color=True)
     assert "\x1b[" not in render_text(result, color=False)
+
+
+def test_html_summary_pairs_links_and_urls() -> None:
+    result = Detector().scan([
+        article("wire", "GENEVA (AP) — " + SHARED + story(40, 2), url="https://wire.example/a?x=1&y=\"2\""),
+        article("site", story(41, 1) + "\n" + SHARED, url="javascript:alert(document.cookie)"),
+        article("other", story(42, 2))])
+    page = to_html(result)
+    assert '<h2 id="summary">Summary</h2>' in page
+    assert "<b>2</b> of 3 articles share text with another" in page
+    assert '<h2 id="pairs">Article pairs</h2>' in page
+    pair = to_json(result)["pairs"][0]
+    assert f"<td>{pair['words']}</td>" in page
+    # each article row links to its passages, each pair row to its articles and passages
+    pid = result.passages[0].id
+    assert page.count(f'<a href="#{pid}">{pid}</a>') >= 3
+    assert '<td><a href="#a0">wire</a></td><td><a href="#a1">site</a></td>' in page
+    # http(s) addresses are links, escaped; any other scheme is shown as text, never linked
+    assert '<a href="https://wire.example/a?x=1&amp;y=&quot;2&quot;" rel="noopener noreferrer nofollow">' in page
+    assert 'href="javascript' not in page and "javascript:alert(document.cookie)" in page
+
+
+def test_text_report_top_and_summary(tmp_path: Path) -> None:
+    shared = [story(60 + n, 1) for n in range(4)]
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for n in range(4):
+        parts = [story(70 + 10 * n + k, 1) + "\n\n" + shared[k] for k in range(n + 1)]
+        body = "\n\n".join(parts) + "\n"
+        (corpus / f"a{n}.txt").write_text(body, encoding="utf-8")
+    full = CliRunner().invoke(main, ["scan", str(corpus), "-q"]).stdout
+    top = CliRunner().invoke(main, ["scan", str(corpus), "-q", "--top", "1"]).stdout
+    summary = CliRunner().invoke(main, ["scan", str(corpus), "-q", "--summary"]).stdout
+    n_passages = int(re.search(r"(\d+) shared passages", full).group(1))  # type: ignore[union-attr]
+    assert n_passages > 1
+    assert top.count("\nP") == 1 and f"({n_passages - 1} smaller passages not shown; --top 0 shows all)" in top
+    assert "  ... and 5 more pairs" in top
+    assert "\nP1 " not in summary and "Summary\n  articles sharing text: 4 of 4" in summary
+    assert "passages by kind: " in summary and "Article pairs" in summary
+    assert len(summary.splitlines()) < len(full.splitlines())

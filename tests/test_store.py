@@ -241,6 +241,44 @@ def test_article_without_content_words(settings: Settings) -> None:
     furniture = Article("chrome", "Advertisement\n\nShare this\n\n!!!\n")
     with Filter(settings, create=True) as flt:
         assert flt.add([furniture]).added == ("chrome",)
-        assert flt.check(furniture) == Decision("chrome", "accept", 0.0)
+        assert flt.check(dataclasses.replace(furniture, id="other")) == Decision("other", "accept", 0.0)
         assert flt.store.verify() == []
         assert flt.store.stats()["signed_paragraphs"] == 0
+
+
+def test_checking_an_article_whose_id_is_indexed(settings: Settings) -> None:
+    """The indexed article with the same id is not a match of itself: no doubled spans or
+    evidence, its other copies still found, and the decision says whether the text changed."""
+    original = Article("wire-1", story(5))
+    repost = Article("outlet-1", story(5))
+    with Filter(settings, create=True) as flt:
+        flt.add([original, repost])
+        same = flt.check(original)
+        assert (same.action, same.already_indexed) == ("reject", "same")
+        assert [m[0] for m in same.matches] == ["outlet-1"]
+        for passage in same.passages:
+            own = [s for s in passage.spans if s.article_id == "wire-1"]
+            assert len(own) == len({(s.start, s.end) for s in own})
+            assert {s.article_id for s in passage.spans} == {"wire-1", "outlet-1"}
+            evidence = passage.attribution.evidence if passage.attribution else ()
+            assert len(evidence) == len(set(evidence))
+        changed = flt.check(Article("wire-1", story(5) + "\n\nUpdated with a new closing paragraph about the vote.\n"))
+        assert changed.already_indexed == "changed"
+        assert changed.action in ("flag", "reject") and changed.matches[0][0] == "outlet-1"
+        fresh = flt.check(Article("new-1", story(77)))
+        assert (fresh.already_indexed, fresh.action) == (None, "accept")
+
+
+def test_prune_by_publication_time(settings: Settings) -> None:
+    import datetime as dt
+
+    articles = [Article("jan", story(1), published="2022-01-05T10:00:00Z"),
+                Article("feb", story(2), published="2022-02-05"),
+                Article("undated", story(3)),
+                Article("garbled", story(4), published="last Tuesday")]
+    with Filter(settings, create=True) as flt:
+        flt.add(articles)
+        cutoff = dt.datetime(2022, 2, 1, tzinfo=dt.UTC)
+        assert flt.prune(published_before=cutoff, dry_run=True) == ["jan"]
+        assert flt.prune(published_before=dt.datetime(2022, 3, 1, tzinfo=dt.UTC)) == ["jan", "feb"]
+        assert sorted(flt.store.find(["jan", "feb", "undated", "garbled"])) == ["garbled", "undated"]

@@ -110,3 +110,20 @@ def test_tune_bad_sweep_and_bad_labels_are_one_line(labels: Path, tmp_path: Path
     result = CliRunner().invoke(main, ["tune", str(tmp_path / "none.jsonl")])
     assert result.exit_code == 3
     assert result.stderr == f"syndet: error: {tmp_path / 'none.jsonl'}: no such file\n"
+
+
+def test_tune_refuses_a_corpus_without_passage_labels(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text('{"id": "a", "text": "One article."}\n{"id": "b", "text": "Another article."}\n',
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["tune", str(bare), "--out", str(tmp_path / "t.yaml")])
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == (f"syndet: error: {bare}: no passage labels ('type': 'passage' records): there is "
+                             "nothing to tune against (see README, 'Labelled corpora')\n")
+    assert not (tmp_path / "t.yaml").exists()
+    table = tmp_path / "labels.csv"
+    table.write_text("id,text\na,One article.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["tune", str(table)])
+    assert result.exit_code == 3
+    assert result.stderr == (f"syndet: error: {table}: a labelled corpus is a JSON Lines file (.jsonl) of article "
+                             "and passage records\n")

@@ -1,9 +1,29 @@
 #!/usr/bin/env bash
-# Start the Redis server the tests and benchmarks use: 127.0.0.1:6399, no persistence, data dir var/redis.
-# Idempotent: installs Debian's redis-server if it is missing and does nothing if one already answers.
+# The Redis server the tests and benchmarks use: 127.0.0.1:6399, no persistence, data dir var/redis.
+#   redis.sh          start it (installs Debian's redis-server if missing; nothing if one answers)
+#   redis.sh status   exit 0 if a server answers on the port
+#   redis.sh stop     shut down the server answering on the port
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT="${SYNDET_REDIS_PORT:-6399}"
+action="${1:-start}"
+
+answers() {
+    command -v redis-cli >/dev/null 2>&1 &&
+        [ "$(redis-cli -h 127.0.0.1 -p "$PORT" ping 2>/dev/null || true)" = "PONG" ]
+}
+
+case "$action" in
+    status) answers; exit $? ;;
+    stop)
+        if answers; then
+            redis-cli -h 127.0.0.1 -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
+            echo "stopped the Redis server on 127.0.0.1:$PORT"
+        fi
+        exit 0 ;;
+    start) ;;
+    *) echo "usage: redis.sh [start|status|stop]" >&2; exit 2 ;;
+esac
 
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
     if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
@@ -16,7 +36,7 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
     DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq redis-server >/dev/null
 fi
 
-if [ "$(redis-cli -h 127.0.0.1 -p "$PORT" ping 2>/dev/null || true)" = "PONG" ]; then
+if answers; then
     exit 0
 fi
 
@@ -27,7 +47,7 @@ redis-server --bind 127.0.0.1 --port "$PORT" --daemonize yes --dir "$dir" \
     --save "" --appendonly no --protected-mode yes
 
 for _ in $(seq 1 100); do
-    if [ "$(redis-cli -h 127.0.0.1 -p "$PORT" ping 2>/dev/null || true)" = "PONG" ]; then
+    if answers; then
         exit 0
     fi
     sleep 0.1

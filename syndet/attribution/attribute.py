@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from syndet.attribution.evidence import Catalogue, Sign, article_signs
-from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, covered_chars
+from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
 from syndet.settings import AttributeSettings
 
 SYNDICATED = ("agency", "press_release", "republished")
@@ -77,17 +77,19 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
 
 
 def origin_shares(copies: Iterable[tuple[Passage, Span]], article_id: str,
-                  content_chars: int) -> list[tuple[str, float]]:
+                  content: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
     """Share of one article's content that is syndicated, by origin, largest first ("62% AP").
 
     Args:
         copies: The passage copies in this article, as (passage, span).
         article_id: The article.
-        content_chars: Its non-chrome characters.
+        content: The ``[start, end)`` ranges of its paragraphs that are not chrome, in order; only
+            characters inside them count.
 
     Only agency copy, press releases and republished text count; a republished passage counts in the
     copies, not in the source article it was taken from.
     """
+    content_chars = sum(hi - lo for lo, hi in content)
     if content_chars <= 0:
         return []
     ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -100,7 +102,8 @@ def origin_shares(copies: Iterable[tuple[Passage, Span]], article_id: str,
         label = att.origin or {"agency": "unknown agency", "press_release": "press release"}.get(
             att.kind, "unknown outlet")
         ranges[label].append((span.start, span.end))
-    shares = [(label, min(1.0, covered_chars(spans) / content_chars)) for label, spans in ranges.items()]
+    shares = [(label, min(1.0, covered_chars(clip(spans, content)) / content_chars))
+              for label, spans in ranges.items()]
     return sorted(shares, key=lambda item: (-item[1], item[0]))
 
 

@@ -1,4 +1,4 @@
-"""The evidence catalogue (``config/evidence.yaml``) and the signs it finds in one article.
+"""The evidence catalogue (bundled as ``syndet/data/evidence.yaml``) and the signs it finds in one article.
 
 The catalogue is data, not code, so that a user can add an agency without touching syndet: it is
 read once into frozen :class:`Catalogue` records with every pattern compiled, and each problem is a
@@ -18,7 +18,7 @@ from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.models import Article, Evidence, Paragraph, Span
-from syndet.yamlfile import read_mapping
+from syndet.yamlfile import bundled, read_mapping
 
 # Python's own expression parser, to find the literals a pattern needs (a speed-up only: without it,
 # as on a Python that moves it, every rule runs).
@@ -30,7 +30,7 @@ try:
 except ImportError:  # pragma: no cover
     _sre_parser = _sre_constants = None
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "config" / "evidence.yaml"
+DEFAULT_CATALOGUE = bundled("evidence.yaml")
 SIGN_KINDS = ("dateline", "credit", "copyright", "signoff", "self_reference", "feed_notice", "press_phrase",
               "source_field")
 _TEMPLATE_KINDS = ("dateline", "credit", "copyright", "self_reference")
@@ -133,7 +133,7 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
     """Read the catalogue and any user additions into compiled rules.
 
     Args:
-        path: The main catalogue; the bundled ``config/evidence.yaml`` when None.
+        path: The main catalogue; the bundled catalogue (``syndet/data/evidence.yaml``) when None.
         extra: Files in the same layout; named entries replace or add, lists append.
 
     Returns:

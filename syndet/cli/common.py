@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -32,5 +32,49 @@ def config_options(func: F) -> F:
 
 
 def settings_from(configs: tuple[Path, ...], overrides: dict[str, Any]) -> Settings:
-    """Effective settings: defaults, then config files, then flags that were given."""
-    return load_settings(configs, {k: v for k, v in overrides.items() if v is not None})
+    """Effective settings: defaults, then config files, then flags that were given (the table
+    column flags of :func:`column_options` included)."""
+    given = {**column_overrides(), **{k: v for k, v in overrides.items() if v is not None}}
+    return load_settings(configs, given)
+
+
+_COLUMN_META = "syndet.columns"
+
+
+def _remember_column(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None and param.name:
+        ctx.meta.setdefault(_COLUMN_META, {})[f"input.columns.{param.name.removesuffix('_column')}"] = value
+
+
+def column_options(func: F) -> F:
+    """``--text-column``, ``--id-column`` ... for tables (CSV, TSV, Parquet); they land in
+    ``input.columns`` through :func:`column_overrides`, so commands need no parameter for each."""
+    for name, what in reversed((("text", "the article text"), ("id", "the article id"), ("title", "the headline"),
+                                ("source", "the outlet"), ("published", "the publication time"),
+                                ("url", "the article's address"))):
+        func = click.option(f"--{name}-column", f"{name}_column", metavar="NAME", expose_value=False,
+                            callback=_remember_column,
+                            help=f"Table column holding {what} (input.columns.{name}; default: guessed).")(func)
+    return func
+
+
+def column_overrides() -> dict[str, Any]:
+    """The ``--*-column`` values given to the running command, as dotted settings keys."""
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get(_COLUMN_META, {})) if ctx is not None else {}
+
+
+def write_output(output: Path | None, write: Callable[[TextIO], None], what: str) -> None:
+    """Run ``write`` on standard output, or on ``output`` so that the file appears whole or not at
+    all (written beside it, then renamed over it)."""
+    if output is None:
+        write(sys.stdout)
+        return
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            write(out)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(SyndetError(f"{output}: cannot write {what}: {exc.strerror or exc}"))

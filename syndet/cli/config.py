@@ -1,4 +1,4 @@
-"""``syndet config show`` and ``syndet config validate``: see and check configuration files."""
+"""``syndet config show``, ``default`` and ``validate``: see and check configuration files."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def show(configs: tuple[Path, ...]) -> None:
         return
     click.echo(yaml.safe_dump(settings_to_dict(settings), sort_keys=False, allow_unicode=True,
                               default_flow_style=False), nl=False)
+
+
+@config_group.command("default")
+def default() -> None:
+    """Print the bundled default configuration, every key with a comment (a starting point for --config)."""
+    from syndet.yamlfile import bundled
+
+    click.echo(bundled("default.yaml").read_text(encoding="utf-8"), nl=False)
 
 
 @config_group.command("validate")

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from syndet.cli.common import config_options, fail, settings_from
+from syndet.cli.common import column_options, config_options, fail, settings_from
 from syndet.errors import IndexError_, InputError, SyndetError
 from syndet.models import Article
 from syndet.progress import StderrProgress
@@ -57,23 +57,12 @@ def _progress(quiet: bool) -> StderrProgress:
     return StderrProgress(io.StringIO()) if quiet else StderrProgress()
 
 
-def _stdin_articles(warn: Callable[[str], None]) -> Iterator[Article]:
-    """Articles as JSON Lines on standard input, one decided as soon as its line arrives."""
-    from syndet.read.jsonl import parse_jsonl_line
-
-    for lineno, raw in enumerate(sys.stdin.buffer, 1):
-        if raw.strip():
-            article = parse_jsonl_line(raw, f"<stdin>:{lineno}", warn)
-            if article is not None:
-                yield article
-
-
 def _articles(paths: tuple[Path, ...], settings: Settings, warn: Callable[[str], None]) -> Iterator[Article]:
-    from syndet.read.files import read_articles
+    """Articles under ``paths``; none given (or ``-``) is JSON Lines on standard input, each article
+    handed on as soon as its line arrives."""
+    from syndet.read.files import STDIN, read_articles
 
-    if not paths or paths == (Path("-"),):
-        return _stdin_articles(warn)
-    return read_articles(paths, settings.input, warn)
+    return read_articles(paths or (STDIN,), settings.input, warn)
 
 
 @click.group("index")
@@ -88,6 +77,7 @@ def index_group() -> None:
 @index_group.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_options
+@column_options
 @click.option("--batch", type=click.IntRange(0), help="Articles committed together (index.batch; 0: all at once).")
 def index_add(paths: tuple[Path, ...], configs: tuple[Path, ...], target: str | None, quiet: bool,
               batch: int | None) -> None:
@@ -194,27 +184,53 @@ def index_remove(ids: tuple[str, ...], configs: tuple[Path, ...], target: str | 
     click.echo(f"syndet index: {len(removed)} articles removed from {location}")
 
 
-def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
+def _duration_or_none(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     from syndet.duration import parse_duration
 
+    if value is None:
+        return None
     try:
         return parse_duration(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
 
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.datetime | None:
+    from syndet.duration import parse_time
+
+    if value is None:
+        return None
+    moment = parse_time(value)
+    if moment is None:
+        raise click.BadParameter(f"'{value}' is not a date (write e.g. 2022-01-31 or 2022-01-31T12:00:00Z)")
+    return moment
+
+
 @index_group.command("prune")
-@click.option("--older-than", "older_than", required=True, callback=_duration, metavar="AGE",
+@click.option("--older-than", "older_than", callback=_duration_or_none, metavar="AGE",
               help="Remove articles added longer ago than AGE: 30d, 12h, 1w2d, 90m, 45s.")
+@click.option("--published-before", "published_before", callback=_date, metavar="DATE",
+              help="Remove articles published before DATE (ISO 8601: 2022-01-31, 2022-01-31T12:00:00Z).")
+@click.option("--published-older-than", "published_age", callback=_duration_or_none, metavar="AGE",
+              help="Remove articles published longer ago than AGE.")
 @index_options
 @click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
-def index_prune(older_than: float, configs: tuple[Path, ...], target: str | None, quiet: bool, dry_run: bool) -> None:
-    """Remove articles added to the index longer ago than --older-than (news expires in days)."""
+def index_prune(older_than: float | None, published_before: datetime.datetime | None, published_age: float | None,
+                configs: tuple[Path, ...], target: str | None, quiet: bool, dry_run: bool) -> None:
+    """Remove articles from the index by when they were added (--older-than) or published
+    (--published-before, --published-older-than); articles with no publication time are kept by
+    the publication options. News expires in days: run it from cron."""
     from syndet.filter import Filter
 
+    if older_than is None and published_before is None and published_age is None:
+        raise click.UsageError("give --older-than, --published-before or --published-older-than")
+    cutoff = published_before
+    if published_age is not None:
+        by_age = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=published_age)
+        cutoff = by_age if cutoff is None else max(cutoff, by_age)
     try:
         with Filter(_settings(configs, target)) as flt:
-            ids = flt.prune(older_than, dry_run=dry_run)
+            ids = flt.prune(older_than, dry_run=dry_run, published_before=cutoff)
             location = flt.store.location
     except SyndetError as exc:
         fail(exc)
@@ -233,6 +249,7 @@ def index_prune(older_than: float, configs: tuple[Path, ...], target: str | None
 @click.option("--article", "single", type=click.Path(path_type=Path, dir_okay=False),
               help="Decide one article (a file holding exactly one) and exit with its decision's status.")
 @index_options
+@column_options
 @click.option("--add-accepted", is_flag=True, help="Index each accepted article at once.")
 @click.option("--add-flagged", is_flag=True, help="Index each flagged article at once.")
 @click.option("--reject-at", type=float, help="Reject from this share already indexed (policy.reject_at).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from syndet.cli.config import config_group
+from syndet.cli.extract import extract
 from syndet.cli.index import filter_command, index_group
 from syndet.cli.scan import scan
 from syndet.cli.tune import tune
@@ -21,3 +22,4 @@ main.add_command(index_group)
 main.add_command(filter_command)
 main.add_command(config_group)
 main.add_command(tune)
+main.add_command(extract)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from syndet.cli.common import config_options, fail, settings_from
+from syndet.cli.common import column_options, config_options, fail, settings_from, write_output
 from syndet.errors import SyndetError
 from syndet.report import FORMATS
 
@@ -25,18 +25,26 @@ from syndet.report import FORMATS
 @click.option("--include", multiple=True,
               help="Glob of files to read under a directory (repeatable; replaces input.include).")
 @click.option("--exclude", multiple=True, help="Glob of files to skip (repeatable; replaces input.exclude).")
+@column_options
 @click.option("--full", is_flag=True, help="Show whole passages in the text report, not excerpts.")
+@click.option("--top", type=click.IntRange(0), default=0,
+              help="Text report: only the N largest passages, pairs and articles (0: all).")
+@click.option("--summary", is_flag=True, help="Text report: counts and the largest pairs and articles only.")
+@click.option("--with-text", is_flag=True,
+              help="JSON/JSONL report: include each article's text (the text every offset points into).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on standard error.")
 def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: Path | None,
          jobs: int | None, threshold: float | None, min_words: int | None, include: tuple[str, ...],
-         exclude: tuple[str, ...], full: bool, quiet: bool) -> None:
+         exclude: tuple[str, ...], full: bool, top: int, summary: bool, with_text: bool, quiet: bool) -> None:
     """Scan articles under PATHS and report the passages two or more of them share.
 
-    PATHS are directories (read recursively: .txt, .md, .jsonl) or files.
+    PATHS are directories (read recursively) or files: text and Markdown, JSON Lines, HTML pages,
+    web archives (WARC/ARC), CSV/TSV/Parquet tables, RSS/Atom feeds. '-' reads JSON Lines from
+    standard input.
     """
     from syndet.detector import Detector
     from syndet.progress import StderrProgress
-    from syndet.report import write_report
+    from syndet.report import ReportOptions, write_report
 
     try:
         settings = settings_from(configs, {"jobs": jobs, "lsh.threshold": threshold,
@@ -56,16 +64,6 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
             progress.close()
     except SyndetError as exc:
         fail(exc)
-        return
-    color = output is None and sys.stdout.isatty()
-    if output is None:
-        write_report(result, fmt, sys.stdout, color=color, full=full)
-        return
-    partial = output.with_name(output.name + ".partial")  # the report appears whole or not at all
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            write_report(result, fmt, out, color=color, full=full)
-        partial.replace(output)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        fail(SyndetError(f"{output}: cannot write report: {exc.strerror or exc}"))
+    options = ReportOptions(color=output is None and sys.stdout.isatty(), full=full, top=top, summary=summary,
+                            with_text=with_text)
+    write_output(output, lambda out: write_report(result, fmt, out, options), "report")

@@ -44,6 +44,7 @@ def tune(labels: Path, configs: tuple[Path, ...], sweeps: tuple[str, ...], out: 
         grid,
         overlay,
         parse_sweep,
+        require_labels,
         run_sweep,
         s_curve,
     )
@@ -53,6 +54,7 @@ def tune(labels: Path, configs: tuple[Path, ...], sweeps: tuple[str, ...], out: 
         sweep = parse_sweep(sweeps) if sweeps else dict(DEFAULT_SWEEP)
         settings = grid(base, sweep)
         corpus = read_labelled(labels, base.input)
+        require_labels(corpus)
         keys = list(sweep)
         widths = [max(len(k), 6) for k in keys]
         click.echo(f"syndet tune: {len(corpus.articles)} articles, {len(corpus.passages)} labelled passages, "

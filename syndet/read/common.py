@@ -16,6 +16,10 @@ Warn = Callable[[str], None]
 _BINARY_SNIFF = 8192
 
 
+class MissingExtra(Exception):
+    """An optional library that a reader needs is not installed; the message says what to install."""
+
+
 def decode(data: bytes, path: Path, encodings: Iterable[str], warn: Warn) -> str | None:
     """Decode bytes as UTF-8 (or the BOM's encoding), then the fallbacks; None if binary."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
@@ -75,3 +79,9 @@ def opt_str(value: Any) -> str | None:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (at most 200 characters), for a one-line warning."""
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

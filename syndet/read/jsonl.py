@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from syndet.models import Article
 from syndet.read.common import Warn, opt_str
 
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+STDIN_NAME = "<stdin>"
 
 
 def read_jsonl(path: Path, warn: Warn) -> Iterator[Article]:
@@ -20,32 +21,40 @@ def read_jsonl(path: Path, warn: Warn) -> Iterator[Article]:
     except OSError as exc:
         warn(f"{path}: cannot read: {exc.strerror or exc}")
         return
+    with handle:
+        yield from read_jsonl_stream(handle, str(path), warn)
+
+
+def read_jsonl_stream(stream: BinaryIO, name: str, warn: Warn) -> Iterator[Article]:
+    """Every article in a binary stream of JSON Lines (a file, standard input), each as its line
+    arrives; problems name ``name:line``."""
     problems = 0
     count = 0
-    with handle:
-        for lineno, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                problems += 1
-                warn(f"{where}: not valid UTF-8 (byte {exc.start}), line skipped")
-                continue
-            except json.JSONDecodeError as exc:
-                problems += 1
-                if problems == 1 and lineno == 1 and b"\x00" in raw:
-                    warn(f"{path}: binary file, skipped")
-                    return
-                warn(f"{where}: invalid JSON ({exc.msg}, column {exc.colno}), line skipped")
-                continue
-            article = _article_from_record(record, where, warn)
-            if article is not None:
-                count += 1
-                yield article
+    for lineno, raw in enumerate(stream, 1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            problems += 1
+            warn(f"{where}: not valid UTF-8 (byte {exc.start}), line skipped")
+            continue
+        except json.JSONDecodeError as exc:
+            problems += 1
+            if problems == 1 and lineno == 1 and b"\x00" in raw:
+                warn(f"{name}: binary file, skipped")
+                return
+            warn(f"{where}: invalid JSON ({exc.msg}, column {exc.colno}), line skipped")
+            continue
+        article = _article_from_record(record, where, warn)
+        if article is not None:
+            count += 1
+            yield article
     if count == 0 and problems == 0:
-        warn(f"{path}: no articles in file")
+        warn(f"{name}: no articles in {'input' if name == STDIN_NAME else 'file'}")
 
 
 def parse_jsonl_line(raw: bytes, where: str, warn: Warn) -> Article | None:
@@ -88,4 +97,5 @@ def _article_from_record(record: Any, where: str, warn: Warn) -> Article | None:
         published=opt_str(record.get("published")),
         url=opt_str(record.get("url")),
         path=where,
+        author=opt_str(record.get("author")),
     )

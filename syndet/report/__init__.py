@@ -7,25 +7,28 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from syndet.report.common import ReportOptions
 from syndet.result import ScanResult
 
 FORMATS = ("text", "json", "jsonl", "csv", "html")
+__all__ = ["FORMATS", "ReportOptions", "write_report"]
 
 
-def write_report(result: ScanResult, fmt: str, out: TextIO, color: bool = False, full: bool = False) -> None:
-    """Write the report in ``fmt`` (``text``, ``json``, ``jsonl``, ``csv`` or ``html``) to ``out``.
+def write_report(result: ScanResult, fmt: str, out: TextIO, options: ReportOptions | None = None) -> None:
+    """Write the report in ``fmt`` (one of :data:`FORMATS`) to ``out``.
 
     Raises:
         ValueError: An unknown format.
     """
+    opts = options or ReportOptions()
     if fmt == "json":
         from syndet.report.json import write_json
 
-        write_json(result, out)
+        write_json(result, out, with_text=opts.with_text)
     elif fmt == "jsonl":
         from syndet.report.json import write_jsonl
 
-        write_jsonl(result, out)
+        write_jsonl(result, out, with_text=opts.with_text)
     elif fmt == "csv":
         from syndet.report.csv import to_csv
 
@@ -37,6 +40,6 @@ def write_report(result: ScanResult, fmt: str, out: TextIO, color: bool = False,
     elif fmt == "text":
         from syndet.report.text import render_text
 
-        out.write(render_text(result, color=color, full=full))
+        out.write(render_text(result, color=opts.color, full=opts.full, top=opts.top, summary=opts.summary))
     else:
         raise ValueError(f"unknown report format {fmt!r}")

@@ -6,6 +6,7 @@ Schema ``syndet.scan/1`` (see README).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -25,7 +26,7 @@ def passage_record(result: ScanResult, passage: Passage) -> dict[str, Any]:
             "start": span.start,
             "end": span.end,
             "text": result.article(span.article_id).text[span.start:span.end],
-            "coverage": round(span.length / content, 4) if content else 0.0,
+            "coverage": round(result.covered(span.article_id, [span]) / content, 4) if content else 0.0,
             "role": copy_role(passage.attribution, span.article_id),
         })
     return {
@@ -80,14 +81,57 @@ def origins_text(result: ScanResult, article_id: str) -> str:
 
 
 def pair_summary(result: ScanResult) -> list[dict[str, Any]]:
-    """Per pair of articles: the passages they share and the words in them."""
+    """Per pair of articles that share text: the passages holding both, and the words the two share
+    with each other (their own aligned words, not the whole passages' words), most first."""
     pairs: dict[tuple[str, str], list[Passage]] = defaultdict(list)
     for passage in result.passages:
         for a, b in combinations(passage.article_ids, 2):
             pairs[(a, b)].append(passage)
+    words: dict[tuple[str, str], int] = defaultdict(int)
+    for al in result.alignments:
+        key = (al.left.article_id, al.right.article_id)
+        words[key if key in pairs else (key[1], key[0])] += al.words
     out: list[dict[str, Any]] = [
-        {"articles": [a, b], "passages": [p.id for p in ps], "words": sum(p.words for p in ps)}
+        {"articles": [a, b], "passages": [p.id for p in ps],
+         "words": words.get((a, b)) or max(p.words for p in ps)}
         for (a, b), ps in pairs.items()
     ]
     out.sort(key=lambda r: (-int(r["words"]), r["articles"]))
     return out
+
+
+def kind_counts(result: ScanResult) -> list[tuple[str, int]]:
+    """How many passages there are of each kind (``agency``, ``quote`` ...), most first."""
+    counts: dict[str, int] = defaultdict(int)
+    for passage in result.passages:
+        counts[passage.attribution.kind if passage.attribution else "unattributed"] += 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def origin_counts(result: ScanResult) -> list[tuple[str, int]]:
+    """How many passages name each origin, most first."""
+    counts: dict[str, int] = defaultdict(int)
+    for passage in result.passages:
+        if passage.attribution is not None and passage.attribution.origin:
+            counts[passage.attribution.origin] += 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How much a report shows.
+
+    Attributes:
+        color: Colour the text report (a terminal).
+        full: Whole passages in the text report, not excerpts.
+        top: Show only the ``top`` largest passages, pairs and articles in the text report (0: all).
+        summary: Text report: the summary only, no passages.
+        with_text: JSON reports: carry each article's text, which every offset points into (for
+            pages, the extracted text).
+    """
+
+    color: bool = False
+    full: bool = False
+    top: int = 0
+    summary: bool = False
+    with_text: bool = False

@@ -36,7 +36,7 @@ def to_csv(result: ScanResult) -> str:
                 span.start,
                 span.end,
                 passage.words,
-                f"{span.length / content:.4f}" if content else "0.0000",
+                f"{result.covered(span.article_id, [span]) / content:.4f}" if content else "0.0000",
                 kinds,
                 result.article(span.article_id).text[span.start:span.end],
             ])

@@ -8,9 +8,10 @@ mailed or archived as one file.
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlsplit
 
 from syndet.models import Passage, Span
-from syndet.report.common import copy_role, origins_text
+from syndet.report.common import copy_role, kind_counts, origin_counts, origins_text, pair_summary
 from syndet.result import ScanResult
 
 _CONTEXT = 280
@@ -41,6 +42,8 @@ mark{background:#fde68a;color:#111827;padding:0 1px;border-radius:2px}
 details{background:#fff;border:1px solid #d9dde5;border-radius:6px;margin:0 0 8px;padding:6px 12px}
 summary{cursor:pointer;font-weight:600;word-break:break-all}
 sup.pid{font-size:10px;color:#92400e;font-family:system-ui,sans-serif}
+ul.summary{background:#fff;border:1px solid #d9dde5;border-radius:8px;padding:10px 30px;margin:0}
+td a{word-break:break-all}
 """
 
 
@@ -53,14 +56,16 @@ def to_html(result: ScanResult, title: str = "syndet scan") -> str:
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{escape(title)}</h1><p>{_count(len(result.articles), 'article')}, "
         f"{_count(len(result.passages), 'shared passage')}</p></header><main>",
+        _summary(result),
         _articles_table(result),
+        _pairs_table(result),
         '<h2 id="passages">Shared passages</h2>',
     ]
     parts.extend(_passage(result, p) for p in result.passages)
     parts.append("<h2>Articles with every shared passage marked</h2>")
     parts.extend(_article_text(result, a.id) for a in result.articles if result.shared_chars(a.id))
     if result.warnings:
-        parts.append("<h2>Input problems</h2><ul>")
+        parts.append('<h2 id="problems">Input problems</h2><ul>')
         parts.extend(f"<li>{escape(w)}</li>" for w in result.warnings)
         parts.append("</ul>")
     parts.append("</main></body></html>\n")
@@ -71,15 +76,66 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _summary(result: ScanResult) -> str:
+    """Counts at the top, so that a large scan can be judged before scrolling."""
+    sharing = sum(1 for a in result.articles if result.shared_chars(a.id))
+    items = [f"<li><b>{sharing}</b> of {len(result.articles)} articles share text with another</li>",
+             f"<li><b>{len(pair_summary(result))}</b> pairs of articles share text</li>"]
+    kinds = kind_counts(result)
+    if kinds:
+        items.append("<li>passages by kind: " + ", ".join(f"{escape(k)} <b>{n}</b>" for k, n in kinds) + "</li>")
+    origins = origin_counts(result)
+    if origins:
+        items.append("<li>passages by origin: " + ", ".join(f"{escape(o)} <b>{n}</b>" for o, n in origins[:15])
+                     + (f", and {len(origins) - 15} more" if len(origins) > 15 else "") + "</li>")
+    if result.warnings:
+        items.append(f'<li><a href="#problems">{_count(len(result.warnings), "input problem")}</a></li>')
+    return '<h2 id="summary">Summary</h2><ul class="summary">' + "".join(items) + "</ul>"
+
+
+def anchor(article_index: int) -> str:
+    """The HTML id of an article's row (ids are made from positions: article ids are arbitrary text)."""
+    return f"a{article_index}"
+
+
+def _link(url: str | None) -> str:
+    """A link to the article's address, for http and https addresses only (nothing else is clickable)."""
+    if not url:
+        return ""
+    if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+        return escape(url)
+    return f'<a href="{escape(url.strip(), quote=True)}" rel="noopener noreferrer nofollow">{escape(url)}</a>'
+
+
 def _articles_table(result: ScanResult) -> str:
     rows = ["<h2>Articles</h2><table><tr><th>Article</th><th>Title</th><th>Source</th><th>Published</th>"
-            "<th>Shared</th><th>Syndicated from</th></tr>"]
-    for article in result.articles:
+            "<th>URL</th><th>Shared</th><th>Syndicated from</th><th>Passages</th></tr>"]
+    for k, article in enumerate(result.articles):
+        passages = list(dict.fromkeys(p.id for p, _ in result.copies_in(article.id)))
+        links = " ".join(f'<a href="#{escape(pid, quote=True)}">{escape(pid)}</a>' for pid in passages)
         rows.append(
-            f"<tr><td>{escape(article.id)}</td><td>{escape(article.title or '')}</td>"
+            f'<tr id="{anchor(k)}"><td>{escape(article.id)}</td><td>{escape(article.title or "")}</td>'
             f"<td>{escape(article.source or '')}</td><td>{escape(article.published or '')}</td>"
+            f"<td>{_link(article.url)}</td>"
             f"<td>{result.shared_fraction(article.id):.0%}</td>"
-            f"<td>{escape(origins_text(result, article.id))}</td></tr>")
+            f"<td>{escape(origins_text(result, article.id))}</td><td>{links}</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _pairs_table(result: ScanResult) -> str:
+    pairs = pair_summary(result)
+    if not pairs:
+        return ""
+    index = {a.id: k for k, a in enumerate(result.articles)}
+    rows = ['<h2 id="pairs">Article pairs</h2><table><tr><th>Article</th><th>Article</th>'
+            "<th>Words shared</th><th>Passages</th></tr>"]
+    for pair in pairs:
+        a, b = pair["articles"]
+        links = " ".join(f'<a href="#{escape(pid, quote=True)}">{escape(pid)}</a>' for pid in pair["passages"])
+        rows.append(f'<tr><td><a href="#{anchor(index[a])}">{escape(a)}</a></td>'
+                    f'<td><a href="#{anchor(index[b])}">{escape(b)}</a></td>'
+                    f"<td>{pair['words']}</td><td>{links}</td></tr>")
     rows.append("</table>")
     return "".join(rows)
 

@@ -10,8 +10,8 @@ from syndet.report.common import SCHEMA, origins_record, pair_summary, passage_r
 from syndet.result import ScanResult
 
 
-def to_json(result: ScanResult) -> dict[str, Any]:
-    """The whole result as plain JSON-ready data."""
+def to_json(result: ScanResult, with_text: bool = False) -> dict[str, Any]:
+    """The whole result as plain JSON-ready data; ``with_text`` adds each article's text."""
     articles = []
     for article in result.articles:
         paras = result.paragraphs[article.id]
@@ -22,6 +22,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "source": article.source,
             "published": article.published,
             "url": article.url,
+            "author": article.author,
             "chars": len(article.text),
             "content_chars": result.content_chars(article.id),
             "shared_chars": result.shared_chars(article.id),
@@ -29,6 +30,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "paragraphs": len(paras),
             "chrome_paragraphs": sum(1 for p in paras if p.chrome),
             "origins": origins_record(result, article.id),
+            **({"text": article.text} if with_text else {}),
         })
     return {
         "schema": SCHEMA,
@@ -36,31 +38,35 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "passages": [passage_record(result, p) for p in result.passages],
         "pairs": pair_summary(result),
         "warnings": list(result.warnings),
+        **({"skipped": dict(result.skipped)} if result.skipped else {}),
         "stats": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.stats.items()},
     }
 
 
-def write_json(result: ScanResult, out: TextIO) -> None:
+def write_json(result: ScanResult, out: TextIO, with_text: bool = False) -> None:
     """Write :func:`to_json` to ``out`` as indented JSON, piece by piece (a large report is never
     held as one string)."""
-    json.dump(to_json(result), out, ensure_ascii=False, indent=2)
+    json.dump(to_json(result, with_text), out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
-def jsonl_rows(result: ScanResult) -> Iterator[dict[str, Any]]:
+def jsonl_rows(result: ScanResult, with_text: bool = False) -> Iterator[dict[str, Any]]:
     """The JSON Lines records: a ``scan`` record (schema, warnings, stats), then one ``article``
-    record per article and one ``passage`` record per passage, each shaped as in :func:`to_json`."""
-    data = to_json(result)
+    record per article, one ``pair`` record per pair of articles sharing text and one ``passage``
+    record per passage, each shaped as in :func:`to_json`."""
+    data = to_json(result, with_text)
     yield {"type": "scan", "schema": data["schema"], "warnings": data["warnings"], "stats": data["stats"]}
     for record in data["articles"]:
         yield {"type": "article", **record}
+    for record in data["pairs"]:
+        yield {"type": "pair", **record}
     for record in data["passages"]:
         yield {"type": "passage", **record}
 
 
-def write_jsonl(result: ScanResult, out: TextIO) -> None:
+def write_jsonl(result: ScanResult, out: TextIO, with_text: bool = False) -> None:
     """Write :func:`jsonl_rows` to ``out``, one line each."""
-    for row in jsonl_rows(result):
+    for row in jsonl_rows(result, with_text):
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from syndet.errors import IndexError_
 from syndet.settings import Settings
 from syndet.store.base import Store
 from syndet.store.sqlite import SQLiteStore
@@ -26,7 +27,11 @@ def open_store(settings: Settings, *, create: bool) -> Store:
         IndexError_: The index cannot be opened, does not exist, or was built with other settings.
     """
     if settings.index.backend == "redis":
-        from syndet.store.redis import RedisStore
+        try:
+            from syndet.store.redis import RedisStore
+        except ImportError as exc:
+            raise IndexError_(f"index.backend is redis but the Redis client cannot be imported ({exc}): "
+                              "pip install 'syndet[redis]'") from None
 
         return RedisStore(settings, create=create)
     return SQLiteStore(Path(settings.index.path), settings, create=create)

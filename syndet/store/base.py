@@ -9,7 +9,7 @@ threshold and signature length does, so an index answers the same whichever back
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -150,6 +150,14 @@ class Store(Protocol):
 
     def older_than(self, cutoff: float) -> list[str]:
         """Ids of articles added before ``cutoff`` (seconds since the epoch)."""
+        ...
+
+    def find(self, ids: Sequence[str]) -> dict[str, int]:
+        """The article numbers of those of ``ids`` that are indexed."""
+        ...
+
+    def published(self) -> Iterator[tuple[str, str | None]]:
+        """Every indexed article's id with its publication time as stored (None when unknown)."""
         ...
 
     def collect_interrupted(self, now: float | None = None) -> int:

@@ -310,6 +310,27 @@ class RedisStore:
                               if ident in gone and uid in signed])
         return removed
 
+    def find(self, ids: Sequence[str]) -> dict[str, int]:
+        """The article numbers of those of ``ids`` that are committed."""
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return {}
+        with self._errors("read"):
+            uids = self._redis.hmget(self._k["ids"], unique)
+        return {ident: int(uid) for ident, uid in zip(unique, uids, strict=True) if uid is not None}
+
+    def published(self) -> Iterator[tuple[str, str | None]]:
+        """Every committed article's id and stored publication time, in the order they were added."""
+        with self._errors("read"):
+            uids = [int(u) for u in self._redis.zrange(self._k["added"], 0, -1)]
+        for start in range(0, len(uids), 1000):
+            chunk = uids[start:start + 1000]
+            records = self._records(chunk, "id", "published")
+            for uid in chunk:
+                if uid in records:
+                    ident, published = records[uid][0], records[uid][1]
+                    yield ident.decode(), (published.decode() or None) if published is not None else None
+
     def older_than(self, cutoff: float) -> list[str]:
         """Ids of articles added before ``cutoff``, oldest first."""
         with self._errors("read"):

@@ -239,6 +239,25 @@ class SQLiteStore:
         """Nothing to collect: an interrupted SQLite transaction leaves nothing behind."""
         return 0
 
+    def find(self, ids: Sequence[str]) -> dict[str, int]:
+        """The article numbers of those of ``ids`` that are indexed."""
+        out: dict[str, int] = {}
+        unique = list(dict.fromkeys(ids))
+        with self._errors("read"):
+            for start in range(0, len(unique), 500):
+                chunk = unique[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for uid, ident in self._db.execute(f"SELECT uid, id FROM articles WHERE id IN ({marks})", chunk):
+                    out[str(ident)] = int(uid)
+        return out
+
+    def published(self) -> Iterator[tuple[str, str | None]]:
+        """Every indexed article's id and stored publication time, in the order they were added."""
+        with self._errors("read"):
+            rows = self._db.execute("SELECT id, published FROM articles ORDER BY uid").fetchall()
+        for ident, published in rows:
+            yield str(ident), (str(published) if published else None)
+
     def older_than(self, cutoff: float) -> list[str]:
         """Ids of articles added before ``cutoff``, oldest first."""
         with self._errors("read"):

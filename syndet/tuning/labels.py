@@ -16,7 +16,7 @@ from typing import Any
 
 from syndet.errors import InputError
 from syndet.models import Article, Span
-from syndet.read.files import read_articles
+from syndet.read.files import format_of, read_articles
 from syndet.settings import InputSettings
 
 PASSAGE_KINDS = ("agency", "press_release", "quote", "republished")
@@ -52,6 +52,7 @@ class LabelledCorpus:
 
     articles: tuple[Article, ...]
     passages: tuple[LabelledPassage, ...]
+    name: str = ""
 
 
 def read_labelled(path: Path, settings: InputSettings | None = None) -> LabelledCorpus:
@@ -70,6 +71,8 @@ def read_labelled(path: Path, settings: InputSettings | None = None) -> Labelled
     problems: list[str] = []
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    if format_of(path) != "jsonl":
+        raise InputError(f"{path}: a labelled corpus is a JSON Lines file (.jsonl) of article and passage records")
     articles = list(read_articles([path], settings or InputSettings(), problems.append))
     if problems:
         raise InputError(problems[0])
@@ -80,7 +83,7 @@ def read_labelled(path: Path, settings: InputSettings | None = None) -> Labelled
         for lineno, raw in enumerate(handle, 1):
             if not raw.strip():
                 continue
-            record = json.loads(raw.decode("utf-8"))
+            record = json.loads(raw.decode("utf-8"))  # every line was parsed once by the article reader
             if record.get("type", "article") == "article":
                 continue
             where = f"{path}:{lineno}"
@@ -94,7 +97,7 @@ def read_labelled(path: Path, settings: InputSettings | None = None) -> Labelled
             passages.append(passage)
     if not articles:
         raise InputError(f"{path}: no article records")
-    return LabelledCorpus(tuple(articles), tuple(passages))
+    return LabelledCorpus(tuple(articles), tuple(passages), str(path))
 
 
 def _passage(record: dict[str, Any], where: str, lengths: dict[str, int]) -> LabelledPassage:

@@ -17,7 +17,7 @@ from typing import Any
 
 from syndet.config import apply_overrides, settings_to_dict
 from syndet.detector import Detector
-from syndet.errors import ConfigError
+from syndet.errors import ConfigError, InputError
 from syndet.settings import Settings
 from syndet.tuning.labels import LabelledCorpus
 from syndet.tuning.metrics import Evaluation, evaluate
@@ -92,6 +92,17 @@ def grid(base: Settings, sweep: Mapping[str, Sequence[Any]]) -> list[tuple[tuple
     return out
 
 
+def require_labels(corpus: LabelledCorpus) -> None:
+    """Refuse a corpus with no passage labels: every setting would score the same.
+
+    Raises:
+        InputError: The corpus has no passage labels.
+    """
+    if not corpus.passages:
+        raise InputError(f"{corpus.name or 'the corpus'}: no passage labels ('type': 'passage' records): "
+                         "there is nothing to tune against (see README, 'Labelled corpora')")
+
+
 def run_sweep(corpus: LabelledCorpus, settings: Sequence[tuple[tuple[tuple[str, Any], ...], Settings]],
               on_trial: Callable[[Trial, int, int], None] | None = None) -> list[Trial]:
     """Scan the corpus once per setting and score each scan.
@@ -103,7 +114,11 @@ def run_sweep(corpus: LabelledCorpus, settings: Sequence[tuple[tuple[tuple[str, 
 
     Returns:
         The trials in grid order.
+
+    Raises:
+        InputError: The corpus has no passage labels, so every setting would score the same.
     """
+    require_labels(corpus)
     articles = list(corpus.articles)
     texts = {a.id: a.text for a in articles}
     trials = []
