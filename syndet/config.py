@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.settings import Settings
+from syndet.text.patterns import Pattern, PatternError
 from syndet.yamlfile import read_mapping
 
 
@@ -88,6 +90,12 @@ def _check(value: Any, hint: Any, meta: Mapping[str, Any], dotted: str, where: s
     if origin is list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: '{dotted}' must be a list of strings, not {_tname(value)}")
+        if meta.get("patterns"):
+            for n, source in enumerate(value):
+                try:
+                    Pattern(source, trusted=True)
+                except PatternError as exc:
+                    raise ConfigError(f"{where}: '{dotted}[{n}]' is an {exc}") from None
         return list(value)
     if hint is bool:
         if not isinstance(value, bool):
@@ -99,7 +107,12 @@ def _check(value: Any, hint: Any, meta: Mapping[str, Any], dotted: str, where: s
     elif hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{where}: '{dotted}' must be a number, not {_tname(value)}")
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ConfigError(f"{where}: '{dotted}' must be a finite number, not {_tname(value)[:40]}") from None
+        if not math.isfinite(value):
+            raise ConfigError(f"{where}: '{dotted}' must be a finite number, not {value}")
     elif hint is str:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: '{dotted}' must be a string, not {_tname(value)}")
@@ -124,5 +137,6 @@ def _tname(value: Any) -> str:
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
     if isinstance(value, (int, float, str)):
-        return f"{type(value).__name__} {value!r}"
+        text = repr(value) if not isinstance(value, int) or abs(value) < 10**60 else f"{str(value)[:20]}..."
+        return f"{type(value).__name__} {text[:60] + '...' if len(text) > 60 else text}"
     return {"dict": "a mapping", "list": "a list"}.get(type(value).__name__, type(value).__name__)

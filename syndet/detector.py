@@ -11,6 +11,8 @@ import numpy as np
 
 from syndet.attribution.attribute import attribute
 from syndet.attribution.evidence import Catalogue, load_catalogue
+from syndet.display import printable
+from syndet.errors import ConfigError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, word_stream
@@ -20,6 +22,7 @@ from syndet.models import Alignment, Article, Paragraph
 from syndet.read.files import read_articles
 from syndet.result import ScanResult
 from syndet.settings import Settings
+from syndet.text.patterns import PatternError
 from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 
 Progress = Callable[[str, int, int], None]
@@ -40,7 +43,10 @@ class Detector:
 
     def __init__(self, settings: Settings | None = None, catalogue: Catalogue | None = None) -> None:
         self.settings = settings or Settings()
-        self._chrome = compile_chrome(self.settings.segment.chrome_patterns)
+        try:
+            self._chrome = compile_chrome(self.settings.segment.chrome_patterns)
+        except PatternError as exc:
+            raise ConfigError(str(exc)) from None
         self._catalogue = catalogue
 
     @property
@@ -58,6 +64,7 @@ class Detector:
         warnings: list[str] = []
 
         def _warn(message: str) -> None:
+            message = printable(message)
             warnings.append(message)
             if warn:
                 warn(message)
@@ -73,6 +80,8 @@ class Detector:
         stats = dict(result.stats)
         if skipped:
             stats["skipped_inputs"] = sum(skipped.values())
+        for problem in result.warnings:
+            _warn(problem)
         return ScanResult(result.articles, result.paragraphs, result.passages, result.alignments,
                           tuple(warnings), stats, dict(skipped))
 
@@ -164,4 +173,12 @@ class Detector:
             "passages": len(passages),
             **timings,
         }
-        return ScanResult(tuple(articles), paragraphs, tuple(passages), tuple(alignments), (), stats)
+        problems = tuple(self.pattern_problems())
+        return ScanResult(tuple(articles), paragraphs, tuple(passages), tuple(alignments), problems, stats)
+
+    def pattern_problems(self) -> list[str]:
+        """The user patterns switched off so far for their cost, one message each."""
+        found = [p.problem for p in self._chrome if p.problem]
+        if self._catalogue is not None:
+            found.extend(self._catalogue.pattern_problems())
+        return found

@@ -12,8 +12,8 @@ from typing import Any
 
 
 def _f(default: Any, *, lo: float | None = None, hi: float | None = None,
-       choices: tuple[str, ...] | None = None) -> Any:
-    meta: dict[str, Any] = {}
+       choices: tuple[str, ...] | None = None, patterns: bool = False) -> Any:
+    meta: dict[str, Any] = {"patterns": True} if patterns else {}
     if lo is not None:
         meta["min"] = lo
     if hi is not None:
@@ -100,7 +100,7 @@ class SegmentSettings:
         learn_max_words: Only lines up to this many words can be learnt as chrome.
     """
 
-    chrome_patterns: list[str] = _f(list(DEFAULT_CHROME))
+    chrome_patterns: list[str] = _f(list(DEFAULT_CHROME), patterns=True)
     learn_chrome: bool = _f(True)
     learn_min_articles: int = _f(4, lo=2, hi=1_000_000)
     learn_max_words: int = _f(16, lo=1, hi=200)

@@ -1,7 +1,10 @@
-"""Read a YAML file (``yaml.safe_load`` rules) into plain data and the line of every key.
+"""Read YAML (``yaml.safe_load`` rules) into plain data and the line of every key, with bounds.
 
 Both the settings and the evidence catalogue need the line of each key, so that an error can name
-``file:line``; this is the one place that reads them.
+``file:line``; this is the one place that reads them (front matter too). Every document is bounded
+before it is built: its size, its nesting depth and the number of nodes it would have with every
+alias expanded, so that no "billion laughs" alias bomb or deeply nested document can cost more than
+a few MB or a fraction of a second.
 """
 
 from __future__ import annotations
@@ -11,6 +14,84 @@ from pathlib import Path
 from typing import Any
 
 from syndet.errors import ConfigError
+
+MAX_BYTES = 1 << 20
+"""Largest YAML document read (config files and catalogues are a few KB)."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists allowed."""
+MAX_NODES = 200_000
+"""Most nodes a document may have once every alias is expanded."""
+
+
+class YAMLBoundError(ValueError):
+    """A YAML document that breaks a bound or cannot be built; the message says which."""
+
+
+def load_bounded(text: str, max_bytes: int = MAX_BYTES) -> tuple[Any, Any]:
+    """Parse one YAML document within the bounds: its root node (for lines) and its data.
+
+    Raises:
+        YAMLBoundError: The document is too large, too deep, expands to too many nodes, or holds
+            a value that cannot be built (``2022-13-45`` as a date, an integer of thousands of digits).
+        yaml.MarkedYAMLError: The text is not YAML (with the line of the problem).
+    """
+    import yaml  # kept out of `import syndet`
+
+    if len(text) > max_bytes:
+        raise YAMLBoundError(f"larger than {max_bytes // 1024} KB")
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            raise YAMLBoundError("nested too deeply") from None
+        if node is None:
+            return None, None
+        _bound(node)
+        try:
+            data = loader.construct_document(node)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, OverflowError, TypeError, RecursionError) as exc:
+            raise YAMLBoundError(f"a value cannot be read: {str(exc).splitlines()[0][:200]}") from None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def _bound(root: Any) -> None:
+    """Check depth and expanded size of a node graph (aliases are shared nodes: counted with a memo)."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        children: list[Any] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if not done:
+            sizes[key] = -1  # on the path: a node reached again before it is finished is a cycle
+            stack.append((node, True))
+            for child in children:
+                if sizes.get(id(child)) == -1:
+                    raise YAMLBoundError("a recursive alias")
+                if id(child) not in sizes:
+                    stack.append((child, False))
+            continue
+        size = 1 + sum(sizes[id(c)] for c in children)
+        depth = 1 + max((depths[id(c)] for c in children), default=0)
+        if size > MAX_NODES:
+            raise YAMLBoundError(f"more than {MAX_NODES:,} values once its aliases are expanded")
+        if depth > MAX_DEPTH:
+            raise YAMLBoundError(f"nested more than {MAX_DEPTH} levels deep")
+        sizes[key], depths[key] = size, depth
 
 
 def read_mapping(path: Path, what: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -36,12 +117,9 @@ def read_mapping(path: Path, what: str) -> tuple[dict[str, Any], dict[str, int]]
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read {what}: {exc}") from None
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else {}
-        finally:
-            loader.dispose()
+        node, data = load_bounded(text)
+    except YAMLBoundError as exc:
+        raise ConfigError(f"{path}: {what} refused: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)

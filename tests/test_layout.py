@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "syndet"
 # must be covered, so a new module has to be given its place here.
 RANKS: dict[str, int] = {
     "syndet.errors": 0, "syndet.models": 0, "syndet.settings": 0, "syndet.yamlfile": 0,
-    "syndet.duration": 0, "syndet.progress": 0,
+    "syndet.duration": 0, "syndet.progress": 0, "syndet.display": 0,
     "syndet.read": 1,
     "syndet.text": 2,
     "syndet.hashing": 3,
@@ -81,11 +81,13 @@ def _graph() -> dict[str, set[str]]:
 def _group(module: str) -> str:
     """The entry of :data:`RANKS` that covers ``module`` (the longest matching prefix)."""
     parts = module.split(".")
-    for n in range(len(parts), 0, -1):
+    for n in range(len(parts), 1, -1):
         prefix = ".".join(parts[:n])
         if prefix in RANKS:
             return prefix
-    raise KeyError(module)
+    if module == "syndet":
+        return module
+    raise KeyError(module)  # the package itself ranks only its own __init__, not what it holds
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

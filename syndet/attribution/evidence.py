@@ -18,6 +18,7 @@ from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.models import Article, Evidence, Paragraph, Span
+from syndet.text.patterns import Pattern, PatternError
 from syndet.yamlfile import bundled, read_mapping
 
 # Python's own expression parser, to find the literals a pattern needs (a speed-up only: without it,
@@ -56,7 +57,7 @@ class Rule:
     kind: str
     origin: str | None
     origin_kind: str
-    pattern: re.Pattern[str]
+    pattern: Pattern
     weight: float
     needle: str | None = None
     screen: tuple[str, ...] = field(init=False, default=())
@@ -90,6 +91,10 @@ class Catalogue:
     datelines: tuple[Rule, ...]
     rules: tuple[Rule, ...]
     weights: Mapping[str, float]
+
+    def pattern_problems(self) -> list[str]:
+        """What each pattern that was switched off for its cost said (see :mod:`syndet.text.patterns`)."""
+        return [rule.pattern.problem for rule in (*self.datelines, *self.rules) if rule.pattern.problem]
 
     def origin_kind(self, name: str | None) -> str | None:
         """``agency`` or ``press_release`` for a known origin name."""
@@ -219,11 +224,13 @@ def _strings(value: Any, origin: str, lines: Mapping[str, int], key: str) -> lis
     return items
 
 
-def _compile(pattern: str, flags: int, where: str, key: str) -> re.Pattern[str]:
+def _compile(pattern: str, flags: int, where: str, key: str) -> Pattern:
+    """A catalogue pattern; one from a file other than the bundled catalogue runs with a bounded cost."""
     try:
-        return re.compile(pattern, flags | re.MULTILINE)
-    except re.error as exc:
-        raise ConfigError(f"{where}: '{key}' has an invalid regular expression {pattern!r}: {exc}") from None
+        return Pattern(pattern, flags | re.MULTILINE, trusted=where.startswith(f"{DEFAULT_CATALOGUE}:")
+                       or where == str(DEFAULT_CATALOGUE), where=f"{where}: {key}")
+    except PatternError as exc:
+        raise ConfigError(f"{where}: '{key}' has an {exc}") from None
 
 
 def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
@@ -309,7 +316,7 @@ class Sign:
     weight: float
 
 
-def required_literals(pattern: re.Pattern[str], shortest: int = 3) -> tuple[str, ...]:
+def required_literals(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> tuple[str, ...]:
     """Case-folded runs of literal text that every match of ``pattern`` contains.
 
     Only runs in the pattern's main sequence (and in groups that are plain sequences) count, so

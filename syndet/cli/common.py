@@ -3,7 +3,10 @@ library error becomes a red line and an exit status."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, TypeVar
@@ -11,6 +14,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 import click
 
 from syndet.config import load_settings
+from syndet.display import printable
 from syndet.errors import SyndetError
 from syndet.settings import Settings
 
@@ -19,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(exc: SyndetError) -> NoReturn:
     """Print ``syndet: error: ...`` in red on standard error and exit with the error's status."""
-    click.secho(f"syndet: error: {exc}", fg="red", err=True)
+    click.secho(f"syndet: error: {printable(str(exc))}", fg="red", err=True)
     sys.exit(exc.exit_code)
 
 
@@ -64,17 +68,28 @@ def column_overrides() -> dict[str, Any]:
     return dict(ctx.meta.get(_COLUMN_META, {})) if ctx is not None else {}
 
 
-def write_output(output: Path | None, write: Callable[[TextIO], None], what: str) -> None:
+def write_output(output: Path | None, write: Callable[[TextIO], object], what: str) -> None:
     """Run ``write`` on standard output, or on ``output`` so that the file appears whole or not at
-    all (written beside it, then renamed over it)."""
+    all: written to a private temporary file created in the target's folder (a new name, opened
+    exclusively, so no planted file or link is followed), then renamed over the target in one step.
+    Two runs writing the same target each rename a whole file; the last one wins."""
     if output is None:
         write(sys.stdout)
         return
-    partial = output.with_name(output.name + ".partial")
+    folder = output.parent if str(output.parent) else Path(".")
+    tmp: str | None = None
     try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".partial", dir=folder)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # as a plain open() would create it, not 0600
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             write(out)
-        partial.replace(output)
+        os.replace(tmp, output)
+        tmp = None
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         fail(SyndetError(f"{output}: cannot write {what}: {exc.strerror or exc}"))
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

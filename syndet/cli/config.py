@@ -9,6 +9,7 @@ import click
 
 from syndet.cli.common import config_options, fail, settings_from
 from syndet.config import load_settings, settings_to_dict
+from syndet.display import printable, redact
 from syndet.errors import ConfigError, SyndetError
 
 
@@ -28,7 +29,9 @@ def show(configs: tuple[Path, ...]) -> None:
     except SyndetError as exc:
         fail(exc)
         return
-    click.echo(yaml.safe_dump(settings_to_dict(settings), sort_keys=False, allow_unicode=True,
+    data = settings_to_dict(settings)
+    data["index"]["url"] = redact(data["index"]["url"])  # never print a password
+    click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
                               default_flow_style=False), nl=False)
 
 
@@ -47,13 +50,18 @@ def validate(files: tuple[Path, ...]) -> None:
 
     Exits with status 2 if any file has a problem.
     """
+    from syndet.attribution.evidence import load_catalogue
+
     failed = False
     for path in files:
         try:
-            load_settings([path])
+            settings = load_settings([path])
+            at = settings.attribute
+            if at.catalogue or at.extra_catalogues:  # every pattern they hold must compile too
+                load_catalogue(Path(at.catalogue) if at.catalogue else None, [Path(p) for p in at.extra_catalogues])
         except ConfigError as exc:
             failed = True
-            click.secho(f"syndet: error: {exc}", fg="red", err=True)
+            click.secho(f"syndet: error: {printable(str(exc))}", fg="red", err=True)
             continue
         click.echo(f"{path}: ok")
     if failed:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from syndet.cli.common import column_options, config_options, fail, settings_from
+from syndet.display import printable
 
 
 @click.command("extract")
@@ -32,7 +33,7 @@ def extract(paths: tuple[Path, ...], configs: tuple[Path, ...], text_only: bool,
 
     def warn(message: str) -> None:
         if not quiet:
-            click.secho(f"warning: {message}", fg="yellow", err=True)
+            click.secho(f"warning: {printable(message)}", fg="yellow", err=True)
 
     try:
         settings = settings_from(configs, {})

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from syndet.cli.common import column_options, config_options, fail, settings_from
+from syndet.display import printable
 from syndet.errors import IndexError_, InputError, SyndetError
 from syndet.models import Article
 from syndet.progress import StderrProgress
@@ -47,7 +48,7 @@ def _warner(quiet: bool, progress: StderrProgress | None = None) -> Callable[[st
         if not quiet:
             if progress is not None:
                 progress.close()
-            click.secho(f"warning: {message}", fg="yellow", err=True)
+            click.secho(f"warning: {printable(message)}", fg="yellow", err=True)
 
     return warn
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from syndet.cli.common import column_options, config_options, fail, settings_from, write_output
+from syndet.display import printable
 from syndet.errors import SyndetError
 from syndet.report import FORMATS
 
@@ -57,7 +58,7 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
             if progress:
                 progress.close()
             if not quiet:
-                click.secho(f"warning: {message}", fg="yellow", err=True)
+                click.secho(f"warning: {printable(message)}", fg="yellow", err=True)
 
         result = Detector(settings).scan_paths(paths, progress=progress, warn=warn)
         if progress:

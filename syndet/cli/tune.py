@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from syndet.cli.common import config_options, fail, settings_from
+from syndet.cli.common import config_options, fail, settings_from, write_output
 from syndet.errors import SyndetError
 
 if TYPE_CHECKING:
@@ -85,10 +85,7 @@ def tune(labels: Path, configs: tuple[Path, ...], sweeps: tuple[str, ...], out: 
               f"(passage F1 {ev.passages.f1:.3f}, pair F1 {ev.pairs.f1:.3f}).\n"
               "# Only the keys that differ from the built-in defaults; use with --config.\n")
     body = yaml.safe_dump(changed, sort_keys=False, allow_unicode=True) if changed else "{}\n"
-    try:
-        out.write_text(header + body, encoding="utf-8")
-    except OSError as exc:
-        fail(SyndetError(f"{out}: cannot write: {exc.strerror or exc}"))
+    write_output(out, lambda handle: handle.write(header + body), "the tuned config")
     n = count_keys(changed)
     click.echo(f"\nwrote {out} ({n} key{'' if n == 1 else 's'} changed from the defaults)")
     if plot:

@@ -19,9 +19,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from syndet.display import printable
 from syndet.errors import InputError
 from syndet.models import Article
-from syndet.read.common import MissingExtra, Warn
+from syndet.read.common import MissingExtra, Warn, clean_article, first_line
 from syndet.read.feeds import FEED_SUFFIXES, looks_like_feed, read_feed
 from syndet.read.html import HTML_SUFFIXES, read_html_file
 from syndet.read.jsonl import JSONL_SUFFIXES, STDIN_NAME, read_jsonl, read_jsonl_stream
@@ -112,6 +113,10 @@ def find_files(roots: Iterable[Path], settings: InputSettings, warn: Warn | None
     include = [glob_regex(p) for p in settings.include]
     exclude = [glob_regex(p) for p in settings.exclude]
     found: list[tuple[Path, Path]] = []
+    def unreadable(exc: OSError) -> None:
+        if warn:
+            warn(f"{printable(str(exc.filename))}: cannot read folder: {exc.strerror or exc}, skipped")
+
     for root in roots:
         if root == STDIN:
             found.append((root, root))
@@ -120,9 +125,12 @@ def find_files(roots: Iterable[Path], settings: InputSettings, warn: Warn | None
             found.append((root.parent, root))
             continue
         if not root.is_dir():
-            raise InputError(f"{root}: no such file or directory")
+            if root.exists() or root.is_symlink():
+                found.append((root.parent, root))  # a FIFO, a device, a dangling link: reported when read
+                continue
+            raise InputError(f"{printable(str(root))}: no such file or directory")
         before = len(found)
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
             dirnames.sort()
             for name in sorted(filenames):
                 path = Path(dirpath) / name
@@ -149,7 +157,19 @@ def read_articles(roots: Iterable[Path], settings: InputSettings, warn: Warn,
     tally: Counter[str] = skipped if skipped is not None else Counter()
     missing: dict[str, str] = {}
     for root, path in find_files(roots, settings, warn):
-        for article in _read_one(root, path, settings, warn, tally, missing):
+        articles = iter(_read_one(root, path, settings, warn, tally, missing))
+        while True:
+            try:
+                raw = next(articles)
+            except StopIteration:
+                break
+            except Exception as exc:  # one bad file never stops the run, whatever went wrong in it
+                warn(f"{printable(str(path))}: cannot be read ({type(exc).__name__}: {first_line(exc)}), "
+                     "rest of the file skipped")
+                break
+            article = clean_article(raw, warn)
+            if article is None:
+                continue
             if article.id in seen:
                 warn(f"{article.path}: duplicate article id '{article.id}', skipped")
                 continue
@@ -163,8 +183,11 @@ def read_articles(roots: Iterable[Path], settings: InputSettings, warn: Warn,
 def _read_one(root: Path, path: Path, settings: InputSettings, warn: Warn, tally: Counter[str],
               missing: dict[str, str]) -> Iterable[Article]:
     if path == STDIN:
-        return read_jsonl_stream(sys.stdin.buffer, STDIN_NAME, warn)
-    rel = path.relative_to(root).as_posix()
+        return read_jsonl_stream(sys.stdin.buffer, STDIN_NAME, warn, settings.max_file_mb)
+    if not path.is_file():  # a FIFO or a device would block or never end
+        warn(f"{printable(str(path))}: not a regular file, skipped")
+        return ()
+    rel = printable(path.relative_to(root).as_posix())
     fmt = format_of(path)
     if fmt is None:
         head = _head(path, warn)
@@ -188,7 +211,7 @@ def _guarded(fmt: str, path: Path, rel: str, settings: InputSettings, warn: Warn
             article = read_text_file(path, rel, settings, warn)
             yield from [article] if article else []
         elif fmt == "jsonl":
-            yield from read_jsonl(path, warn)
+            yield from read_jsonl(path, warn, settings.max_file_mb)
         elif fmt == "html":
             article = read_html_file(path, rel, settings, warn)
             yield from [article] if article else []

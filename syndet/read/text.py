@@ -9,7 +9,10 @@ from typing import Any
 from syndet.models import Article
 from syndet.read.common import Warn, decode, opt_str, read_bytes
 from syndet.settings import InputSettings
+from syndet.yamlfile import YAMLBoundError, load_bounded
 
+FRONT_MATTER_BYTES = 64 * 1024
+"""Largest front matter block read (a block holds a few lines of metadata)."""
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -44,12 +47,16 @@ def _front_matter(text: str, path: Path, warn: Warn) -> tuple[dict[str, Any], in
     import yaml  # only needed for files that have front matter
 
     try:
-        meta = yaml.safe_load(match.group(1) or "") or {}
+        _, meta = load_bounded(match.group(1) or "", FRONT_MATTER_BYTES)
+    except YAMLBoundError as exc:
+        warn(f"{path}:2: front matter refused ({exc}), read as text")
+        return {}, 0
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 2}" if mark is not None else ""
         warn(f"{path}{line}: front matter is not valid YAML, read as text")
         return {}, 0
+    meta = {} if meta is None else meta
     if not isinstance(meta, dict):
         warn(f"{path}:2: front matter is not a mapping, read as text")
         return {}, 0

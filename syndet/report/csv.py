@@ -12,10 +12,20 @@ COLUMNS = ("passage", "kind", "origin", "confidence", "source_article", "role", 
            "words", "coverage", "evidence", "text")
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """A text cell a spreadsheet will not run: one starting with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return gets a leading apostrophe (OWASP's advice against CSV formula injection)."""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
 def to_csv(result: ScanResult) -> str:
     """The passages as CSV with a header row (columns: :data:`COLUMNS`, documented in README).
 
-    ``evidence`` lists the evidence kinds that decided the attribution, separated by ``;``.
+    ``evidence`` lists the evidence kinds that decided the attribution, separated by ``;``. Text
+    cells go through :func:`cell`.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -26,18 +36,18 @@ def to_csv(result: ScanResult) -> str:
         for span in passage.spans:
             content = result.content_chars(span.article_id)
             writer.writerow([
-                passage.id,
-                att.kind if att else "",
-                (att.origin or "") if att else "",
+                cell(passage.id),
+                cell(att.kind) if att else "",
+                cell(att.origin or "") if att else "",
                 f"{att.confidence:.2f}" if att else "",
-                (att.source_article or "") if att else "",
+                cell(att.source_article or "") if att else "",
                 copy_role(att, span.article_id) or "",
-                span.article_id,
+                cell(span.article_id),
                 span.start,
                 span.end,
                 passage.words,
                 f"{result.covered(span.article_id, [span]) / content:.4f}" if content else "0.0000",
-                kinds,
-                result.article(span.article_id).text[span.start:span.end],
+                cell(kinds),
+                cell(result.article(span.article_id).text[span.start:span.end]),
             ])
     return out.getvalue()

@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, cast
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import redis
@@ -38,6 +37,7 @@ from datasketch import MinHashLSH
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from syndet.display import redact
 from syndet.errors import IndexError_
 from syndet.hashing.signature import SignatureView
 from syndet.models import Article, Paragraph
@@ -90,16 +90,6 @@ return removed
 """
 
 
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 def drop_index(url: str, prefix: str) -> None:
     """Delete every key of the index under ``prefix`` on the server at ``url`` (nothing else)."""
     client = redis.Redis.from_url(url)
@@ -131,8 +121,8 @@ class RedisStore:
         self.prefix = settings.index.prefix
         try:
             params = {k: v for k, v in _parse_url(self.url).items() if k != "connection_class"}
-        except ValueError as exc:
-            raise IndexError_(f"{redact(self.url)}: not a Redis URL: {exc}") from None
+        except (ValueError, TypeError, KeyError) as exc:
+            raise IndexError_(f"{redact(self.url)}: not a Redis URL: {redact(str(exc))}") from None
         if self.url.startswith("rediss://"):
             params["ssl"] = True
         if "path" in params:  # unix:///run/redis.sock

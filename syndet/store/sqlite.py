@@ -7,13 +7,15 @@ lock (``busy_timeout``) instead of failing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -82,13 +84,21 @@ class SQLiteStore:
         self.num_perm = settings.minhash.num_perm
         if not create and not path.exists():
             raise IndexError_(f"{path}: no such index (create one with 'syndet index add')")
+        # An index the user may not write (a published snapshot, a read-only mount) opens for reading:
+        # stats, check and filter work; adding or removing says why it cannot.
+        self.readonly = path.exists() and not os.access(path, os.W_OK)
         try:
-            self._db = sqlite3.connect(path, timeout=settings.index.busy_timeout_s, isolation_level=None)
+            self._db = self._connect(path, settings.index.busy_timeout_s)
         except sqlite3.Error as exc:
             raise IndexError_(f"{path}: cannot open index: {exc}") from None
         try:
             with self._errors("open"):
                 self._db.execute(f"PRAGMA busy_timeout = {int(settings.index.busy_timeout_s * 1000)}")
+                wanted = fingerprint(settings, self.banding)
+                if self.readonly:
+                    stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+                    check_fingerprint(stored, wanted, self.location)
+                    return
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 with self._write():
@@ -96,12 +106,24 @@ class SQLiteStore:
                         if statement.strip():
                             self._db.execute(statement)
                     stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-                    wanted = fingerprint(settings, self.banding)
                     check_fingerprint(stored, wanted, self.location)
                     self._db.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", wanted.items())
         except IndexError_:
             self._db.close()
             raise
+
+    def _connect(self, path: Path, timeout: float) -> sqlite3.Connection:
+        if not self.readonly:
+            return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        try:
+            db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+            return db
+        except sqlite3.OperationalError:
+            # A WAL index whose folder cannot be written either: read it as an unchanging file.
+            db.close()
+            return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=timeout, isolation_level=None)
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -112,12 +134,19 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One write transaction, taken at once so that concurrent writers queue instead of deadlocking."""
+        """One write transaction, taken at once so that concurrent writers queue instead of deadlocking.
+
+        When the write fails (a full disk), SQLite may already have rolled the transaction back; the
+        error that caused it is the one reported, not the failed rollback."""
+        if self.readonly:
+            raise IndexError_(f"{self.location}: the index is read-only (no permission to write it)")
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 

@@ -12,16 +12,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from syndet.models import Article, Paragraph
+from syndet.settings import DEFAULT_CHROME
 from syndet.text.normalize import fold
+from syndet.text.patterns import Pattern, PatternError
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
 _BULLET = re.compile(r"^[ \t]*(?:[•·▪◦‣●*+]|-(?=\s)|\d{1,2}[.)](?=\s))", re.M)
 _LEAD = re.compile(r"^[\s•·▪◦‣●*+\-]+")
 
 
-def compile_chrome(patterns: Iterable[str]) -> list[re.Pattern[str]]:
-    """Compile chrome patterns (case-insensitive, matched against the folded paragraph text)."""
-    return [re.compile(p, re.IGNORECASE) for p in patterns]
+def compile_chrome(patterns: Iterable[str]) -> list[Pattern]:
+    """Compile chrome patterns (case-insensitive, matched against the folded paragraph text); a
+    pattern that is not one of the defaults runs with a bounded cost (:mod:`syndet.text.patterns`).
+
+    Raises:
+        PatternError: A pattern does not compile (the message names its place in the list).
+    """
+    out = []
+    for n, source in enumerate(patterns):
+        where = f"segment.chrome_patterns[{n}]"
+        try:
+            out.append(Pattern(source, re.IGNORECASE, trusted=source in DEFAULT_CHROME, where=where))
+        except PatternError as exc:
+            raise PatternError(f"'{where}': {exc}") from None
+    return out
 
 
 def chrome_key(text: str) -> str:
@@ -29,7 +43,7 @@ def chrome_key(text: str) -> str:
     return " ".join(_LEAD.sub("", fold(text)).split())
 
 
-def split_paragraphs(article: Article, chrome: Sequence[re.Pattern[str]] = ()) -> list[Paragraph]:
+def split_paragraphs(article: Article, chrome: Sequence[Pattern | re.Pattern[str]] = ()) -> list[Paragraph]:
     """Split ``article.text`` (from ``body_start``) into paragraphs with exact offsets."""
     text = article.text
     body = article.body_start
