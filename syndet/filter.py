@@ -57,6 +57,7 @@ class Filter:
         if policy.flag_at > policy.reject_at:
             raise ConfigError(f"policy.flag_at ({policy.flag_at:g}) is above policy.reject_at ({policy.reject_at:g})")
         self._detector = Detector(self.settings)
+        self._detector.catalogue  # noqa: B018  a bad catalogue is reported before the index is touched
         self._streams: OrderedDict[int, tuple[StoredArticle, WordStream]] = OrderedDict()
         self.store = store if store is not None else open_store(self.settings, create=create)
 

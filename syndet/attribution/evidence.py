@@ -156,6 +156,10 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                 origins[f"{key}:{entry['name']}"] = (str(main), _sub(lines, f"{key}.{n}"))
     where_of: dict[str, tuple[str, dict[str, int]]] = {"": (str(main), lines)}
+    items: dict[str, list[tuple[str, dict[str, int], int]]] = {}  # where each list item comes from
+    for key, value in merged.items():
+        if isinstance(value, list):
+            items[key] = [(str(main), lines, n) for n in range(len(value))]
     for extra_path in extra:
         more, more_lines = _read(extra_path)
         for key, value in more.items():
@@ -176,8 +180,10 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
                 merged[key] = base
                 where_of[key] = (str(extra_path), more_lines)
             else:
-                merged[key] = list(merged.get(key) or []) + _as_list(value, str(extra_path), more_lines, key)
-    return _build(merged, str(main), lines, origins, where_of)
+                added = _as_list(value, str(extra_path), more_lines, key)
+                items.setdefault(key, []).extend((str(extra_path), more_lines, n) for n in range(len(added)))
+                merged[key] = list(merged.get(key) or []) + added
+    return _build(merged, str(main), lines, origins, where_of, items)
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
@@ -224,18 +230,20 @@ def _strings(value: Any, origin: str, lines: Mapping[str, int], key: str) -> lis
     return items
 
 
-def _compile(pattern: str, flags: int, where: str, key: str) -> Pattern:
-    """A catalogue pattern; one from a file other than the bundled catalogue runs with a bounded cost."""
+def _compile(pattern: str, flags: int, where: str, key: str, origin: str) -> Pattern:
+    """A catalogue pattern; one from a file other than the bundled catalogue (``origin``) runs with a
+    bounded cost."""
     try:
-        return Pattern(pattern, flags | re.MULTILINE, trusted=where.startswith(f"{DEFAULT_CATALOGUE}:")
-                       or where == str(DEFAULT_CATALOGUE), where=f"{where}: {key}")
+        return Pattern(pattern, flags | re.MULTILINE, trusted=Path(origin) == DEFAULT_CATALOGUE,
+                       where=f"{where}: {key}")
     except PatternError as exc:
         raise ConfigError(f"{where}: '{key}' has an {exc}") from None
 
 
 def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
            origins: Mapping[str, tuple[str, dict[str, int]]],
-           where_of: Mapping[str, tuple[str, dict[str, int]]]) -> Catalogue:
+           where_of: Mapping[str, tuple[str, dict[str, int]]],
+           items: Mapping[str, list[tuple[str, dict[str, int], int]]]) -> Catalogue:
     w_origin, w_lines = where_of.get("weights", (main, dict(lines)))
     weights = {k: 1.0 for k in SIGN_KINDS}
     for key, value in _as_map(data.get("weights"), w_origin, w_lines, "weights").items():
@@ -273,28 +281,36 @@ def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
             for template in templates.get("dateline", []):
                 for tag in tags:
                     datelines.append(Rule("dateline", name, kind, _compile(
-                        template.replace("{tag}", re.escape(tag)), 0, where, key), weights["dateline"], tag))
+                        template.replace("{tag}", re.escape(tag)), 0, where, key, where_file), weights["dateline"],
+                        tag))
             for pattern in _strings(entry.get("datelines"), where_file, sub, "datelines"):
-                datelines.append(Rule("dateline", name, kind, _compile(pattern, 0, where, key), weights["dateline"]))
+                datelines.append(Rule("dateline", name, kind, _compile(pattern, 0, where, key, where_file),
+                                      weights["dateline"]))
             for sign in ("credit", "copyright", "self_reference"):
                 for template in templates.get(sign, []):
                     for alias in aliases:
                         expr = template.replace("{alias}", f"(?-i:{re.escape(alias)})")
-                        rules.append(Rule(sign, name, kind, _compile(expr, re.IGNORECASE, where, key), weights[sign],
-                                          alias))
+                        rules.append(Rule(sign, name, kind, _compile(expr, re.IGNORECASE, where, key, where_file),
+                                          weights[sign], alias))
             for pattern in _strings(entry.get("credits"), where_file, sub, "credits"):
-                rules.append(Rule("credit", name, kind, _compile(pattern, re.IGNORECASE, where, key),
+                rules.append(Rule("credit", name, kind, _compile(pattern, re.IGNORECASE, where, key, where_file),
                                   weights["credit"]))
+
+    def item(key: str, n: int) -> tuple[str, str]:
+        """Where item ``n`` of the merged list ``key`` was written: (``file:line``, file)."""
+        origin, item_lines, k = items[key][n] if n < len(items.get(key, ())) else (main, dict(lines), n)
+        return _where(origin, item_lines, f"{key}.{k}"), origin
+
     for n, pattern in enumerate(_strings(data.get("press_phrases"), main, lines, "press_phrases")):
-        rules.append(Rule("press_phrase", None, "press_release",
-                          _compile(pattern, 0, _where(main, lines, f"press_phrases.{n}"), "press_phrases"),
+        where, origin = item("press_phrases", n)
+        rules.append(Rule("press_phrase", None, "press_release", _compile(pattern, 0, where, "press_phrases", origin),
                           weights["press_phrase"]))
     for n, pattern in enumerate(_strings(data.get("feed_notices"), main, lines, "feed_notices")):
+        where, origin = item("feed_notices", n)
         rules.append(Rule("feed_notice", None, "agency",
-                          _compile(pattern, re.IGNORECASE, _where(main, lines, f"feed_notices.{n}"), "feed_notices"),
-                          weights["feed_notice"]))
+                          _compile(pattern, re.IGNORECASE, where, "feed_notices", origin), weights["feed_notice"]))
     for n, entry in enumerate(_as_list(data.get("signoffs"), main, lines, "signoffs")):
-        where = _where(main, lines, f"signoffs.{n}")
+        where, origin = item("signoffs", n)
         if not isinstance(entry, dict) or set(entry) - {"agency", "pattern", "weight"} \
                 or not isinstance(entry.get("pattern"), str) or entry.get("agency") not in sources:
             raise ConfigError(f"{where}: each sign-off needs 'pattern' and a known 'agency' (and an optional "
@@ -304,7 +320,7 @@ def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
             raise ConfigError(f"{where}: 'signoffs.{n}.weight' must be a number of at least 0")
         agency = str(entry["agency"])
         rules.append(Rule("signoff", agency, sources[agency].kind,
-                          _compile(entry["pattern"], 0, where, f"signoffs.{n}"), float(weight)))
+                          _compile(entry["pattern"], 0, where, f"signoffs.{n}", origin), float(weight)))
     return Catalogue(sources, tuple(datelines), tuple(rules), weights)
 
 

@@ -55,12 +55,13 @@ def read_jsonl_stream(stream: BinaryIO, name: str, warn: Warn, max_line_mb: floa
             raw = raw[3:]
         if not raw.strip():
             continue
-        record = _parse(raw, where, warn)
-        if record is _BAD:
+        record, problem = _parse(raw)
+        if problem is not None:
             problems += 1
-            if problems == 1 and lineno == 1 and b"\x00" in raw:
+            if problems == 1 and lineno == 1 and b"\x00" in raw and name != STDIN_NAME:
                 warn(f"{name}: binary file, skipped")
                 return
+            warn(f"{where}: {problem}, line skipped")
             continue
         article = _article_from_record(record, where, warn)
         if article is not None:
@@ -70,24 +71,20 @@ def read_jsonl_stream(stream: BinaryIO, name: str, warn: Warn, max_line_mb: floa
         warn(f"{name}: no articles in {'input' if name == STDIN_NAME else 'file'}")
 
 
-_BAD = object()
-
-
-def _parse(raw: bytes, where: str, warn: Warn) -> Any:
+def _parse(raw: bytes) -> tuple[Any, str | None]:
+    """The line's JSON value, or what is wrong with the line."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        warn(f"{where}: not valid UTF-8 (byte {exc.start}), line skipped")
-        return _BAD
+        return None, f"not valid UTF-8 (byte {exc.start})"
     try:
-        return json.loads(text)
+        return json.loads(text), None
     except json.JSONDecodeError as exc:
-        warn(f"{where}: invalid JSON ({exc.msg}, column {exc.colno}), line skipped")
+        return None, f"invalid JSON ({exc.msg}, column {exc.colno})"
     except RecursionError:
-        warn(f"{where}: JSON nested too deeply, line skipped")
+        return None, "JSON nested too deeply"
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        warn(f"{where}: invalid JSON ({str(exc).splitlines()[0][:120]}), line skipped")
-    return _BAD
+        return None, f"invalid JSON ({str(exc).splitlines()[0][:120]})"
 
 
 def _article_from_record(record: Any, where: str, warn: Warn) -> Article | None:
@@ -138,4 +135,4 @@ def _field(record: dict[str, Any], name: str) -> str | None:
 
 def _kind(value: Any) -> str:
     return {"dict": "an object", "list": "a list", "str": "a string", "bool": "true/false", "NoneType": "null",
-            "int": "a number", "float": "a number"}.get(type(value).__name__, type(value).__name__)
+            "int": "a number", "float": "a fractional number"}.get(type(value).__name__, type(value).__name__)

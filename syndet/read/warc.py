@@ -44,8 +44,13 @@ def read_archive(path: Path, settings: InputSettings, warn: Warn, skipped: Count
     pages = records = 0
     try:
         handle = path.open("rb")
+    except OSError as exc:
+        warn(f"{path}: cannot read: {exc.strerror or exc}")
+        return
+    try:
         start = _start(handle)
-    except (OSError, zlib.error) as exc:
+    except (OSError, zlib.error, EOFError) as exc:
+        handle.close()
         warn(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
         return
     if not start.startswith((b"WARC/", b"filedesc://")):

@@ -86,7 +86,7 @@ class SQLiteStore:
             raise IndexError_(f"{path}: no such index (create one with 'syndet index add')")
         # An index the user may not write (a published snapshot, a read-only mount) opens for reading:
         # stats, check and filter work; adding or removing says why it cannot.
-        self.readonly = path.exists() and not os.access(path, os.W_OK)
+        self.readonly = path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222)
         try:
             self._db = self._connect(path, settings.index.busy_timeout_s)
         except sqlite3.Error as exc:
