@@ -46,3 +46,12 @@ def test_bench_read_prints_each_reader_beside_the_extractor() -> None:
     for name in ("syndet read, HTML folder", "syndet read, WARC"):
         assert rows[name][0] == "20"  # every page became an article
     assert rows["trafilatura alone"][-1] == "1.00x"
+
+
+def test_bench_bad_inputs_prints_each_case_and_the_bounds() -> None:
+    out = run("benchmarks.bench_bad_inputs", "--only", "bomb")
+    lines = out.splitlines()
+    assert lines[0].split() == ["case", "seconds", "peak", "MB", "exit"]
+    names = [line[:36].strip() for line in lines[1:] if line.strip() and not line[0].isdigit()]
+    assert names[:3] == ["(baseline: good articles only)", "fm-alias-bomb", "config: alias-bomb"]
+    assert lines[-1].startswith("2 cases; slowest ") and lines[-1].endswith("all within")
