@@ -56,6 +56,10 @@ def report(name: str, corpus: LabelledCorpus, ev: Evaluation, seconds: float) ->
               f"kind accuracy {ev.kind.value:.4f} ({ev.kind.correct}/{ev.kind.total})")
         for (want, got), n in Counter((w, g) for _, w, g in ev.wrong_origin).most_common(5):
             print(f"    origin {want!r} reported as {got!r}: {n}")
+        if ev.source is not None:
+            missing = sum(1 for _, _, got in ev.wrong_source if got is None)
+            print(f"  source-article accuracy {ev.source.value:.4f} ({ev.source.correct}/{ev.source.total}; "
+                  f"{missing} with no source named, {len(ev.wrong_source) - missing} naming another copy)")
     by_id = {p.id: p for p in corpus.passages}
     for ident in ev.missed[:5]:
         p = by_id[ident]

@@ -215,8 +215,9 @@ class AttributeSettings:
             catalogue (``syndet/data/evidence.yaml``). Relative paths are taken from the working directory.
         extra_catalogues: Files in the catalogue's layout adding agencies or patterns to it.
         dateline_paragraphs: Datelines are looked for at the start of this many leading paragraphs.
-        time_window_hours: Publication times further apart than this are not used to tell the
-            original from the copy.
+        time_window_hours: How far apart two publication times must be for the earlier to count
+            fully towards being the original; closer times count less, and dates never stop
+            counting, however far apart.
         quote_min_share: A passage is a shared quotation when this share of one copy lies inside
             quotation marks and this share of every copy is quoted or attributed ("X said").
         quote_max_words: Longer passages are never treated as a shared quotation.

@@ -238,7 +238,8 @@ def test_outlet_to_outlet_copy_is_republished() -> None:
     assert [e.kind for e in att.evidence] == ["earliest"]
     later = article("bugle", copy.text, source="Bugle", published="2022-03-01T11:30:00Z")
     att = only_passages(scan(original, later, time_window_hours=24), "planet", "bugle")[0].attribution
-    assert att is not None and (att.kind, att.source_article) == ("republished", None)
+    assert att is not None and (att.kind, att.source_article) == ("republished", "planet")  # no cliff
+    assert [e.kind for e in att.evidence] == ["earliest"]
 
 
 def test_trimmed_copy_points_at_the_longer_story() -> None:
@@ -272,6 +273,7 @@ def test_user_adds_an_agency(tmp_path: Path) -> None:
     ("agencies:\n  - name: X\n    tags: [X]\n    credits: ['(unclosed']\n",
      ":2: 'agencies.X' has an invalid regular expression '(unclosed': missing ), unterminated subpattern"),
     ("agences: []\n", ":1: unknown key 'agences' (known: agencies, feed_notices, press_phrases, press_wires, "
+                      "republisher_marks, "
                       "signoffs, templates, weights)"),
     ("agencies:\n  - name: X\n    colour: red\n", ":2: unknown key 'agencies.X.colour' (known: aliases, credits, "
                                                   "datelines, name, tags)"),

@@ -28,6 +28,12 @@ _SAID = re.compile(r"\b(?:said|says|say|told|tells|added|adds|noted|stressed|ins
                    r"asked|declared|according to|conveyed)\b", re.IGNORECASE)
 _DOTTED = re.compile(r"\b([A-Z])\.([A-Z])\.")
 _END_SLACK_WORDS = 3  # a copy this close to its article's end ends the story
+TIME_WEIGHT = 2.0
+"""Weight of being published first (doubled from ``attribute.time_window_hours`` apart)."""
+EDIT_WEIGHT = 0.75
+"""Weight of each one-way edit pointing at a copy as the original."""
+FEED_WEIGHT = 3.0
+"""Weight against a copy whose article says it was taken from a feed."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +71,49 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         if passage.id not in quote_like:
             for aid in passage.article_ids:
                 prose[aid].append(passage)
-    out = []
+    drafts: dict[str, tuple[_Draft, list[_Copy]]] = {}
+    quotes: dict[str, Attribution] = {}
     for passage in passages:
         copies = _copies(passage, by_id)
         if passage.id in quote_like and not _next_to_prose(passage, prose, settings.quote_context_chars):
-            out.append(replace(passage, attribution=_quote(passage, copies, paragraphs, settings)))
+            quotes[passage.id] = _quote(passage, copies, paragraphs, settings)
             continue
-        out.append(replace(passage, attribution=_origin(copies, signs, paragraphs, catalogue, settings,
-                                                         passage.words)))
+        drafts[passage.id] = (_origin(copies, signs, paragraphs, catalogue, settings, passage.words), copies)
+    sources = _story_sources(drafts)
+    out = []
+    for passage in passages:
+        if passage.id in quotes:
+            out.append(replace(passage, attribution=quotes[passage.id]))
+            continue
+        draft, copies = drafts[passage.id]
+        out.append(replace(passage, attribution=draft.finish(sources[passage.id], copies, settings)))
     return tuple(out)
+
+
+def _story_sources(drafts: Mapping[str, tuple[_Draft, list[_Copy]]]) -> dict[str, str | None]:
+    """The source copy of each passage. Passages shared by the same two articles with the same
+    origin are one story, told in one direction: they choose together, each passage's scores
+    weighted by its words, so that two runs of one copied story never name opposite sources. A
+    passage with another origin (an article that took one section from AP, one from Reuters), or
+    in more than two articles, chooses on its own evidence."""
+    groups: dict[tuple[frozenset[str], str, str | None], list[str]] = defaultdict(list)
+    for pid, (draft, copies) in drafts.items():
+        if len(copies) == 2:
+            groups[(frozenset(c.article.id for c in copies), draft.kind, draft.origin)].append(pid)
+    chosen: dict[str, str | None] = {pid: _pick(draft.score) for pid, (draft, _) in drafts.items()}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        total: dict[str, float] = defaultdict(float)
+        for pid in members:
+            draft = drafts[pid][0]
+            for aid, value in draft.score.items():
+                total[aid] += value * draft.words
+        story = _pick(total)
+        if story is not None:
+            for pid in members:
+                chosen[pid] = story
+    return chosen
 
 
 def origin_shares(copies: Iterable[tuple[Passage, Span]], article_id: str,
@@ -229,13 +269,42 @@ def _applicable(signs: Sequence[Sign], span: Span) -> list[Sign]:
     return datelines + others
 
 
+@dataclass
+class _Draft:
+    """An attribution before its source copy is chosen (passages of one story choose together)."""
+
+    kind: str
+    origin: str | None
+    confidence: float
+    stated: tuple[Evidence, ...]
+    pieces: list[tuple[str, Evidence]]
+    score: dict[str, float]
+    words: int
+    feed_only: bool = False
+
+    def finish(self, source: str | None, copies: list[_Copy], settings: AttributeSettings) -> Attribution:
+        edits = _shown(self.pieces, source)
+        if self.kind in ("agency", "press_release") and not self.feed_only:
+            confidence = min(0.99, self.confidence + 0.03 * _kinds(edits))
+            return Attribution(self.kind, self.origin, source, round(confidence, 2), self.stated + tuple(edits))
+        if self.feed_only:
+            confidence = min(0.9, 0.4 + 0.05 * _kinds(edits))
+            return Attribution("agency", None, source, round(confidence, 2), self.stated + tuple(edits))
+        if source is None and self.words < settings.republished_min_words:
+            return Attribution("unknown", None, None, 0.2, self.stated + tuple(edits))
+        outlet = next((c.article.source for c in copies if c.article.id == source), None) if source else None
+        confidence = min(0.9, 0.45 + 0.1 * _kinds(edits))
+        return Attribution("republished", outlet or source, source, round(confidence, 2), self.stated + tuple(edits))
+
+
 def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
-            settings: AttributeSettings, words: int) -> Attribution:
+            settings: AttributeSettings, words: int) -> _Draft:
     scores: dict[str, float] = defaultdict(float)
     press_score = 0.0
     feed: list[Evidence] = []
     press: list[Evidence] = []
+    marks: list[Sign] = []
     per_origin: dict[str, list[Sign]] = defaultdict(list)
     for copy in copies:
         seen: set[tuple[str | None, str]] = set()
@@ -243,6 +312,10 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             ev = sign.evidence
             if ev.kind == "feed_notice":
                 feed.append(ev)
+            elif ev.kind == "republisher_mark":
+                if ("", ev.detail) not in seen:
+                    marks.append(sign)
+                    seen.add(("", ev.detail))
             elif ev.kind == "press_phrase":
                 if ("", ev.detail) not in seen:
                     press.append(ev)
@@ -255,6 +328,7 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
     ranked = [kv for kv in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
               if kv[1] >= settings.agency_min_score]
     pieces, direction = _edits(copies, paragraphs, settings)
+    shown_marks = tuple(m.evidence for m in marks)
     if ranked or press_score >= settings.press_min_score:
         best, best_score = ranked[0] if ranked else (None, 0.0)
         best_kind = catalogue.origin_kind(best)
@@ -274,33 +348,34 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
         confidence = (1 - 0.5 ** (total / 2)) * (total / (total + second) if second else 1.0)
         support = {e.article_id: sum(s.weight for s in per_origin.get(origin or "", ())
                                      if s.evidence.article_id == e.article_id) for e in chosen}
-        source = _source(copies, direction, support, feed)
-        edits = _shown(pieces, source)
-        confidence = min(0.99, confidence + 0.03 * _kinds(edits))
-        return Attribution(kind, origin, source, round(confidence, 2), tuple(chosen) + tuple(feed) + tuple(edits))
+        score = _source_scores(copies, direction, support, feed, marks, settings)
+        return _Draft(kind, origin, confidence, tuple(chosen) + tuple(feed) + shown_marks, pieces, score, words)
+    score = _source_scores(copies, direction, {}, feed, marks, settings)
     if feed:
-        source = _source(copies, direction, {}, feed)
-        edits = _shown(pieces, source)
-        confidence = min(0.9, 0.4 + 0.05 * _kinds(edits))
-        return Attribution("agency", None, source, round(confidence, 2), tuple(feed) + tuple(edits))
-    source = _source(copies, direction, {}, [])
-    edits = _shown(pieces, source)
-    if source is None and words < settings.republished_min_words:
-        return Attribution("unknown", None, None, 0.2, tuple(edits))
-    outlet = next((c.article.source for c in copies if c.article.id == source), None) if source else None
-    confidence = min(0.9, 0.45 + 0.1 * _kinds(edits))
-    return Attribution("republished", outlet or source, source, round(confidence, 2), tuple(edits))
+        return _Draft("agency", None, 0.4, tuple(feed) + shown_marks, pieces, score, words, feed_only=True)
+    return _Draft("republished", None, 0.45, shown_marks, pieces, score, words)
 
 
-def _source(copies: list[_Copy], direction: Mapping[str, float], support: Mapping[str, float],
-            feed: Sequence[Evidence]) -> str | None:
-    """The copy judged original: signs of the origin in its article, one-way edits pointing away
-    from it, earliest publication; a feed notice marks a copy as taken from elsewhere."""
-    score = {c.article.id: direction.get(c.article.id, 0.0) + support.get(c.article.id, 0.0) for c in copies}
+def _source_scores(copies: list[_Copy], direction: Mapping[str, float], support: Mapping[str, float],
+                   feed: Sequence[Evidence], marks: Sequence[Sign], settings: AttributeSettings) -> dict[str, float]:
+    """Per copy, how strongly it is the original: the time signal first (:func:`time_scores`), then
+    what its article states (signs of the origin; a feed notice or a republisher's mark counts
+    against it), then the one-way edits between the copies."""
+    times = time_scores([c.article for c in copies], settings.time_window_hours)
+    pairs = max(1, len(copies) - 1)  # edits are counted per pair of copies: averaged, as the times are
+    score = {c.article.id: times.get(c.article.id, 0.0) + support.get(c.article.id, 0.0)
+             + EDIT_WEIGHT * direction.get(c.article.id, 0.0) / pairs for c in copies}
     for ev in feed:
-        score[ev.article_id] = score.get(ev.article_id, 0.0) - 1.0
+        score[ev.article_id] = score.get(ev.article_id, 0.0) - FEED_WEIGHT
+    for sign in marks:
+        score[sign.evidence.article_id] = score.get(sign.evidence.article_id, 0.0) - sign.weight
+    return score
+
+
+def _pick(score: Mapping[str, float]) -> str | None:
+    """The copy with the strictly highest score (None on a tie)."""
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
-    if len(ranked) < 2 or ranked[0][1] <= ranked[1][1]:
+    if len(ranked) < 2 or ranked[0][1] <= ranked[1][1] + 1e-9:
         return None
     return ranked[0][0]
 
@@ -308,7 +383,8 @@ def _source(copies: list[_Copy], direction: Mapping[str, float], support: Mappin
 def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
            settings: AttributeSettings) -> tuple[list[tuple[str, Evidence]], dict[str, float]]:
     """One-way edits between each pair of copies, each with the article it points at as the original,
-    and a score per article (+ for the original); the earliest publication once, with its own score."""
+    and a score per article (+ for the original); the earliest publication once, as evidence (its
+    weight is :func:`time_scores`')."""
     pieces: list[tuple[str, Evidence]] = []
     direction: dict[str, float] = defaultdict(float)
 
@@ -318,7 +394,6 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
         direction[copy.article.id] -= 1.0
 
     facts = {c.article.id: _facts(c, paragraphs[c.article.id]) for c in copies}
-    later: dict[str, list[str]] = defaultdict(list)  # article -> copies published after it, within the window
     for i, a in enumerate(copies):
         for b in copies[i + 1:]:
             for x, y in ((a, b), (b, a)):
@@ -335,17 +410,13 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
                          f"{fy.paragraphs} in {y.article.id}")
                 if fy.words_after <= _END_SLACK_WORDS and fx.words_after >= settings.trim_min_words:
                     note("edit:trimmed_end", x, y, f"{y.article.id} ends where {x.article.id} goes on")
-            early = _earliest(a.article, b.article, settings.time_window_hours)
-            if early:
-                later[early].append(b.article.id if early == a.article.id else a.article.id)
-                direction[early] += 1.0
-    if later:
+    first = _earliest_copy([c.article for c in copies])
+    if first is not None:
         by_id = {c.article.id: c.article for c in copies}
-        first = min(later, key=lambda aid: (_time_key(by_id[aid]), aid))
-        after = later[first]
+        after = [c.article.id for c in copies if c.article.id != first and _moment(c.article.published)]
         pieces.append((first, Evidence("earliest", first, f"published {by_id[first].published}, before "
                                        + (f"{after[0]} ({by_id[after[0]].published})" if len(after) == 1
-                                          else f"{len(after)} other copies"))))
+                                          else f"{len(after)} other copies with a date"))))
     return pieces, direction
 
 
@@ -396,32 +467,68 @@ def _words_after(article: Article, paragraphs: Sequence[Paragraph], span: Span) 
                for p in paragraphs if not p.chrome and p.end > span.end)
 
 
-def _earliest(a: Article, b: Article, window_hours: float) -> str | None:
-    """The article published first, when both times are known and lie within the window."""
-    ta, tb = _time(a.published), _time(b.published)
-    if ta is None or tb is None or ta == tb:
-        return None
-    try:
-        gap = abs((ta - tb).total_seconds()) / 3600
-    except TypeError:  # one time has a zone and the other has not
-        return None
-    if gap > window_hours:
-        return None
-    return a.id if ta < tb else b.id
-
-
-def _time_key(article: Article) -> float:
-    """Publication time as a sort key (seconds; unknown last, zone-less taken as UTC)."""
-    t = _time(article.published)
-    if t is None:
-        return float("inf")
-    return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
-
-
-def _time(value: str | None) -> datetime | None:
+def _moment(value: str | None) -> tuple[datetime, bool] | None:
+    """A publication time and whether it has a time of day (a date alone is a whole day); zone-less
+    times are taken as UTC."""
     if not value:
         return None
+    text = value.strip()
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
+    precise = len(text) > 10 and ("T" in text or " " in text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), precise
+
+
+def _gap_hours(a: tuple[datetime, bool], b: tuple[datetime, bool]) -> float:
+    """Hours from ``a`` to ``b`` (positive when ``a`` is earlier); 0 when either is a date alone and
+    both fall on the same day (a tie: the day says nothing about the order)."""
+    if not (a[1] and b[1]):
+        days = (b[0].date() - a[0].date()).days
+        return 24.0 * days
+    return (b[0] - a[0]).total_seconds() / 3600
+
+
+def time_weight(hours: float, full_at: float) -> float:
+    """How much one copy's being published ``hours`` before another counts towards its being the
+    original: something for any gap, growing with the gap up to twice that at ``full_at`` hours and
+    beyond; dates never stop counting."""
+    if hours <= 0:
+        return 0.0
+    return TIME_WEIGHT * (1.0 + min(1.0, hours / max(full_at, 1e-9)))
+
+
+def time_scores(articles: Sequence[Article], full_at: float) -> dict[str, float]:
+    """Per article, the time signal: each pair of dated copies moves weight from the later to the
+    earlier one (averaged over the pairs an article is in, so many copies do not add up)."""
+    moments = {a.id: _moment(a.published) for a in articles}
+    dated = [a.id for a in articles if moments[a.id] is not None]
+    score: dict[str, float] = defaultdict(float)
+    if len(dated) < 2:
+        return score
+    for i, x in enumerate(dated):
+        for y in dated[i + 1:]:
+            mx, my = moments[x], moments[y]
+            assert mx is not None and my is not None
+            gap = _gap_hours(mx, my)
+            w = time_weight(abs(gap), full_at)
+            if gap > 0:
+                score[x] += w
+                score[y] -= w
+            elif gap < 0:
+                score[y] += w
+                score[x] -= w
+    return {k: v / (len(dated) - 1) for k, v in score.items()}
+
+
+def _earliest_copy(articles: Sequence[Article]) -> str | None:
+    """The one article published strictly before every other dated copy, if there is one."""
+    moments = [(a.id, _moment(a.published)) for a in articles]
+    dated = [(aid, m) for aid, m in moments if m is not None]
+    if len(dated) < 2:
+        return None
+    for aid, m in dated:
+        if all(_gap_hours(m, other) > 0 for bid, other in dated if bid != aid):
+            return aid
+    return None

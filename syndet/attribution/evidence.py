@@ -33,10 +33,11 @@ except ImportError:  # pragma: no cover
 
 DEFAULT_CATALOGUE = bundled("evidence.yaml")
 SIGN_KINDS = ("dateline", "credit", "copyright", "signoff", "self_reference", "feed_notice", "press_phrase",
-              "source_field")
+              "source_field", "republisher_mark")
 _TEMPLATE_KINDS = ("dateline", "credit", "copyright", "self_reference")
 _SOURCE_KEYS = {"name", "tags", "aliases", "datelines", "credits"}
-_TOP_KEYS = {"weights", "templates", "agencies", "press_wires", "press_phrases", "signoffs", "feed_notices"}
+_TOP_KEYS = {"weights", "templates", "agencies", "press_wires", "press_phrases", "signoffs", "feed_notices",
+             "republisher_marks"}
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,11 @@ def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
         where, origin = item("press_phrases", n)
         rules.append(Rule("press_phrase", None, "press_release", _compile(pattern, 0, where, "press_phrases", origin),
                           weights["press_phrase"]))
+    for n, pattern in enumerate(_strings(data.get("republisher_marks"), main, lines, "republisher_marks")):
+        where, origin = item("republisher_marks", n)
+        rules.append(Rule("republisher_mark", None, "republished",
+                          _compile(pattern, re.IGNORECASE, where, "republisher_marks", origin),
+                          weights["republisher_mark"]))
     for n, pattern in enumerate(_strings(data.get("feed_notices"), main, lines, "feed_notices")):
         where, origin = item("feed_notices", n)
         rules.append(Rule("feed_notice", None, "agency",

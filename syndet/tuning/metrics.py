@@ -101,6 +101,8 @@ class Evaluation:
         origin: Origin accuracy over found passages labelled with an origin; None without attributions.
         kind: Kind accuracy over found passages; None without attributions.
         wrong_origin: ``(label id, labelled origin, detected origin)`` for each wrong origin.
+        source: Source-article accuracy over found passages whose label names a source article.
+        wrong_source: ``(label id, labelled source, detected source)`` for each wrong source.
     """
 
     passages: Score
@@ -114,6 +116,8 @@ class Evaluation:
     origin: Accuracy | None
     kind: Accuracy | None
     wrong_origin: tuple[tuple[str, str, str | None], ...] = ()
+    source: Accuracy | None = None
+    wrong_source: tuple[tuple[str, str, str | None], ...] = ()
 
 
 def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
@@ -136,8 +140,9 @@ def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
     attributed = any(p.attribution is not None for p in detected)
     copy_found = copy_total = found = 0
     missed: list[str] = []
-    origin_ok = origin_n = kind_ok = 0
+    origin_ok = origin_n = kind_ok = source_ok = source_n = 0
     wrong: list[tuple[str, str, str | None]] = []
+    wrong_source: list[tuple[str, str, str | None]] = []
     for label in labels:
         covering = [_covering(s, by_article) for s in label.spans]
         all_found = True
@@ -167,6 +172,13 @@ def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
                 origin_ok += 1
             else:
                 wrong.append((label.id, label.origin, got_origin))
+        if label.source_article is not None and label.kind != "quote":
+            source_n += 1
+            got_source = attribution.source_article if attribution else None
+            if got_source == label.source_article:
+                source_ok += 1
+            else:
+                wrong_source.append((label.id, label.source_article, got_source))
     return Evaluation(
         passages=passages,
         pairs=pairs,
@@ -179,6 +191,8 @@ def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
         origin=Accuracy(origin_ok, origin_n) if attributed else None,
         kind=Accuracy(kind_ok, found) if attributed else None,
         wrong_origin=tuple(wrong) if attributed else (),
+        source=Accuracy(source_ok, source_n) if attributed and source_n else None,
+        wrong_source=tuple(wrong_source) if attributed else (),
     )
 
 
