@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,15 @@ class Rule:
     pattern: Pattern
     weight: float
     needle: str | None = None
-    screen: tuple[str, ...] = field(init=False, default=())
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "screen", required_literals(self.pattern))
+    @property
+    def screen(self) -> tuple[str, ...]:
+        """Worked out on first use: most rules are passed over on their needle and never need it."""
+        found: tuple[str, ...] | None = self.__dict__.get("_screen")
+        if found is None:
+            found = required_literals(self.pattern)
+            object.__setattr__(self, "_screen", found)
+        return found
 
 
 @dataclass(frozen=True)
@@ -231,6 +236,27 @@ def _strings(value: Any, origin: str, lines: Mapping[str, int], key: str) -> lis
     return items
 
 
+# Word boundaries that hold in every script: ``\b`` needs a word character on one side, so it fails
+# after a Devanagari vowel sign or an Arabic diacritic (combining marks are not word characters).
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+          "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7"
+          "\u0a01-\u0a51\u0a81-\u0acd\u0b01-\u0b57\u0bbe-\u0bcd\u0c00-\u0c56\u0c81-\u0cd6\u0d00-\u0d57"
+          "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u3099\u309a")
+BEFORE = f"(?<![\\w{_MARKS}])"
+AFTER = f"(?![\\w{_MARKS}])"
+
+
+def _fill(template: str, slot: str, value: str, raw: str) -> str:
+    """A template with ``slot`` replaced by ``value`` (the pattern of the literal ``raw``), and the
+    ``\b`` beside the slot by a boundary that holds in every script where ``raw`` starts or ends
+    with a letter that is not ASCII (for ASCII the two are the same, and ``\b`` is cheaper)."""
+    if not raw[:1].isascii():
+        template = template.replace("\\b" + slot, BEFORE + slot)
+    if not raw[-1:].isascii():
+        template = template.replace(slot + "\\b", slot + AFTER)
+    return template.replace(slot, value)
+
+
 def _compile(pattern: str, flags: int, where: str, key: str, origin: str) -> Pattern:
     """A catalogue pattern; one from a file other than the bundled catalogue (``origin``) runs with a
     bounded cost."""
@@ -282,7 +308,7 @@ def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
             for template in templates.get("dateline", []):
                 for tag in tags:
                     datelines.append(Rule("dateline", name, kind, _compile(
-                        template.replace("{tag}", re.escape(tag)), 0, where, key, where_file), weights["dateline"],
+                        _fill(template, "{tag}", re.escape(tag), tag), 0, where, key, where_file), weights["dateline"],
                         tag))
             for pattern in _strings(entry.get("datelines"), where_file, sub, "datelines"):
                 datelines.append(Rule("dateline", name, kind, _compile(pattern, 0, where, key, where_file),
@@ -290,7 +316,7 @@ def _build(data: Mapping[str, Any], main: str, lines: Mapping[str, int],
             for sign in ("credit", "copyright", "self_reference"):
                 for template in templates.get(sign, []):
                     for alias in aliases:
-                        expr = template.replace("{alias}", f"(?-i:{re.escape(alias)})")
+                        expr = _fill(template, "{alias}", f"(?-i:{re.escape(alias)})", alias)
                         rules.append(Rule(sign, name, kind, _compile(expr, re.IGNORECASE, where, key, where_file),
                                           weights[sign], alias))
             for pattern in _strings(entry.get("credits"), where_file, sub, "credits"):

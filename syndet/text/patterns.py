@@ -44,10 +44,10 @@ class Pattern:
         self.trusted = trusted
         self.problem: str | None = None
         self._spent = 0.0
-        try:
-            self._re: Any = re.compile(source, flags)
-        except (re.error, RecursionError, OverflowError) as exc:
-            raise PatternError(f"invalid regular expression {source!r}: {exc}") from None
+        self._flags = flags
+        self._compiled: Any = None
+        if not trusted:  # a user's pattern is checked at once; a bundled one when first used
+            self._compile()
         self._guarded: Any = None
         if not trusted:
             import regex
@@ -57,6 +57,18 @@ class Pattern:
             except (regex.error, RecursionError, OverflowError) as exc:
                 raise PatternError(f"invalid regular expression {source!r}: {exc}") from None
 
+    def _compile(self) -> Any:
+        if self._compiled is None:
+            try:
+                self._compiled = re.compile(self.source, self._flags)
+            except (re.error, RecursionError, OverflowError) as exc:
+                raise PatternError(f"invalid regular expression {self.source!r}: {exc}") from None
+        return self._compiled
+
+    @property
+    def _re(self) -> Any:
+        return self._compiled if self._compiled is not None else self._compile()
+
     @property
     def pattern(self) -> str:
         """The regular expression, as :attr:`re.Pattern.pattern`."""
@@ -64,8 +76,8 @@ class Pattern:
 
     @property
     def flags(self) -> int:
-        """The ``re`` flags, as :attr:`re.Pattern.flags`."""
-        return int(self._re.flags)
+        """The flags given (as :attr:`re.Pattern.flags`, less the implied ``re.UNICODE``)."""
+        return self._flags
 
     @property
     def off(self) -> bool:
