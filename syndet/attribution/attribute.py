@@ -28,6 +28,8 @@ _SAID = re.compile(r"\b(?:said|says|say|told|tells|added|adds|noted|stressed|ins
                    r"asked|declared|according to|conveyed)\b", re.IGNORECASE)
 _DOTTED = re.compile(r"\b([A-Z])\.([A-Z])\.")
 _END_SLACK_WORDS = 3  # a copy this close to its article's end ends the story
+_OWN_MARKS = ("dateline", "source_field", "copyright", "signoff")  # signs an origin puts on its own copy
+_SPLIT_MIN_WORDS = 4  # words a paragraph must hold of a copy to count in a split or a merge
 TIME_WEIGHT = 2.0
 """Weight of being published first (doubled from ``attribute.time_window_hours`` apart)."""
 EDIT_WEIGHT = 0.75
@@ -346,8 +348,11 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             total = best_score + (press_score if kind == "press_release" else 0.0)
         second = ranked[1][1] if len(ranked) > 1 and kind == "agency" else 0.0
         confidence = (1 - 0.5 ** (total / 2)) * (total / (total + second) if second else 1.0)
-        support = {e.article_id: sum(s.weight for s in per_origin.get(origin or "", ())
-                                     if s.evidence.article_id == e.article_id) for e in chosen}
+        # The origin's own marks say most that a copy is its copy; a credit line counts half, as
+        # another outlet writes one too when it runs the agency's story ("With inputs from AP").
+        support = {e.article_id: sum(s.weight * (1.0 if s.evidence.kind in _OWN_MARKS else 0.5)
+                                     for s in per_origin.get(origin or "", ()) if s.evidence.article_id == e.article_id)
+                   for e in chosen}
         score = _source_scores(copies, direction, support, feed, marks, settings)
         return _Draft(kind, origin, confidence, tuple(chosen) + tuple(feed) + shown_marks, pieces, score, words)
     score = _source_scores(copies, direction, {}, feed, marks, settings)
@@ -451,15 +456,20 @@ class _Facts:
 
 def _facts(copy: _Copy, paragraphs: Sequence[Paragraph]) -> _Facts:
     return _Facts(_marks(copy.text), tuple(sorted({m.group(1) + m.group(2) for m in _DOTTED.finditer(copy.text)})),
-                  _paragraph_count(paragraphs, copy.span), _words_after(copy.article, paragraphs, copy.span))
+                  _paragraph_count(copy.article, paragraphs, copy.span),
+                  _words_after(copy.article, paragraphs, copy.span))
 
 
 def _marks(text: str) -> int:
     return sum(text.count(ch) for ch in _OPEN + _CLOSE + _STRAIGHT)
 
 
-def _paragraph_count(paragraphs: Sequence[Paragraph], span: Span) -> int:
-    return sum(1 for p in paragraphs if not p.chrome and p.start < span.end and span.start < p.end)
+def _paragraph_count(article: Article, paragraphs: Sequence[Paragraph], span: Span) -> int:
+    """Content paragraphs holding at least :data:`_SPLIT_MIN_WORDS` words of the copy: a split needs
+    words on both sides, so a dangling word or two left on a line of its own is not one."""
+    return sum(1 for p in paragraphs if not p.chrome and p.start < span.end and span.start < p.end
+               and len(_WORD.findall(article.text, max(p.start, span.start), min(p.end, span.end)))
+               >= _SPLIT_MIN_WORDS)
 
 
 def _words_after(article: Article, paragraphs: Sequence[Paragraph], span: Span) -> int:

@@ -1,0 +1,156 @@
+"""One-way edits belong to the copy that made them, whichever article holds which text.
+
+A real AP story (the sample corpus's 003 body) is the original; a copy applies a chosen set of
+the edits republishers make. The two texts are scanned under both assignments of ids: the source
+must be the article holding the original and every edit must be reported on the article holding
+the copy, so swapping which article is the original moves every edit to the other article.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from syndet.detector import Detector
+from syndet.models import Article
+
+GENEVA = Path(__file__).resolve().parent.parent / "examples" / "geneva-2022" / "003_a116120311b8510c.txt"
+_LINES = [line.strip() for line in GENEVA.read_text(encoding="utf-8").split("\n")[16:55] if line.strip()]
+BODY = [line for line in _LINES if not line.startswith(("•", "What You Need"))]
+EDITS = ("quotes", "us", "split", "trim")
+
+
+def edited(paragraphs: list[str], edits: frozenset[str]) -> list[str]:
+    out = list(paragraphs)
+    if "quotes" in edits:
+        out = [p.replace("“", "").replace("”", "") for p in out]
+    if "us" in edits:
+        out = [p.replace("U.S.", "US") for p in out]
+    if "split" in edits:
+        parts: list[str] = []
+        for p in out:
+            cut = p.find(". ", len(p) // 3)
+            if cut > 0 and len(p.split()) > 40:
+                parts += [p[:cut + 1], p[cut + 2:]]
+            else:
+                parts.append(p)
+        out = parts
+    if "trim" in edits:
+        out = out[: max(3, len(out) * 3 // 5)]
+    return out
+
+
+def check(edits: frozenset[str], original_id: str, copy_id: str) -> None:
+    copy_text = "\n\n".join(edited(BODY, edits)) + "\n"
+    texts = {original_id: "\n\n".join(BODY) + "\n", copy_id: copy_text}
+    result = Detector().scan([Article(i, texts[i]) for i in sorted(texts)])
+    assert result.passages
+    for passage in result.passages:
+        att = passage.attribution
+        assert att is not None
+        for ev in att.evidence:
+            if ev.kind.startswith("edit:"):
+                assert ev.article_id == copy_id, (edits, ev)
+        if any(ev.kind.startswith("edit:") for ev in att.evidence):
+            assert att.source_article == original_id, (edits, att)
+    kinds = {ev.kind for p in result.passages for ev in (p.attribution.evidence if p.attribution else ())}
+    expected = {"quotes": "edit:quotes_stripped", "us": "edit:abbreviation", "split": "edit:paragraphs_split",
+                "trim": "edit:trimmed_end"}
+    for edit in edits:
+        assert expected[edit] in kinds, (edits, kinds)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.frozensets(st.sampled_from(EDITS), min_size=1))
+def test_every_edit_changes_owner_when_the_original_is_swapped(edits: frozenset[str]) -> None:
+    check(edits, "x", "y")
+    check(edits, "y", "x")
+
+
+def test_a_copy_that_omits_the_quoted_paragraphs_strips_no_quotes() -> None:
+    quoted = [p for p in BODY if "“" in p]
+    plain = [p for p in BODY if "“" not in p]
+    assert len(quoted) >= 3 and len(plain) >= 8
+    original = Article("wire", "\n\n".join(BODY) + "\n")
+    omitted = Article("site", "\n\n".join(plain) + "\n")
+    result = Detector().scan([original, omitted])
+    for passage in result.passages:
+        kinds = {ev.kind for ev in passage.attribution.evidence} if passage.attribution else set()
+        assert "edit:quotes_stripped" not in kinds, passage
+
+
+def test_a_dangling_word_is_not_a_split_paragraph() -> None:
+    original = Article("wire", "\n\n".join(BODY) + "\n")
+    copy = [*BODY[:5], re.sub(r"\s+\S+$", "", BODY[5]), BODY[5].split()[-1], *BODY[6:]]
+    result = Detector().scan([original, Article("site", "\n\n".join(copy) + "\n")])
+    for passage in result.passages:
+        kinds = {ev.kind for ev in passage.attribution.evidence} if passage.attribution else set()
+        assert "edit:paragraphs_split" not in kinds
+
+
+def _story(lead: str, paragraphs: list[str]) -> str:
+    return "\n\n".join([lead + paragraphs[0], *paragraphs[1:]]) + "\n"
+
+
+def test_a_republisher_mark_points_at_the_copy() -> None:
+    body = [p.replace("on Monday", "on Monday", 1) for p in BODY[:10]]
+    wire = Article("wire", _story("GENEVA (AP) — ", body))
+    dated = [p.replace("on Monday", "on Monday (Jan 10)", 1) for p in body]
+    site = Article("site", _story("GENEVA (AP) — ", dated) + "\n(With inputs from AP)\n")
+    for order in ([wire, site], [site, wire]):
+        result = Detector().scan(order)
+        for passage in result.passages:
+            assert passage.attribution is not None and passage.attribution.source_article == "wire"
+            assert any(ev.kind == "republisher_mark" and ev.article_id == "site" for ev in passage.attribution.evidence)
+
+
+def test_the_datelined_copy_is_the_source_without_any_dates() -> None:
+    wire = Article("c-wire", _story("GENEVA (AP) — ", BODY[:12]))
+    first = Article("a-site", _story("", BODY[:12]))
+    second = Article("b-site", _story("", BODY[:12]) + "\n" + BODY[13] + "\n")
+    result = Detector().scan([first, second, wire])
+    main = max(result.passages, key=lambda p: p.words)
+    assert set(main.article_ids) == {"a-site", "b-site", "c-wire"}
+    assert main.attribution is not None
+    assert (main.attribution.origin, main.attribution.source_article) == ("AP", "c-wire")
+
+
+def test_time_first_with_no_cliff_and_earliest_names_the_earliest() -> None:
+    text = _story("", BODY[:12])
+    for gap_days in (0.02, 1, 20, 400):
+        from datetime import UTC, datetime, timedelta
+
+        t0 = datetime(2022, 1, 10, 9, tzinfo=UTC)
+        later = (t0 + timedelta(days=gap_days)).isoformat()
+        arts = [Article("late", text, published=later), Article("early", text, published=t0.isoformat()),
+                Article("undated", text)]
+        result = Detector().scan(arts)
+        (passage,) = result.passages
+        att = passage.attribution
+        assert att is not None and att.source_article == "early", gap_days
+        earliest = [ev for ev in att.evidence if ev.kind == "earliest"]
+        assert len(earliest) == 1 and earliest[0].article_id == "early"
+
+
+def test_same_day_dates_tie_and_fall_back_to_the_other_evidence() -> None:
+    wire = Article("wire", _story("GENEVA (AP) — ", BODY[:12]), published="2022-01-10")
+    site = Article("site", _story("", BODY[:12]), published="2022-01-10T06:00:00Z")
+    (passage,) = Detector().scan([site, wire]).passages
+    assert passage.attribution is not None and passage.attribution.source_article == "wire"
+    assert not any(ev.kind == "earliest" for ev in passage.attribution.evidence)
+
+
+def test_one_story_one_direction() -> None:
+    """Two runs of one copied story, split by a paragraph the copy rewrote, name one source even
+    when only one run carries the edit that tells them apart."""
+    original = Article("orig", "\n\n".join(BODY[:14]) + "\n")
+    copy_pars = [*BODY[:6], "A paragraph written by the outlet itself, about its own readers and nothing else.",
+                 *[p.replace("“", "").replace("”", "") for p in BODY[7:14]]]
+    copy = Article("copy", "\n\n".join(copy_pars) + "\n")
+    result = Detector().scan([copy, original])
+    pair = [p for p in result.passages if set(p.article_ids) == {"orig", "copy"}]
+    assert len(pair) >= 2
+    assert {p.attribution.source_article for p in pair if p.attribution} == {"orig"}
