@@ -34,6 +34,8 @@ TIME_WEIGHT = 2.0
 """Weight of being published first (doubled from ``attribute.time_window_hours`` apart)."""
 EDIT_WEIGHT = 0.75
 """Weight of each one-way edit pointing at a copy as the original."""
+CREDIT_WEIGHT = 1.0
+"""Weight moved from a copy to the copy whose outlet it credits as where it took the story from."""
 FEED_WEIGHT = 3.0
 """Weight against a copy whose article says it was taken from a feed."""
 
@@ -367,14 +369,43 @@ def _source_scores(copies: list[_Copy], direction: Mapping[str, float], support:
     what its article states (signs of the origin; a feed notice or a republisher's mark counts
     against it), then the one-way edits between the copies."""
     times = time_scores([c.article for c in copies], settings.time_window_hours)
+    credited = _credited_outlets(copies)
     pairs = max(1, len(copies) - 1)  # edits are counted per pair of copies: averaged, as the times are
     score = {c.article.id: times.get(c.article.id, 0.0) + support.get(c.article.id, 0.0)
              + EDIT_WEIGHT * direction.get(c.article.id, 0.0) / pairs for c in copies}
+    for taker, giver in credited:  # the giver printed it before the taker, not necessarily first
+        score[taker] -= CREDIT_WEIGHT
+        score[giver] += CREDIT_WEIGHT
     for ev in feed:
         score[ev.article_id] = score.get(ev.article_id, 0.0) - FEED_WEIGHT
     for sign in marks:
         score[sign.evidence.article_id] = score.get(sign.evidence.article_id, 0.0) - sign.weight
     return score
+
+
+_FROM_OUTLET = re.compile(r"^\W{0,3}(?:\(|\[)?\s*(?:from|taken\s+from|reprinted\s+from|copied\s+from|courtesy\s+of|"
+                          r"this\s+(?:article|story)\s+(?:first\s+appeared|was\s+(?:first|originally)\s+published)"
+                          r"\s+(?:in|on|by))\s+(?:the\s+)?(?P<outlet>[A-Z][^\n.()\[\]]{2,80}?)\s*\.?\s*(?:\)|\])?\s*$",
+                          re.IGNORECASE | re.MULTILINE)
+
+
+def _outlet_key(name: str) -> str:
+    return re.sub(r"^the\s+", "", " ".join(name.split()).casefold())
+
+
+def _credited_outlets(copies: list[_Copy]) -> list[tuple[str, str]]:
+    """(copy, credited copy) for each copy whose article says it took the story from an outlet
+    that another copy's article is from ("From the Westport Express.", "This article first
+    appeared in ..."): the credit names where the story came from."""
+    by_outlet = {_outlet_key(c.article.source): c.article.id for c in copies if c.article.source}
+    found = []
+    for copy in copies:
+        for match in _FROM_OUTLET.finditer(copy.article.text):
+            giver = by_outlet.get(_outlet_key(match.group("outlet")))
+            if giver is not None and giver != copy.article.id:
+                found.append((copy.article.id, giver))
+                break
+    return found
 
 
 def _pick(score: Mapping[str, float]) -> str | None:
