@@ -280,9 +280,28 @@ CASE_IDS = [c.name for c in CASES]
 assert len(set(CASE_IDS)) == len(CASE_IDS)
 
 
-def build(case: Case, folder: Path) -> Path:
-    """Write the good articles and the case's unit into ``folder``; the path the warning names."""
+def write_good(folder: Path) -> Path:
+    """The two good articles, in ``folder`` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in GOOD.items():
         (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def build(case: Case, folder: Path) -> Path:
+    """Write the good articles and the case's unit into ``folder``; the path the warning names."""
+    write_good(folder)
     return case.make(folder)
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    """Run the ``syndet`` command in-process: exit status, standard output, standard error. An
+    exception that is not an exit is raised, so no traceback can hide behind an exit status."""
+    from click.testing import CliRunner
+
+    from syndet.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr

@@ -9,10 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bad_inputs import BOMB, DEEP_YAML, GOOD
-from click.testing import CliRunner
-
-from syndet.cli import main
+from bad_inputs import BOMB, DEEP_YAML, GOOD, run_cli, write_good
 
 CASES: list[tuple[str, str | bytes, str]] = [
     ("alias-bomb", BOMB.replace("title:", "extra:"),
@@ -54,10 +51,7 @@ CASES: list[tuple[str, str | bytes, str]] = [
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args)
 
 
 def write(path: Path, data: str | bytes) -> Path:
@@ -67,11 +61,7 @@ def write(path: Path, data: str | bytes) -> Path:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in GOOD.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_good(tmp_path / "corpus")
 
 
 @pytest.mark.parametrize(("name", "data", "expect"), CASES, ids=[c[0] for c in CASES])

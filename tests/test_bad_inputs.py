@@ -8,10 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from bad_inputs import CASE_IDS, CASES, GOOD, Case, build
-from click.testing import CliRunner
-
-from syndet.cli import main
+from bad_inputs import CASE_IDS, CASES, GOOD, Case, build, run_cli
 
 # The JSON Lines cases that are one bad line (the others are about a whole file).
 JSONL_CASES = [c for c in CASES if c.name.startswith("jl-")
@@ -19,11 +16,8 @@ JSONL_CASES = [c for c in CASES if c.name.startswith("jl-")
 
 
 def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, list[str]]:
-    result = CliRunner().invoke(main, list(args), input=stdin)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    lines = result.stderr.splitlines()
-    return result.exit_code, result.stdout, [line[len("warning: "):] for line in lines if line.startswith("warning: ")]
+    code, out, err = run_cli(*args, stdin=stdin)
+    return code, out, [line[len("warning: "):] for line in err.splitlines() if line.startswith("warning: ")]
 
 
 def config_args(case: Case, tmp_path: Path) -> list[str]:

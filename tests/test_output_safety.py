@@ -12,11 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from bad_inputs import GOOD
-from click.testing import CliRunner
+from bad_inputs import GOOD, run_cli, write_good
 from conftest import story
 
-from syndet.cli import main
 from syndet.errors import IndexError_
 from syndet.filter import Filter
 from syndet.models import Article
@@ -25,19 +23,12 @@ from syndet.settings import IndexSettings, InputSettings, Settings
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args)
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in GOOD.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_good(tmp_path / "corpus")
 
 
 def test_planted_link_beside_the_target_is_never_followed(corpus: Path, tmp_path: Path) -> None:
