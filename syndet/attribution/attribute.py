@@ -30,6 +30,7 @@ _DOTTED = re.compile(r"\b([A-Z])\.([A-Z])\.")
 _END_SLACK_WORDS = 3  # a copy this close to its article's end ends the story
 _OWN_MARKS = ("dateline", "source_field", "copyright", "signoff")  # signs an origin puts on its own copy
 _SPLIT_MIN_WORDS = 4  # words a paragraph must hold of a copy to count in a split or a merge
+_SAME_WORDS = 0.1  # copies whose word counts differ more than this share did not split or merge
 TIME_WEIGHT = 2.0
 """Weight of being published first (doubled from ``attribute.time_window_hours`` apart)."""
 EDIT_WEIGHT = 0.75
@@ -43,8 +44,9 @@ FEED_WEIGHT = 3.0
 @dataclass(frozen=True)
 class _Copy:
     article: Article
-    span: Span
+    span: Span  # the article's longest span of the passage
     text: str
+    reach: int = 0  # where the article's last span of the passage ends
 
 
 def attribute(passages: Sequence[Passage], articles: Sequence[Article],
@@ -104,7 +106,7 @@ def _story_sources(drafts: Mapping[str, tuple[_Draft, list[_Copy]]]) -> dict[str
     for pid, (draft, copies) in drafts.items():
         if len(copies) == 2:
             groups[(frozenset(c.article.id for c in copies), draft.kind, draft.origin)].append(pid)
-    chosen: dict[str, str | None] = {pid: _pick(draft.score) for pid, (draft, _) in drafts.items()}
+    chosen: dict[str, str | None] = {pid: draft.winner or _pick(draft.score) for pid, (draft, _) in drafts.items()}
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -152,12 +154,14 @@ def origin_shares(copies: Iterable[tuple[Passage, Span]], article_id: str,
 
 
 def _copies(passage: Passage, by_id: Mapping[str, Article]) -> list[_Copy]:
-    """One copy per article: its longest span."""
+    """One copy per article: its longest span (and where its last span ends)."""
     best: dict[str, Span] = {}
+    reach: dict[str, int] = {}
     for span in passage.spans:
         if span.article_id not in best or span.length > best[span.article_id].length:
             best[span.article_id] = span
-    return [_Copy(by_id[a], s, by_id[a].text[s.start:s.end]) for a, s in best.items()]
+        reach[span.article_id] = max(reach.get(span.article_id, 0), span.end)
+    return [_Copy(by_id[a], s, by_id[a].text[s.start:s.end], reach[a]) for a, s in best.items()]
 
 
 # --- quotations -------------------------------------------------------------------------------------
@@ -285,6 +289,7 @@ class _Draft:
     score: dict[str, float]
     words: int
     feed_only: bool = False
+    winner: str | None = None  # the copy that no other copy beats, pair by pair (see _pairwise_winner)
 
     def finish(self, source: str | None, copies: list[_Copy], settings: AttributeSettings) -> Attribution:
         edits = _shown(self.pieces, source)
@@ -356,11 +361,55 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
                                      for s in per_origin.get(origin or "", ()) if s.evidence.article_id == e.article_id)
                    for e in chosen}
         score = _source_scores(copies, direction, support, feed, marks, settings)
-        return _Draft(kind, origin, confidence, tuple(chosen) + tuple(feed) + shown_marks, pieces, score, words)
+        winner = _pairwise_winner(copies, pieces, support, feed, marks, settings)
+        return _Draft(kind, origin, confidence, tuple(chosen) + tuple(feed) + shown_marks, pieces, score, words,
+                      winner=winner)
     score = _source_scores(copies, direction, {}, feed, marks, settings)
+    winner = _pairwise_winner(copies, pieces, {}, feed, marks, settings)
     if feed:
-        return _Draft("agency", None, 0.4, tuple(feed) + shown_marks, pieces, score, words, feed_only=True)
-    return _Draft("republished", None, 0.45, shown_marks, pieces, score, words)
+        return _Draft("agency", None, 0.4, tuple(feed) + shown_marks, pieces, score, words, feed_only=True,
+                      winner=winner)
+    return _Draft("republished", None, 0.45, shown_marks, pieces, score, words, winner=winner)
+
+
+def _pairwise_winner(copies: list[_Copy], pieces: Sequence[tuple[str, Evidence]], support: Mapping[str, float],
+                     feed: Sequence[Evidence], marks: Sequence[Sign], settings: AttributeSettings) -> str | None:
+    """The copy that, compared with each other copy on its own, is never judged the later one and
+    is judged the earlier one at least once; None when no copy is. Each comparison adds the time
+    between the two (when both are dated), what each article states, the one-way edits between
+    the two, and a credit one gives the other's outlet. Comparing pair by pair keeps evidence about
+    other copies out of a comparison: a copy dated first among the dated ones does not, for that,
+    beat an undated copy that the edits show it was taken from."""
+    if len(copies) < 3:
+        return None  # two copies: the scores are the one comparison
+    ids = [c.article.id for c in copies]
+    stated = {aid: support.get(aid, 0.0) for aid in ids}
+    for ev in feed:
+        stated[ev.article_id] = stated.get(ev.article_id, 0.0) - FEED_WEIGHT
+    for sign in marks:
+        stated[sign.evidence.article_id] = stated.get(sign.evidence.article_id, 0.0) - sign.weight
+    edits: dict[tuple[str, str], float] = defaultdict(float)
+    for original, ev in pieces:
+        if ev.kind.startswith("edit:"):
+            edits[(original, ev.article_id)] += EDIT_WEIGHT
+    for taker, giver in _credited_outlets(copies):
+        edits[(giver, taker)] += CREDIT_WEIGHT
+    moments = {c.article.id: _moment(c.article.published) for c in copies}
+
+    def margin(x: str, y: str) -> float:
+        mx, my = moments[x], moments[y]
+        time = 0.0
+        if mx is not None and my is not None:
+            gap = _gap_hours(mx, my)
+            time = time_weight(abs(gap), settings.time_window_hours) * (1 if gap > 0 else -1 if gap < 0 else 0)
+        return time + stated[x] - stated[y] + edits[(x, y)] - edits[(y, x)]
+
+    winners = []
+    for x in ids:
+        margins = [margin(x, y) for y in ids if y != x]
+        if min(margins) >= 0 and max(margins) > 0:
+            winners.append(x)
+    return winners[0] if len(winners) == 1 else None
 
 
 def _source_scores(copies: list[_Copy], direction: Mapping[str, float], support: Mapping[str, float],
@@ -441,7 +490,9 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
                     dotted = f"{abbr[0]}.{abbr[1]}."
                     if dotted not in y.text and re.search(rf"\b{abbr}\b", y.text):
                         note("edit:abbreviation", x, y, f"“{dotted}” rewritten as “{abbr}” in {y.article.id}")
-                if fy.paragraphs > fx.paragraphs:
+                # A split keeps the words and adds breaks; a copy that dropped a paragraph has fewer
+                # words and fewer breaks, which is no split of the other's paragraphs.
+                if fy.paragraphs > fx.paragraphs and abs(fx.words - fy.words) <= _SAME_WORDS * max(fx.words, fy.words):
                     note("edit:paragraphs_split", x, y, f"{fx.paragraphs} paragraphs in {x.article.id} split into "
                          f"{fy.paragraphs} in {y.article.id}")
                 if fy.words_after <= _END_SLACK_WORDS and fx.words_after >= settings.trim_min_words:
@@ -483,12 +534,15 @@ class _Facts:
     dotted: tuple[str, ...]  # dotted abbreviations ("U.S." as "US"), sorted
     paragraphs: int  # content paragraphs the copy touches
     words_after: int  # content words of the article after the copy
+    words: int  # words of the copy
 
 
 def _facts(copy: _Copy, paragraphs: Sequence[Paragraph]) -> _Facts:
     return _Facts(_marks(copy.text), tuple(sorted({m.group(1) + m.group(2) for m in _DOTTED.finditer(copy.text)})),
                   _paragraph_count(copy.article, paragraphs, copy.span),
-                  _words_after(copy.article, paragraphs, copy.span))
+                  _words_after(copy.article, paragraphs, Span(copy.article.id, copy.span.start,
+                                                              max(copy.reach, copy.span.end))),
+                  len(_WORD.findall(copy.text)))
 
 
 def _marks(text: str) -> int:
