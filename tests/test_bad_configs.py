@@ -143,3 +143,16 @@ def test_config_show_and_errors_mask_the_redis_password(tmp_path: Path) -> None:
         code, out, err = run("index", "stats", "--index", url)
         assert code == 4 and len(err.splitlines()) == 1 and "s3cret" not in err, err
         assert err.startswith("syndet: error: redis://")
+
+
+def test_the_reported_catastrophic_pattern_runs_bounded(tmp_path: Path) -> None:
+    """The row as it was reported: '(a+)+$' in an extra catalogue and a line of a's ending in '!'
+    (70 s at 30 characters with the standard engine, four times more per two characters)."""
+    extra = write(tmp_path / "agencies.yaml", "press_phrases:\n  - '(a+)+$'\n")
+    config = write(tmp_path / "c.yaml", f"attribute:\n  extra_catalogues: ['{extra}']\n")
+    folder = write_good(tmp_path / "corpus")
+    (folder / "aaa.txt").write_text("a" * 60 + "!\n\n" + GOOD["good_a.txt"], encoding="utf-8")
+    t0 = time.perf_counter()
+    code, out, _ = run("scan", str(folder), "--config", str(config), "--format", "json", "-q")
+    assert code == 0 and len(json.loads(out)["articles"]) == 3
+    assert time.perf_counter() - t0 < 30
