@@ -27,6 +27,41 @@ _TOKEN = re.compile(r"(?<![^\W_])(?<![^\W_]')(?:[^\W\d_]\.){2,}(?![^\W_])(?:'[^\
 # initialism, so the simpler pattern finds the same words faster.
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _INITIAL_HINT = re.compile(r"\.[^\W\d_]\.")
+# Beyond ASCII: a combining mark (a Devanagari virama or vowel sign, an Arabic diacritic, a Thai
+# vowel, an accent written apart) stays inside its word; scripts written without spaces between
+# words (Chinese, Japanese kana and kanji, Thai, Lao, Khmer, Myanmar) give one token per character
+# (with its marks), so that shingles of them are runs of characters and offsets stay exact.
+_MARK = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+         "\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0711\u0730-\u074a\u0900-\u0903\u093a-\u094f"
+         "\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7\u09e2\u09e3\u0a01-\u0a51\u0a70\u0a71"
+         "\u0a75\u0a81-\u0acd\u0ae2\u0ae3\u0b01-\u0b57\u0b62\u0b63\u0b82-\u0bd7\u0c00-\u0c56"
+         "\u0c62\u0c63\u0c81-\u0cd6\u0ce2\u0ce3\u0d00-\u0d57\u0d62\u0d63\u0d81-\u0ddf\u0e31"
+         "\u0e33\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb3\u0eb4-\u0ebc\u0ec8-\u0ecd\u0f18\u0f19\u0f35\u0f37\u0f39"
+         "\u0f71-\u0f84\u102b-\u103e\u1056-\u1059\u17b4-\u17d3\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d"
+         "\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f")
+_SPACELESS = ("\u0e00-\u0e30\u0e32\u0e3f-\u0e46\u0e4f-\u0e7f\u0e80-\u0eb0\u0eb2\u0ebd-\u0ec7"
+              "\u0ece-\u0eff\u1000-\u102a\u103f-\u1055\u105a-\u109f\u1780-\u17b3\u17d4-\u17ff"
+              "\u3005-\u3007\u3040-\u3096\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+              "\U00020000-\U0002fa1f")
+_LETTER = rf"(?:(?![{_SPACELESS}])[^\W_]|[{_MARK}])"
+# Thai and Lao AM (U+0E33, U+0EB3) count as a mark of the letter before, and so does the pair
+# NIKHAHIT + AA that NFKC turns AM into, so that every Unicode form cuts the same characters.
+_CHAR = rf"[{_SPACELESS}](?:\u0e4d\u0e32|\u0ecd\u0eb2|[{_MARK}])*"
+_WIDE = re.compile(rf"{_CHAR}|{_LETTER}+(?:'{_LETTER}+)*")
+_WIDE_TOKEN = re.compile(rf"(?<![^\W_])(?<![^\W_]')(?:[^\W\d_]\.){{2,}}(?![^\W_])(?:'[^\W_]+)*|"
+                         rf"{_CHAR}|{_LETTER}+(?:'{_LETTER}+)*")
+
+
+_SPECIAL = re.compile(f"[{_MARK}{_SPACELESS}]")
+
+
+def _pattern(folded: str) -> re.Pattern[str]:
+    """The word pattern for a text: the script-aware one where the text holds a combining mark or a
+    letter of a script without spaces, else the plain one (the same words, found faster)."""
+    initials = _INITIAL_HINT.search(folded) is not None
+    if folded.isascii() or _SPECIAL.search(folded) is None:
+        return _TOKEN if initials else _WORD
+    return _WIDE_TOKEN if initials else _WIDE
 _ODD = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
 _ODD_MAP = {chr(c): v for c, v in _FOLD.items()}
 
@@ -45,8 +80,10 @@ def _odd(match: re.Match[str]) -> str:
 def _finish(word: str) -> str:
     if not word.isascii():
         word = unicodedata.normalize("NFKC", word).casefold()
-        if not word.isalnum():  # a few compatibility letters expand to text with spaces: one word stays one
+        if any(ch.isspace() for ch in word):  # a few compatibility letters expand to text with spaces
             word = "".join(word.split())
+        if "\u200c" in word or "\u200d" in word:  # joiners shape the letters, they are not part of the word
+            word = word.replace("\u200c", "").replace("\u200d", "")
     return word
 
 
@@ -55,7 +92,7 @@ def words(text: str) -> list[str]:
     folded = fold(text)
     if len(folded) != len(text):  # a rare letter whose lower case is longer: take the exact path
         return words_with_offsets(text)[0]
-    found = (_TOKEN if _INITIAL_HINT.search(folded) else _WORD).findall(folded)
+    found = _pattern(folded).findall(folded)
     if "." in folded or "'" in folded:
         found = [w.replace(".", "").replace("'", "") if ("." in w or "'" in w) else w for w in found]
     if folded.isascii():
@@ -79,7 +116,7 @@ def words_with_offsets(text: str, start: int = 0, end: int | None = None) -> tup
     lowered = len(folded) == len(segment)
     if not lowered:  # a rare letter whose lower case is longer: lower each word instead
         folded = segment.translate(_FOLD)
-    matches = list((_TOKEN if _INITIAL_HINT.search(folded) else _WORD).finditer(folded))
+    matches = list(_pattern(folded).finditer(folded))
     out = [m.group() for m in matches]
     if "." in folded or "'" in folded:
         out = [w.replace(".", "").replace("'", "") if ("." in w or "'" in w) else w for w in out]
