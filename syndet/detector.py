@@ -18,6 +18,7 @@ from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, word_stream
 from syndet.match.candidates import MemoryIndex, overlaps
 from syndet.match.cluster import build_passages
+from syndet.match.pairs import duplicate_groups, pair_figures
 from syndet.models import Alignment, Article, Paragraph
 from syndet.read.files import read_articles
 from syndet.result import ScanResult
@@ -83,7 +84,7 @@ class Detector:
         for problem in result.warnings:
             _warn(problem)
         return ScanResult(result.articles, result.paragraphs, result.passages, result.alignments,
-                          tuple(warnings), stats, dict(skipped))
+                          tuple(warnings), stats, dict(skipped), result.pairs, result.duplicates)
 
     def segment(self, articles: Sequence[Article]) -> dict[str, tuple[Paragraph, ...]]:
         """Paragraphs of each article, with configured and learnt chrome flagged."""
@@ -159,6 +160,8 @@ class Detector:
             if n % 1000 == 0:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}
+        figures = pair_figures(alignments, {articles[k].id: s.words for k, s in streams.items()}, order)
+        duplicates = duplicate_groups(figures, st.verify.duplicate_at, order)
         passages = build_passages(alignments, st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -174,7 +177,9 @@ class Detector:
             **timings,
         }
         problems = tuple(self.pattern_problems())
-        return ScanResult(tuple(articles), paragraphs, tuple(passages), tuple(alignments), problems, stats)
+        stats["duplicate_groups"] = len(duplicates)
+        return ScanResult(tuple(articles), paragraphs, tuple(passages), tuple(alignments), problems, stats,
+                          pairs=tuple(figures), duplicates=tuple(duplicates))
 
     def pattern_problems(self) -> list[str]:
         """The user patterns switched off so far for their cost, one message each."""

@@ -147,6 +147,40 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Pair:
+    """Two articles that share text, with figures of their own (not of the passages they are in).
+
+    Attributes:
+        articles: The two article ids, in scan order.
+        words: Words the two share with each other, in order.
+        containment: Share of each article's content words found in the other, in the order of
+            ``articles``: asymmetric, so a short copy of a long story is near 1 on its side.
+    """
+
+    articles: tuple[str, str]
+    words: int
+    containment: tuple[float, float]
+
+    @property
+    def score(self) -> float:
+        """How much one of the two is derived from the other (0..1): the larger containment."""
+        return max(self.containment)
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Articles that are the same text (exact or near-exact: a mirror with its own header).
+
+    Attributes:
+        articles: The ids, in scan order.
+        similarity: The lowest containment between two of them.
+    """
+
+    articles: tuple[str, ...]
+    similarity: float
+
+
+@dataclass(frozen=True)
 class Decision:
     """What a pre-ingest filter decided for one article.
 

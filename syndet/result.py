@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from syndet.attribution.attribute import origin_shares
-from syndet.models import Alignment, Article, Paragraph, Passage, Span, clip, covered_chars
+from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span, clip, covered_chars
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class ScanResult:
         stats: Counts and timings of the run.
         skipped: Inputs passed over without a warning, by kind (web-archive records that are not
             pages, files whose reader is not installed).
+        pairs: Each pair of articles that share text, with its own figures, most shared first.
+        duplicates: Groups of articles that are the same text.
     """
 
     articles: tuple[Article, ...]
@@ -32,6 +34,8 @@ class ScanResult:
     warnings: tuple[str, ...] = ()
     stats: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    pairs: tuple[Pair, ...] = ()
+    duplicates: tuple[DuplicateGroup, ...] = ()
 
     def article(self, article_id: str) -> Article:
         """The article with this id."""

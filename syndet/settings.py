@@ -160,6 +160,8 @@ class VerifySettings:
             most this many words in each copy (a changed word, a dropped clause).
         min_merge_overlap: Copies in one article that overlap by this share of the shorter join one
             cluster.
+        duplicate_at: Two articles each of whose content is at least this share in the other are
+            duplicates (the same text: a mirror, a re-post with its own header).
     """
 
     min_containment: float = _f(0.5, lo=0.0, hi=1.0)
@@ -167,6 +169,7 @@ class VerifySettings:
     min_passage_words: int = _f(12, lo=1, hi=100_000)
     max_gap_words: int = _f(8, lo=0, hi=1000)
     min_merge_overlap: float = _f(0.5, lo=0.0, hi=1.0)
+    duplicate_at: float = _f(0.9, lo=0.0, hi=1.0)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def test_scan_json_schema(geneva: Path, tmp_path: Path) -> None:
     assert code == 0 and out == "" and err == ""
     data = json.loads(out_file.read_text(encoding="utf-8"))
     assert data["schema"] == "syndet.scan/1"
-    assert set(data) == {"schema", "articles", "passages", "pairs", "warnings", "stats"}
+    assert set(data) == {"schema", "articles", "passages", "pairs", "duplicates", "warnings", "stats"}
     texts = {a["id"]: (geneva / a["id"]).read_text(encoding="utf-8") for a in data["articles"]}
     for passage in data["passages"]:
         assert set(passage) == {"id", "words", "articles", "copies", "attribution"}

@@ -81,23 +81,34 @@ def origins_text(result: ScanResult, article_id: str) -> str:
 
 
 def pair_summary(result: ScanResult) -> list[dict[str, Any]]:
-    """Per pair of articles that share text: the passages holding both, and the words the two share
-    with each other (their own aligned words, not the whole passages' words), most first."""
-    pairs: dict[tuple[str, str], list[Passage]] = defaultdict(list)
+    """Per pair of articles that share text: the passages holding both, the words the two share with
+    each other (their own aligned words, not the whole passages' words), the containment of each in
+    the other (in the order of ``articles``) and the pair's score (the larger containment: how much
+    one is derived from the other), most shared words first."""
+    held: dict[frozenset[str], list[str]] = defaultdict(list)
     for passage in result.passages:
         for a, b in combinations(passage.article_ids, 2):
-            pairs[(a, b)].append(passage)
-    words: dict[tuple[str, str], int] = defaultdict(int)
+            held[frozenset((a, b))].append(passage.id)
+    if result.pairs:
+        return [{"articles": list(p.articles), "passages": held.get(frozenset(p.articles), []), "words": p.words,
+                 "containment": [round(c, 4) for c in p.containment], "score": round(p.score, 4)}
+                for p in result.pairs if held.get(frozenset(p.articles))]
+    words: dict[frozenset[str], int] = defaultdict(int)  # a result built without pair figures
     for al in result.alignments:
-        key = (al.left.article_id, al.right.article_id)
-        words[key if key in pairs else (key[1], key[0])] += al.words
-    out: list[dict[str, Any]] = [
-        {"articles": [a, b], "passages": [p.id for p in ps],
-         "words": words.get((a, b)) or max(p.words for p in ps)}
-        for (a, b), ps in pairs.items()
-    ]
+        words[frozenset((al.left.article_id, al.right.article_id))] += al.words
+    order = {a.id: k for k, a in enumerate(result.articles)}
+    out: list[dict[str, Any]] = []
+    for key, ids in held.items():
+        a, b = sorted(key, key=lambda i: order.get(i, 0))
+        passages = [p for p in result.passages if p.id in ids]
+        out.append({"articles": [a, b], "passages": ids, "words": words.get(key) or max(p.words for p in passages)})
     out.sort(key=lambda r: (-int(r["words"]), r["articles"]))
     return out
+
+
+def duplicate_records(result: ScanResult) -> list[dict[str, Any]]:
+    """The duplicate groups: articles that are the same text, with their lowest containment."""
+    return [{"articles": list(g.articles), "similarity": g.similarity} for g in result.duplicates]
 
 
 def kind_counts(result: ScanResult) -> list[tuple[str, int]]:

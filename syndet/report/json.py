@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from syndet.report.common import SCHEMA, origins_record, pair_summary, passage_record
+from syndet.report.common import SCHEMA, duplicate_records, origins_record, pair_summary, passage_record
 from syndet.result import ScanResult
 
 
@@ -37,6 +37,7 @@ def to_json(result: ScanResult, with_text: bool = False) -> dict[str, Any]:
         "articles": articles,
         "passages": [passage_record(result, p) for p in result.passages],
         "pairs": pair_summary(result),
+        "duplicates": duplicate_records(result),
         "warnings": list(result.warnings),
         **({"skipped": dict(result.skipped)} if result.skipped else {}),
         "stats": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.stats.items()},
@@ -60,6 +61,8 @@ def jsonl_rows(result: ScanResult, with_text: bool = False) -> Iterator[dict[str
         yield {"type": "article", **record}
     for record in data["pairs"]:
         yield {"type": "pair", **record}
+    for record in data["duplicates"]:
+        yield {"type": "duplicates", **record}
     for record in data["passages"]:
         yield {"type": "passage", **record}
 

@@ -55,9 +55,18 @@ def render_text(result: ScanResult, color: bool = False, full: bool = False, wid
         lines.append(_style("Article pairs", color, bold=True))
         for pair in pairs[:limit] if limit else pairs:
             a, b = pair["articles"]
-            lines.append(f"  {a} ~ {b}: {len(pair['passages'])} passages, {pair['words']} words")
+            share = ""
+            if "containment" in pair:
+                ca, cb = pair["containment"]
+                share = f" ({ca:.0%} of {a}, {cb:.0%} of {b})"
+            lines.append(f"  {a} ~ {b}: {len(pair['passages'])} passages, {pair['words']} words{share}")
         if limit and len(pairs) > limit:
             lines.append(_style(f"  ... and {len(pairs) - limit} more pairs", color, dim=True))
+    if result.duplicates:
+        lines.append("")
+        lines.append(_style("Duplicates (the same text)", color, bold=True))
+        for group in result.duplicates:
+            lines.append(f"  {' = '.join(group.articles)}  (similarity {group.similarity:.0%})")
     shared = sorted((a for a in result.articles if result.shared_chars(a.id)),
                     key=lambda a: -result.shared_fraction(a.id)) if limit else \
         [a for a in result.articles if result.shared_chars(a.id)]
