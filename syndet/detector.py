@@ -16,7 +16,7 @@ from syndet.errors import ConfigError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, word_stream
-from syndet.match.candidates import MemoryIndex, overlaps
+from syndet.match.candidates import MemoryIndex, overlaps, shared_shingle_pairs
 from syndet.match.cluster import build_passages
 from syndet.match.pairs import duplicate_groups, pair_figures
 from syndet.models import Alignment, Article, Paragraph
@@ -142,6 +142,12 @@ class Detector:
         codes, counts = np.unique(linked[:, 0] * len(articles) + linked[:, 1], return_counts=True)
         article_pairs = {(int(c) // len(articles), int(c) % len(articles)): int(n)
                          for c, n in zip(codes.tolist(), counts.tolist(), strict=True)}
+        if st.lsh.shingle_pairs:
+            found = shared_shingle_pairs(flat, offsets, owners, len(articles),
+                                         max(1, st.verify.min_passage_words - st.shingle.size + 1),
+                                         st.lsh.max_shingle_df)
+            for key, n in found.items():
+                article_pairs.setdefault(key, n)
         timings["lsh_s"] = time.perf_counter() - t0
         del pairs, flat
 

@@ -141,10 +141,17 @@ class LSHSettings:
             paragraph split or merged by one copy is still found; verification removes the rest).
         max_bucket: A bucket with more paragraphs than this pairs each with the bucket's first member
             only, so a line repeated thousands of times cannot explode the pair count.
+        shingle_pairs: Also pair articles that share enough shingles wherever they sit (a run
+            inside a long paragraph, a text with no paragraph breaks), not only alike paragraphs.
+            Off by default until shared stock phrases and quotation fragments are told apart from
+            reuse (on, it also reports those).
+        max_shingle_df: A shingle held by more articles than this is a stock phrase and pairs none.
     """
 
     threshold: float = _f(0.3, lo=0.01, hi=1.0)
     max_bucket: int = _f(64, lo=2, hi=1_000_000)
+    shingle_pairs: bool = _f(False)
+    max_shingle_df: int = _f(30, lo=2, hi=1_000_000)
 
 
 @dataclass(frozen=True)

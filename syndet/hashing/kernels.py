@@ -352,3 +352,22 @@ def intersections(values: np.ndarray, offsets: np.ndarray, left: np.ndarray, rig
                 q += 1
         out[i] = n
     return out
+
+
+@numba.njit(nogil=True, cache=True)
+def group_pairs(articles: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n_articles: int) -> np.ndarray:
+    """Every pair of distinct articles inside each group (``articles[starts[g]:starts[g] + sizes[g]]``,
+    sorted and distinct within a group), as codes ``low * n_articles + high``."""
+    total = 0
+    for g in range(len(starts)):
+        total += sizes[g] * (sizes[g] - 1) // 2
+    out = np.empty(total, dtype=np.int64)
+    at = 0
+    for g in range(len(starts)):
+        lo = starts[g]
+        hi = lo + sizes[g]
+        for i in range(lo, hi):
+            for j in range(i + 1, hi):
+                out[at] = articles[i] * n_articles + articles[j]
+                at += 1
+    return out

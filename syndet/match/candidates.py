@@ -119,3 +119,36 @@ def overlaps(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> tupl
     containment = np.divide(inter, smaller, out=np.zeros_like(inter), where=smaller > 0)
     jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=smaller > 0)
     return containment, jaccard
+
+
+def shared_shingle_pairs(hashes: np.ndarray, offsets: np.ndarray, owners: np.ndarray, n_articles: int,
+                         min_shared: int, max_df: int) -> dict[tuple[int, int], int]:
+    """Article pairs that share at least ``min_shared`` distinct shingles, wherever they sit.
+
+    Paragraph signatures find paragraphs that are alike as a whole; a run of thirty words copied
+    into a paragraph of three hundred, or into a text without paragraph breaks, is not. This pass
+    reads the postings of every shingle instead (as passim does): a shingle that two to
+    ``max_df`` articles hold pairs them, and a shingle more articles hold is a stock phrase that
+    pairs nothing. Returns ``{(article, article): shared shingles}`` with the lower index first.
+    """
+    from syndet.hashing import kernels  # numba loads on first use
+
+    lengths = np.diff(offsets)
+    if len(hashes) == 0 or n_articles < 2:
+        return {}
+    article = np.repeat(np.asarray(owners, dtype=np.uint64)[: len(lengths)], lengths)
+    keys = np.unique((np.asarray(hashes, dtype=np.uint64) << np.uint64(32)) | article)
+    del article
+    values = keys >> np.uint64(32)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    sizes = np.diff(np.append(starts, len(values)))
+    keep = (sizes >= 2) & (sizes <= max_df)
+    members = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del keys, values
+    codes = kernels.group_pairs(members, starts[keep].astype(np.int64), sizes[keep].astype(np.int64), n_articles)
+    if len(codes) == 0:
+        return {}
+    pairs, counts = np.unique(codes, return_counts=True)
+    strong = counts >= min_shared
+    return {(int(c) // n_articles, int(c) % n_articles): int(n)
+            for c, n in zip(pairs[strong].tolist(), counts[strong].tolist(), strict=True)}

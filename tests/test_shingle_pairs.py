@@ -1,0 +1,68 @@
+"""With lsh.shingle_pairs, a verbatim run is found wherever it sits: inside a long paragraph, or
+in texts without any paragraph break, between otherwise unrelated articles."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+from conftest import story
+
+from syndet.detector import Detector
+from syndet.models import Article
+from syndet.settings import Settings
+
+
+def words(seed: int, n: int) -> list[str]:
+    return " ".join(story(seed, paragraphs=1 + n // 40, words=40).split()).split()[:n]
+
+
+def planted(k: int, n: int, breaks: bool) -> list[Article]:
+    rng = random.Random(k)
+    run = words(10_000 + k, 15)
+    out = []
+    for side in (0, 1):
+        body = words(20_000 + 2 * k + side, n)
+        at = rng.randrange(len(body) + 1)
+        text = " ".join(body[:at] + run + body[at:]) + "."
+        if breaks:
+            text = story(30_000 + 2 * k + side, 2) + "\n" + text + "\n\n" + story(40_000 + 2 * k + side, 1)
+        out.append(Article("ab"[side], text))
+    return out
+
+
+ON = dataclasses.replace(Settings(), lsh=dataclasses.replace(Settings().lsh, shingle_pairs=True))
+
+
+@pytest.mark.parametrize("n", [20, 100, 1000])
+@pytest.mark.parametrize("breaks", [True, False], ids=["in-a-paragraph", "no-breaks"])
+def test_a_planted_run_is_found_anywhere(n: int, breaks: bool) -> None:
+    for k in range(5):
+        arts = planted(100 * n + k, n, breaks)
+        result = Detector(ON).scan(arts)
+        (passage,) = [p for p in result.passages if set(p.article_ids) == {"a", "b"}]
+        assert 15 <= passage.words <= 17
+        for span in passage.spans:
+            text = arts["ab".index(span.article_id)].text
+            assert text[span.start:span.end].split()[:3] == words(10_000 + 100 * n + k, 3)
+
+
+def test_paragraph_signatures_alone_miss_a_run_inside_a_long_paragraph() -> None:
+    arts = planted(7, 300, breaks=False)
+    assert not [p for p in Detector().scan(arts).passages if set(p.article_ids) == {"a", "b"}]
+
+
+def test_a_phrase_in_more_articles_than_max_shingle_df_pairs_nothing() -> None:
+    phrase = words(555, 20)
+
+    def carrying(count: int) -> list[Article]:
+        out = []
+        for n in range(count):  # inside a long paragraph of its own, so paragraph signatures miss it
+            body = words(600 + n, 200)
+            out.append(Article(f"s{n}", " ".join(body[:90] + phrase + body[90:]) + ".\n"))
+        return out
+
+    assert Detector(ON).scan(carrying(40)).passages == ()  # 40 articles > lsh.max_shingle_df (30)
+    few = Detector(ON).scan(carrying(6)).passages
+    assert few and {a for p in few for a in p.article_ids} == {f"s{n}" for n in range(6)}
