@@ -27,6 +27,8 @@ from syndet.text.patterns import PatternError
 from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 
 Progress = Callable[[str, int, int], None]
+UNBROKEN = 0.9
+"""Share of a run's words two copies must share, in order, for the run to count as unbroken."""
 Warn = Callable[[str], None]
 
 
@@ -142,12 +144,17 @@ class Detector:
         codes, counts = np.unique(linked[:, 0] * len(articles) + linked[:, 1], return_counts=True)
         article_pairs = {(int(c) // len(articles), int(c) % len(articles)): int(n)
                          for c, n in zip(codes.tolist(), counts.tolist(), strict=True)}
+        # Pairs found only through shared shingles (no paragraphs alike as a whole) must hold one
+        # unbroken run a little longer than the shortest passage: scattered shared phrases and
+        # quotation fragments joined across a gap are chance, not reuse.
+        run_words = st.verify.min_passage_words + 3
+        by_shingles: set[tuple[int, int]] = set()
         if st.lsh.shingle_pairs:
             found = shared_shingle_pairs(flat, offsets, owners, len(articles),
-                                         max(1, st.verify.min_passage_words - st.shingle.size + 1),
-                                         st.lsh.max_shingle_df)
-            for key, n in found.items():
-                article_pairs.setdefault(key, n)
+                                         max(1, run_words - st.shingle.size + 1), st.lsh.max_shingle_df)
+            by_shingles = set(found) - set(article_pairs)
+            for key in by_shingles:
+                article_pairs[key] = found[key]
         timings["lsh_s"] = time.perf_counter() - t0
         del pairs, flat
 
@@ -162,7 +169,11 @@ class Detector:
 
         alignments: list[Alignment] = []
         for n, (ka, kb) in enumerate(sorted(article_pairs), 1):
-            alignments.extend(align(stream(ka), stream(kb), st.verify))
+            runs = align(stream(ka), stream(kb), st.verify)
+            if (ka, kb) in by_shingles:
+                runs = [al for al in runs if al.words >= run_words
+                        and al.words >= UNBROKEN * max(al.left_words, al.right_words)]
+            alignments.extend(runs)
             if n % 1000 == 0:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}

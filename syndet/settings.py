@@ -143,14 +143,14 @@ class LSHSettings:
             only, so a line repeated thousands of times cannot explode the pair count.
         shingle_pairs: Also pair articles that share enough shingles wherever they sit (a run
             inside a long paragraph, a text with no paragraph breaks), not only alike paragraphs.
-            Off by default until shared stock phrases and quotation fragments are told apart from
-            reuse (on, it also reports those).
+            A pair linked by nothing else must hold one unbroken run of
+            ``verify.min_passage_words`` + 3 words.
         max_shingle_df: A shingle held by more articles than this is a stock phrase and pairs none.
     """
 
     threshold: float = _f(0.3, lo=0.01, hi=1.0)
     max_bucket: int = _f(64, lo=2, hi=1_000_000)
-    shingle_pairs: bool = _f(False)
+    shingle_pairs: bool = _f(True)
     max_shingle_df: int = _f(30, lo=2, hi=1_000_000)
 
 

@@ -1,5 +1,5 @@
-"""With lsh.shingle_pairs, a verbatim run is found wherever it sits: inside a long paragraph, or
-in texts without any paragraph break, between otherwise unrelated articles."""
+"""With lsh.shingle_pairs (the default), a verbatim run is found wherever it sits: inside a long
+paragraph, or in texts without any paragraph break, between otherwise unrelated articles."""
 
 from __future__ import annotations
 
@@ -48,9 +48,24 @@ def test_a_planted_run_is_found_anywhere(n: int, breaks: bool) -> None:
             assert text[span.start:span.end].split()[:3] == words(10_000 + 100 * n + k, 3)
 
 
+OFF = dataclasses.replace(Settings(), lsh=dataclasses.replace(Settings().lsh, shingle_pairs=False))
+
+
 def test_paragraph_signatures_alone_miss_a_run_inside_a_long_paragraph() -> None:
     arts = planted(7, 300, breaks=False)
-    assert not [p for p in Detector().scan(arts).passages if set(p.article_ids) == {"a", "b"}]
+    assert not [p for p in Detector(OFF).scan(arts).passages if set(p.article_ids) == {"a", "b"}]
+    assert [p for p in Detector().scan(arts).passages if set(p.article_ids) == {"a", "b"}]
+
+
+def test_quotation_fragments_joined_across_a_gap_are_not_a_run() -> None:
+    """Two short fragments a second story shares with the first, ten words apart, are not reuse
+    when nothing else links the two (the geneva-2022 corpus has such a pair: 001 and 004)."""
+    first = words(900, 10)  # each fragment shorter than a run, together enough shingles to pair
+    second = words(901, 10)
+    gap_a, gap_b = words(902, 4), words(903, 4)
+    a = " ".join(words(904, 60) + first + gap_a + second + words(905, 60)) + "."
+    b = " ".join(words(906, 60) + first + gap_b + second + words(907, 60)) + "."
+    assert not Detector().scan([Article("a", a), Article("b", b)]).passages
 
 
 def test_a_phrase_in_more_articles_than_max_shingle_df_pairs_nothing() -> None:

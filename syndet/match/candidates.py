@@ -122,33 +122,49 @@ def overlaps(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> tupl
 
 
 def shared_shingle_pairs(hashes: np.ndarray, offsets: np.ndarray, owners: np.ndarray, n_articles: int,
-                         min_shared: int, max_df: int) -> dict[tuple[int, int], int]:
+                         min_shared: int, max_df: int, parts: int = 8) -> dict[tuple[int, int], int]:
     """Article pairs that share at least ``min_shared`` distinct shingles, wherever they sit.
 
     Paragraph signatures find paragraphs that are alike as a whole; a run of thirty words copied
     into a paragraph of three hundred, or into a text without paragraph breaks, is not. This pass
     reads the postings of every shingle instead (as passim does): a shingle that two to
     ``max_df`` articles hold pairs them, and a shingle more articles hold is a stock phrase that
-    pairs nothing. Returns ``{(article, article): shared shingles}`` with the lower index first.
+    pairs nothing. The hashes are taken ``parts`` ranges at a time, so that the sorting needs an
+    eighth of the memory. Returns ``{(article, article): shared shingles}``, lower index first.
     """
     from syndet.hashing import kernels  # numba loads on first use
 
     lengths = np.diff(offsets)
     if len(hashes) == 0 or n_articles < 2:
         return {}
-    article = np.repeat(np.asarray(owners, dtype=np.uint64)[: len(lengths)], lengths)
-    keys = np.unique((np.asarray(hashes, dtype=np.uint64) << np.uint64(32)) | article)
-    del article
-    values = keys >> np.uint64(32)
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    sizes = np.diff(np.append(starts, len(values)))
-    keep = (sizes >= 2) & (sizes <= max_df)
-    members = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    del keys, values
-    codes = kernels.group_pairs(members, starts[keep].astype(np.int64), sizes[keep].astype(np.int64), n_articles)
-    if len(codes) == 0:
+    values32 = np.asarray(hashes, dtype=np.uint32)
+    article = np.repeat(np.asarray(owners, dtype=np.uint32)[: len(lengths)], lengths)
+    shift = np.uint32(32 - max(1, int(parts - 1).bit_length()))
+    part_of = values32 >> shift
+    found_codes: list[np.ndarray] = []
+    found_counts: list[np.ndarray] = []
+    for part in range(int(part_of.max()) + 1):
+        at = np.flatnonzero(part_of == part)
+        if len(at) < 2:
+            continue
+        keys = np.unique((values32[at].astype(np.uint64) << np.uint64(32)) | article[at].astype(np.uint64))
+        del at
+        values = keys >> np.uint64(32)
+        starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        sizes = np.diff(np.append(starts, len(values)))
+        keep = (sizes >= 2) & (sizes <= max_df)
+        members = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        del keys, values
+        codes = kernels.group_pairs(members, starts[keep].astype(np.int64), sizes[keep].astype(np.int64), n_articles)
+        if len(codes):
+            unique, counts = np.unique(codes, return_counts=True)
+            found_codes.append(unique)
+            found_counts.append(counts)
+    if not found_codes:
         return {}
-    pairs, counts = np.unique(codes, return_counts=True)
+    codes = np.concatenate(found_codes)
+    pairs, where = np.unique(codes, return_inverse=True)
+    counts = np.bincount(where, weights=np.concatenate(found_counts)).astype(np.int64)
     strong = counts >= min_shared
     return {(int(c) // n_articles, int(c) % n_articles): int(n)
             for c, n in zip(pairs[strong].tolist(), counts[strong].tolist(), strict=True)}
