@@ -130,6 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ev.source.value < 0.95:
             failures.append(f"reprint chains: source-article accuracy {ev.source.value:.4f} < 0.95")
 
+    from benchmarks.planted import run as planted
+
+    inside, flat = planted(150, 15, settings)
+    print(f"\nplanted 15-word runs (paragraphs of 20-1,000 words, unrelated articles): found {inside}/150 inside a "
+          f"paragraph, {flat}/150 in texts with no breaks")
+    if min(inside, flat) < 0.99 * 150:
+        failures.append(f"planted 15-word runs: {min(inside, flat)}/150 < 99%")
+
     print("\ntargets: " + ("all met" if not failures else "MISSED"))
     for failure in failures:
         print(f"  {failure}")

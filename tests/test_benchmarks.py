@@ -55,3 +55,8 @@ def test_bench_bad_inputs_prints_each_case_and_the_bounds() -> None:
     names = [line[:36].strip() for line in lines[1:] if line.strip() and not line[0].isdigit()]
     assert names[:3] == ["(baseline: good articles only)", "fm-alias-bomb", "config: alias-bomb"]
     assert lines[-1].startswith("2 cases; slowest ") and lines[-1].endswith("all within")
+
+
+def test_planted_runs_are_counted() -> None:
+    out = run("benchmarks.planted", "--trials", "6")
+    assert out.strip() == "planted 15-word runs found: 6/6 inside a paragraph, 6/6 in texts with no breaks"
