@@ -151,7 +151,7 @@ class LSHSettings:
     threshold: float = _f(0.3, lo=0.01, hi=1.0)
     max_bucket: int = _f(64, lo=2, hi=1_000_000)
     shingle_pairs: bool = _f(True)
-    max_shingle_df: int = _f(30, lo=2, hi=1_000_000)
+    max_shingle_df: int = _f(20, lo=2, hi=1_000_000)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,6 @@ def test_a_phrase_in_more_articles_than_max_shingle_df_pairs_nothing() -> None:
             out.append(Article(f"s{n}", " ".join(body[:90] + phrase + body[90:]) + ".\n"))
         return out
 
-    assert Detector(ON).scan(carrying(40)).passages == ()  # 40 articles > lsh.max_shingle_df (30)
+    assert Detector(ON).scan(carrying(40)).passages == ()  # 40 articles > lsh.max_shingle_df (20)
     few = Detector(ON).scan(carrying(6)).passages
     assert few and {a for p in few for a in p.article_ids} == {f"s{n}" for n in range(6)}

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from syndet.attribution.evidence import Catalogue, Sign, article_signs
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
@@ -449,12 +450,19 @@ def _credited_outlets(copies: list[_Copy]) -> list[tuple[str, str]]:
     by_outlet = {_outlet_key(c.article.source): c.article.id for c in copies if c.article.source}
     found = []
     for copy in copies:
-        for match in _FROM_OUTLET.finditer(copy.article.text):
-            giver = by_outlet.get(_outlet_key(match.group("outlet")))
+        for named in _named_outlets(copy.article.text):
+            giver = by_outlet.get(named)
             if giver is not None and giver != copy.article.id:
                 found.append((copy.article.id, giver))
                 break
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _named_outlets(text: str) -> tuple[str, ...]:
+    """The outlets an article's text credits as where it took a story from (read once per text:
+    an article is in many passages)."""
+    return tuple(_outlet_key(m.group("outlet")) for m in _FROM_OUTLET.finditer(text))
 
 
 def _pick(score: Mapping[str, float]) -> str | None:
