@@ -32,6 +32,8 @@ except ImportError:  # pragma: no cover
     _sre_parser = _sre_constants = None
 
 DEFAULT_CATALOGUE = bundled("evidence.yaml")
+_FIRST_WORD = re.compile(r"[A-Za-z0-9]+")  # the word an ASCII tag or alias starts with
+_WORDS = re.compile(r"[A-Za-z0-9]+")
 SIGN_KINDS = ("dateline", "credit", "copyright", "signoff", "self_reference", "feed_notice", "press_phrase",
               "source_field", "republisher_mark")
 _TEMPLATE_KINDS = ("dateline", "credit", "copyright", "self_reference")
@@ -114,6 +116,19 @@ class Catalogue:
             for n, rule in enumerate(rules):
                 groups.setdefault(rule.needle, []).append(n)
             object.__setattr__(self, attr, {k: tuple(v) for k, v in groups.items()})
+            by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+            by_word: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+            for needle, members in groups.items():
+                if not needle:
+                    continue
+                first = _FIRST_WORD.match(needle) if needle.isascii() else None
+                if first:  # an ASCII tag or alias: looked up by its first word, once per text
+                    by_word.setdefault(first.group(), []).append((needle, tuple(members)))
+                else:
+                    by_first.setdefault(needle[0], []).append((needle, tuple(members)))
+            object.__setattr__(self, attr + "_by_first", by_first)
+            object.__setattr__(self, attr + "_by_word", by_word)
+            object.__setattr__(self, attr + "_always", tuple(groups.get(None, ())))
         names: dict[str, str] = {}
         for source in reversed(tuple(self.sources.values())):  # the first source naming an alias wins
             for name in (source.name, *source.aliases):
@@ -132,10 +147,17 @@ class Catalogue:
         every match contains is not in the case-folded text: far cheaper than running it.
         """
         screen = _Screen(text)
+        chars = set(text)  # other needles are looked for only under the letters the text has
+        words = set(_WORDS.findall(text))
         out: list[list[Rule]] = []
-        for rules, groups in ((self.datelines, self.__dict__["_dateline_groups"]),
-                              (self.rules, self.__dict__["_rule_groups"])):
-            picked = [n for needle, members in groups.items() if needle is None or needle in text for n in members]
+        for rules, attr in ((self.datelines, "_dateline_groups"), (self.rules, "_rule_groups")):
+            by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = self.__dict__[attr + "_by_first"]
+            by_word: dict[str, list[tuple[str, tuple[int, ...]]]] = self.__dict__[attr + "_by_word"]
+            picked = list(self.__dict__[attr + "_always"])
+            for first in chars.intersection(by_first):
+                picked.extend(n for needle, members in by_first[first] if needle in text for n in members)
+            for first in words.intersection(by_word):
+                picked.extend(n for needle, members in by_word[first] if needle in text for n in members)
             out.append([rules[n] for n in sorted(picked) if screen.admits(rules[n])])
         return out[0], out[1]
 

@@ -63,6 +63,10 @@ class Pattern:
                 self._compiled = re.compile(self.source, self._flags)
             except (re.error, RecursionError, OverflowError) as exc:
                 raise PatternError(f"invalid regular expression {self.source!r}: {exc}") from None
+            if self.trusted:  # from now on a bundled pattern is called as re's own, with no wrapper
+                self.search = self._compiled.search  # type: ignore[method-assign]
+                self.match = self._compiled.match  # type: ignore[method-assign]
+                self.finditer = self._compiled.finditer  # type: ignore[method-assign]
         return self._compiled
 
     @property
