@@ -42,7 +42,9 @@ def trial(k: int, words: int, breaks: bool, settings: Settings) -> bool:
         at = rng.randrange(len(body) + 1)
         text = " ".join(body[:at] + run + body[at:]).capitalize() + "."
         if breaks:
-            text = _paragraphs(3_000_000 + 2 * k + side, 2) + "\n\n" + text + "\n\n" + _paragraphs(4_000_000 + 2 * k + side, 1)
+            before = _paragraphs(3_000_000 + 2 * k + side, 2)
+            after = _paragraphs(4_000_000 + 2 * k + side, 1)
+            text = before + "\n\n" + text + "\n\n" + after
         texts.append(text + "\n")
     result = Detector(settings).scan([Article("a", texts[0]), Article("b", texts[1])])
     return any(set(p.article_ids) == {"a", "b"} for p in result.passages)
