@@ -14,10 +14,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 
 from syndet.attribution.evidence import Catalogue, Sign, article_signs
+from syndet.duration import parse_time
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
 from syndet.settings import AttributeSettings
 
@@ -338,6 +339,7 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
     ranked = [kv for kv in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
               if kv[1] >= settings.agency_min_score]
     pieces, direction = _edits(copies, paragraphs, settings)
+    credited = _credited_outlets(copies)
     shown_marks = tuple(m.evidence for m in marks)
     if ranked or press_score >= settings.press_min_score:
         best, best_score = ranked[0] if ranked else (None, 0.0)
@@ -361,20 +363,34 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
         support = {e.article_id: sum(s.weight * (1.0 if s.evidence.kind in _OWN_MARKS else 0.5)
                                      for s in per_origin.get(origin or "", ()) if s.evidence.article_id == e.article_id)
                    for e in chosen}
-        score = _source_scores(copies, direction, support, feed, marks, settings)
-        winner = _pairwise_winner(copies, pieces, support, feed, marks, settings)
+        stated = _stated(copies, support, feed, marks)
+        score = _source_scores(copies, direction, stated, credited, settings)
+        winner = _pairwise_winner(copies, pieces, stated, credited, settings)
         return _Draft(kind, origin, confidence, tuple(chosen) + tuple(feed) + shown_marks, pieces, score, words,
                       winner=winner)
-    score = _source_scores(copies, direction, {}, feed, marks, settings)
-    winner = _pairwise_winner(copies, pieces, {}, feed, marks, settings)
+    stated = _stated(copies, {}, feed, marks)
+    score = _source_scores(copies, direction, stated, credited, settings)
+    winner = _pairwise_winner(copies, pieces, stated, credited, settings)
     if feed:
         return _Draft("agency", None, 0.4, tuple(feed) + shown_marks, pieces, score, words, feed_only=True,
                       winner=winner)
     return _Draft("republished", None, 0.45, shown_marks, pieces, score, words, winner=winner)
 
 
-def _pairwise_winner(copies: list[_Copy], pieces: Sequence[tuple[str, Evidence]], support: Mapping[str, float],
-                     feed: Sequence[Evidence], marks: Sequence[Sign], settings: AttributeSettings) -> str | None:
+def _stated(copies: list[_Copy], support: Mapping[str, float], feed: Sequence[Evidence],
+            marks: Sequence[Sign]) -> dict[str, float]:
+    """Per copy, what its article states: signs of the origin for it, a feed notice or a
+    republisher's mark against it."""
+    stated = {c.article.id: support.get(c.article.id, 0.0) for c in copies}
+    for ev in feed:
+        stated[ev.article_id] = stated.get(ev.article_id, 0.0) - FEED_WEIGHT
+    for sign in marks:
+        stated[sign.evidence.article_id] = stated.get(sign.evidence.article_id, 0.0) - sign.weight
+    return stated
+
+
+def _pairwise_winner(copies: list[_Copy], pieces: Sequence[tuple[str, Evidence]], stated: Mapping[str, float],
+                     credited: Sequence[tuple[str, str]], settings: AttributeSettings) -> str | None:
     """The copy that, compared with each other copy on its own, is never judged the later one and
     is judged the earlier one at least once; None when no copy is. Each comparison adds the time
     between the two (when both are dated), what each article states, the one-way edits between
@@ -384,16 +400,11 @@ def _pairwise_winner(copies: list[_Copy], pieces: Sequence[tuple[str, Evidence]]
     if len(copies) < 3:
         return None  # two copies: the scores are the one comparison
     ids = [c.article.id for c in copies]
-    stated = {aid: support.get(aid, 0.0) for aid in ids}
-    for ev in feed:
-        stated[ev.article_id] = stated.get(ev.article_id, 0.0) - FEED_WEIGHT
-    for sign in marks:
-        stated[sign.evidence.article_id] = stated.get(sign.evidence.article_id, 0.0) - sign.weight
     edits: dict[tuple[str, str], float] = defaultdict(float)
     for original, ev in pieces:
         if ev.kind.startswith("edit:"):
             edits[(original, ev.article_id)] += EDIT_WEIGHT
-    for taker, giver in _credited_outlets(copies):
+    for taker, giver in credited:
         edits[(giver, taker)] += CREDIT_WEIGHT
     moments = {c.article.id: _moment(c.article.published) for c in copies}
 
@@ -413,23 +424,18 @@ def _pairwise_winner(copies: list[_Copy], pieces: Sequence[tuple[str, Evidence]]
     return winners[0] if len(winners) == 1 else None
 
 
-def _source_scores(copies: list[_Copy], direction: Mapping[str, float], support: Mapping[str, float],
-                   feed: Sequence[Evidence], marks: Sequence[Sign], settings: AttributeSettings) -> dict[str, float]:
+def _source_scores(copies: list[_Copy], direction: Mapping[str, float], stated: Mapping[str, float],
+                   credited: Sequence[tuple[str, str]], settings: AttributeSettings) -> dict[str, float]:
     """Per copy, how strongly it is the original: the time signal first (:func:`time_scores`), then
-    what its article states (signs of the origin; a feed notice or a republisher's mark counts
-    against it), then the one-way edits between the copies."""
+    what its article states (:func:`_stated`) and the credits naming it, then the one-way edits
+    between the copies."""
     times = time_scores([c.article for c in copies], settings.time_window_hours)
-    credited = _credited_outlets(copies)
     pairs = max(1, len(copies) - 1)  # edits are counted per pair of copies: averaged, as the times are
-    score = {c.article.id: times.get(c.article.id, 0.0) + support.get(c.article.id, 0.0)
+    score = {c.article.id: times.get(c.article.id, 0.0) + stated.get(c.article.id, 0.0)
              + EDIT_WEIGHT * direction.get(c.article.id, 0.0) / pairs for c in copies}
     for taker, giver in credited:  # the giver printed it before the taker, not necessarily first
         score[taker] -= CREDIT_WEIGHT
         score[giver] += CREDIT_WEIGHT
-    for ev in feed:
-        score[ev.article_id] = score.get(ev.article_id, 0.0) - FEED_WEIGHT
-    for sign in marks:
-        score[sign.evidence.article_id] = score.get(sign.evidence.article_id, 0.0) - sign.weight
     return score
 
 
@@ -571,17 +577,13 @@ def _words_after(article: Article, paragraphs: Sequence[Paragraph], span: Span) 
 
 
 def _moment(value: str | None) -> tuple[datetime, bool] | None:
-    """A publication time and whether it has a time of day (a date alone is a whole day); zone-less
-    times are taken as UTC."""
-    if not value:
+    """A publication time (:func:`syndet.duration.parse_time`) and whether it has a time of day (a
+    date alone is a whole day)."""
+    moment = parse_time(value)
+    if moment is None or value is None:
         return None
     text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    precise = len(text) > 10 and ("T" in text or " " in text)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), precise
+    return moment, len(text) > 10 and ("T" in text or " " in text)
 
 
 def _gap_hours(a: tuple[datetime, bool], b: tuple[datetime, bool]) -> float:

@@ -18,6 +18,7 @@ from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.models import Article, Evidence, Paragraph, Span
+from syndet.text.normalize import COMBINING_MARKS
 from syndet.text.patterns import Pattern, PatternError
 from syndet.yamlfile import bundled, read_mapping
 
@@ -260,12 +261,8 @@ def _strings(value: Any, origin: str, lines: Mapping[str, int], key: str) -> lis
 
 # Word boundaries that hold in every script: ``\b`` needs a word character on one side, so it fails
 # after a Devanagari vowel sign or an Arabic diacritic (combining marks are not word characters).
-_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-          "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7"
-          "\u0a01-\u0a51\u0a81-\u0acd\u0b01-\u0b57\u0bbe-\u0bcd\u0c00-\u0c56\u0c81-\u0cd6\u0d00-\u0d57"
-          "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u3099\u309a")
-BEFORE = f"(?<![\\w{_MARKS}])"
-AFTER = f"(?![\\w{_MARKS}])"
+BEFORE = f"(?<![\\w{COMBINING_MARKS}])"
+AFTER = f"(?![\\w{COMBINING_MARKS}])"
 
 
 def _fill(template: str, slot: str, value: str, raw: str) -> str:

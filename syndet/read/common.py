@@ -127,6 +127,15 @@ def opt_str(value: Any) -> str | None:
     return str(value)
 
 
+def one_line(value: Any) -> str | None:
+    """A text field (a title, an author, a site name) with its white space folded to single
+    spaces; None when it is not text or is empty."""
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (at most 200 characters), for a one-line warning."""
     text = str(exc).strip().splitlines()

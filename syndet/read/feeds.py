@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from syndet.models import Article
-from syndet.read.common import MissingExtra, Warn, read_bytes
+from syndet.read.common import MissingExtra, Warn, one_line, read_bytes
 from syndet.read.markup import html_to_text
 from syndet.settings import InputSettings
 
@@ -42,7 +42,7 @@ def read_feed(path: Path, rel: str, settings: InputSettings, warn: Warn) -> Iter
         why = f" ({str(problem).splitlines()[0][:200]})" if problem else ""
         warn(f"{path}: no feed items{why}, skipped")
         return
-    source = _text(parsed.get("feed", {}).get("title"))
+    source = one_line(parsed.get("feed", {}).get("title"))
     for n, entry in enumerate(entries, 1):
         article = _item(entry, n, rel, source, f"{path}:item {n}", warn)
         if article is not None:
@@ -62,13 +62,6 @@ def _item(entry: Any, n: int, rel: str, source: str | None, where: str, warn: Wa
         return None
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     published = time.strftime("%Y-%m-%dT%H:%M:%SZ", stamp) if stamp else None
-    ident = _text(entry.get("id")) or _text(entry.get("link")) or f"{rel}#{n}"
-    return Article(id=ident, text=text, title=_text(entry.get("title")), source=source, published=published,
-                   url=_text(entry.get("link")), path=where, author=_text(entry.get("author")))
-
-
-def _text(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None
+    ident = one_line(entry.get("id")) or one_line(entry.get("link")) or f"{rel}#{n}"
+    return Article(id=ident, text=text, title=one_line(entry.get("title")), source=source, published=published,
+                   url=one_line(entry.get("link")), path=where, author=one_line(entry.get("author")))

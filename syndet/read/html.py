@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from syndet.models import Article
-from syndet.read.common import MissingExtra, Warn, read_bytes
+from syndet.read.common import MissingExtra, Warn, one_line, read_bytes
 from syndet.settings import InputSettings
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -78,8 +78,8 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
     if len(text.split()) < MIN_WORDS:
         return None
     head = html[:200_000].decode("utf-8", "replace") if isinstance(html, bytes) else html[:200_000]
-    return Page(text=text, title=_clean(doc.title), author=_clean(doc.author), sitename=_clean(doc.sitename),
-                url=_clean(doc.url) or url, published=_published(head) or _clean(doc.date))
+    return Page(text=text, title=one_line(doc.title), author=one_line(doc.author), sitename=one_line(doc.sitename),
+                url=one_line(doc.url) or url, published=_published(head) or one_line(doc.date))
 
 
 def read_html_file(path: Path, rel: str, settings: InputSettings, warn: Warn) -> Article | None:
@@ -106,10 +106,3 @@ def _published(head: str) -> str | None:
         if match and _ISO.match(match.group(1).strip()):
             return match.group(1).strip()
     return None
-
-
-def _clean(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None

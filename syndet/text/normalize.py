@@ -31,7 +31,8 @@ _INITIAL_HINT = re.compile(r"\.[^\W\d_]\.")
 # vowel, an accent written apart) stays inside its word; scripts written without spaces between
 # words (Chinese, Japanese kana and kanji, Thai, Lao, Khmer, Myanmar) give one token per character
 # (with its marks), so that shingles of them are runs of characters and offsets stay exact.
-_MARK = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+# COMBINING_MARKS (character-class ranges) also gives the catalogue its script-aware boundaries.
+COMBINING_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
          "\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0711\u0730-\u074a\u0900-\u0903\u093a-\u094f"
          "\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7\u09e2\u09e3\u0a01-\u0a51\u0a70\u0a71"
          "\u0a75\u0a81-\u0acd\u0ae2\u0ae3\u0b01-\u0b57\u0b62\u0b63\u0b82-\u0bd7\u0c00-\u0c56"
@@ -43,16 +44,16 @@ _SPACELESS = ("\u0e00-\u0e30\u0e32\u0e3f-\u0e46\u0e4f-\u0e7f\u0e80-\u0eb0\u0eb2\
               "\u0ece-\u0eff\u1000-\u102a\u103f-\u1055\u105a-\u109f\u1780-\u17b3\u17d4-\u17ff"
               "\u3005-\u3007\u3040-\u3096\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
               "\U00020000-\U0002fa1f")
-_LETTER = rf"(?:(?![{_SPACELESS}])[^\W_]|[{_MARK}])"
+_LETTER = rf"(?:(?![{_SPACELESS}])[^\W_]|[{COMBINING_MARKS}])"
 # Thai and Lao AM (U+0E33, U+0EB3) count as a mark of the letter before, and so does the pair
 # NIKHAHIT + AA that NFKC turns AM into, so that every Unicode form cuts the same characters.
-_CHAR = rf"[{_SPACELESS}](?:\u0e4d\u0e32|\u0ecd\u0eb2|[{_MARK}])*"
+_CHAR = rf"[{_SPACELESS}](?:\u0e4d\u0e32|\u0ecd\u0eb2|[{COMBINING_MARKS}])*"
 _WIDE = re.compile(rf"{_CHAR}|{_LETTER}+(?:'{_LETTER}+)*")
 _WIDE_TOKEN = re.compile(rf"(?<![^\W_])(?<![^\W_]')(?:[^\W\d_]\.){{2,}}(?![^\W_])(?:'[^\W_]+)*|"
                          rf"{_CHAR}|{_LETTER}+(?:'{_LETTER}+)*")
 
 
-_SPECIAL = re.compile(f"[{_MARK}{_SPACELESS}]")
+_SPECIAL = re.compile(f"[{COMBINING_MARKS}{_SPACELESS}]")
 
 
 def _pattern(folded: str) -> re.Pattern[str]:
