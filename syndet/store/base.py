@@ -3,8 +3,9 @@ and the :class:`Store` interface.
 
 An index holds, for every accepted article, its record and text, its paragraphs (with chrome
 flags), the MinHash signature and shingle hashes of each content paragraph, and the paragraph's
-LSH band keys. Both backends band signatures exactly as datasketch's ``MinHashLSH`` with the same
-threshold and signature length does, so an index answers the same whichever backend holds it.
+LSH band keys. Both backends band signatures as datasketch's ``MinHashLSH`` with the same
+threshold and signature length does (the same bands of the same rows), each band's values mixed
+into one 64-bit key, so an index answers the same whichever backend holds it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from syndet.errors import IndexError_
 from syndet.models import Article, Paragraph
 from syndet.settings import Settings
 
-SCHEMA = "syndet.match.candidates/1"
+SCHEMA = "syndet.store/2"
 ParagraphKey = tuple[int, int]
 """An indexed paragraph: ``(article number in the index, paragraph index in the article)``."""
 
@@ -96,6 +97,61 @@ class Banding:
         """Band keys of each signature row, byte for byte datasketch's ``MinHashLSH._H`` of each band."""
         swapped = np.ascontiguousarray(signatures, dtype=np.uint32).byteswap()
         return [[row[i * self.r:(i + 1) * self.r].tobytes() for i in range(self.b)] for row in swapped]
+
+    def hashed(self, signatures: np.ndarray) -> np.ndarray:
+        """``(rows, b)`` ``uint64`` keys: each band's values (the bytes :meth:`keys` gives) and the
+        band's number mixed into 64 bits. Two paragraphs share a key exactly when they share that
+        band, but for a collision chance of 2**-64 per pair, which only adds a candidate that
+        verification then drops."""
+        sig = np.ascontiguousarray(signatures, dtype=np.uint32)
+        rows = sig.shape[0] if sig.ndim == 2 else 0
+        if not rows:
+            return np.empty((0, self.b), dtype=np.uint64)
+        bands = sig[:, :self.b * self.r].reshape(rows, self.b, self.r).astype(np.uint64)
+        h = np.tile(np.arange(1, self.b + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15), (rows, 1))
+        for j in range(self.r):
+            h ^= bands[:, :, j]
+            h = _mix64(h)
+        return h
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser over an array (wrapping arithmetic)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    out: np.ndarray = x ^ (x >> np.uint64(31))
+    return out
+
+
+def pack_paragraphs(paragraphs: Sequence[Paragraph]) -> bytes:
+    """Paragraph offsets and chrome flags as little-endian ``int64`` triples."""
+    return np.array([(p.start, p.end, int(p.chrome)) for p in paragraphs], dtype="<i8").tobytes()
+
+
+def unpack_paragraphs(article_id: str, blob: bytes) -> tuple[Paragraph, ...]:
+    """The paragraphs :func:`pack_paragraphs` packed, numbered in order."""
+    rows = np.frombuffer(blob, dtype="<i8").reshape(-1, 3).tolist()
+    return tuple(Paragraph(article_id, i, s, e, bool(c)) for i, (s, e, c) in enumerate(rows))
+
+
+def pack_hashes(entry: Entry) -> tuple[bytes, bytes, bytes]:
+    """``(signed, lengths, hashes)``: the signed paragraph indexes and the length of each one's
+    shingle hashes (``int32``), and the hashes themselves end to end (``uint32``)."""
+    signed = np.asarray(entry.signed, dtype="<i4").tobytes()
+    lengths = np.array([len(h) for h in entry.hashes], dtype="<i4").tobytes()
+    blob = np.concatenate([np.asarray(h, dtype="<u4") for h in entry.hashes]).tobytes() if entry.hashes else b""
+    return signed, lengths, blob
+
+
+def unpack_hashes(signed: bytes, lengths: bytes, blob: bytes) -> dict[int, np.ndarray]:
+    """Shingle hashes of each signed paragraph, by paragraph index."""
+    idx = np.frombuffer(signed, dtype="<i4").tolist()
+    sizes = np.frombuffer(lengths, dtype="<i4")
+    flat = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    return {i: flat[bounds[k]:bounds[k + 1]] for k, i in enumerate(idx)}
 
 
 def fingerprint(settings: Settings, banding: Banding) -> dict[str, str]:

@@ -1,8 +1,10 @@
-"""The embedded index backend: one SQLite file, through the standard library.
+"""The embedded index backend: one SQLite file, through the standard library, and a folder of
+sorted postings segments beside it.
 
 Crash safety: every add, remove and prune is one SQLite transaction in WAL mode, so a process
-killed at any moment leaves the file as before or after it; concurrent writers queue on the file
-lock (``busy_timeout``) instead of failing.
+killed at any moment leaves the file as before or after it; a segment counts only once the
+transaction that registers it commits. Concurrent writers queue on the file lock
+(``busy_timeout``) instead of failing.
 """
 
 from __future__ import annotations
@@ -10,17 +12,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import numpy as np
 
 from syndet.errors import IndexError_
-from syndet.models import Article, Paragraph
+from syndet.models import Article
 from syndet.settings import Settings
 from syndet.store.base import (
     AddResult,
@@ -30,7 +31,14 @@ from syndet.store.base import (
     StoredArticle,
     check_fingerprint,
     fingerprint,
+    pack_hashes,
+    pack_paragraphs,
+    unpack_hashes,
+    unpack_paragraphs,
 )
+from syndet.store.postings import Postings, SegmentInfo, due_merge, refs_of, unpack
+
+T = TypeVar("T")
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,32 +49,29 @@ CREATE TABLE IF NOT EXISTS articles (
     body_start INTEGER NOT NULL,
     text TEXT NOT NULL,
     added REAL NOT NULL,
-    paragraphs INTEGER NOT NULL,
-    signed INTEGER NOT NULL
+    paragraphs BLOB NOT NULL,
+    signed BLOB NOT NULL,
+    hash_lens BLOB NOT NULL,
+    hashes BLOB NOT NULL,
+    n_paragraphs INTEGER NOT NULL,
+    n_signed INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_added ON articles (added);
-CREATE TABLE IF NOT EXISTS paragraphs (
-    uid INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    stop INTEGER NOT NULL,
-    chrome INTEGER NOT NULL,
-    signature BLOB,
-    hashes BLOB,
-    PRIMARY KEY (uid, idx)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS buckets (
-    band INTEGER NOT NULL,
-    key BLOB NOT NULL,
-    uid INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    PRIMARY KEY (band, key, uid, idx)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, level INTEGER NOT NULL, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS retired (name TEXT PRIMARY KEY, at REAL NOT NULL);
 """
+RETIRE_S = 600.0
+"""Merged-away segment files are deleted this long after the merge (a reader may still be opening them)."""
 
 
 class SQLiteStore:
-    """An index in one SQLite file (WAL mode), safe to share between processes of one machine.
+    """An index in one SQLite file (WAL mode) and its postings folder beside it
+    (``<file>.postings``), safe to share between processes of one machine.
+
+    Articles, their paragraphs and shingle hashes are rows of the file; the LSH postings are
+    sorted segment files (:mod:`syndet.store.postings`) that the file lists. An add writes its
+    segment, then registers it and inserts its articles in one transaction, so a killed add leaves
+    an unregistered file that the next writer deletes, and nothing a reader can see.
 
     Args:
         path: The index file.
@@ -82,6 +87,7 @@ class SQLiteStore:
         self.location = str(path)
         self.banding = Banding.for_settings(settings)
         self.num_perm = settings.minhash.num_perm
+        self.cap = settings.lsh.max_bucket
         if not create and not path.exists():
             raise IndexError_(f"{path}: no such index (create one with 'syndet index add')")
         # An index the user may not write (a published snapshot, a read-only mount) opens for reading:
@@ -95,22 +101,33 @@ class SQLiteStore:
             with self._errors("open"):
                 self._db.execute(f"PRAGMA busy_timeout = {int(settings.index.busy_timeout_s * 1000)}")
                 wanted = fingerprint(settings, self.banding)
-                if self.readonly:
-                    stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-                    check_fingerprint(stored, wanted, self.location)
-                    return
-                self._db.execute("PRAGMA journal_mode = WAL")
-                self._db.execute("PRAGMA synchronous = NORMAL")
-                with self._write():
-                    for statement in _SCHEMA_SQL.split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
-                    stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-                    check_fingerprint(stored, wanted, self.location)
-                    self._db.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", wanted.items())
+                if self._has_meta():
+                    check_fingerprint(self._meta(), wanted, self.location)
+                elif self.readonly:
+                    raise IndexError_(f"{path}: not a syndet index")
+                if not self.readonly:
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                    self._db.execute("PRAGMA synchronous = NORMAL")
+                    with self._write():
+                        for statement in _SCHEMA_SQL.split(";"):
+                            if statement.strip():
+                                self._db.execute(statement)
+                        check_fingerprint(self._meta(), wanted, self.location)
+                        self._db.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                                             wanted.items())
+                self._db.execute("PRAGMA cache_size = -65536")
+                self._db.execute("PRAGMA mmap_size = 1073741824")
         except IndexError_:
             self._db.close()
             raise
+        self.postings = Postings(Path(f"{path}.postings"), readonly=self.readonly)
+
+    def _has_meta(self) -> bool:
+        return self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() \
+            is not None
+
+    def _meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
 
     def _connect(self, path: Path, timeout: float) -> sqlite3.Connection:
         if not self.readonly:
@@ -118,7 +135,7 @@ class SQLiteStore:
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
         db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
         try:
-            db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
             return db
         except sqlite3.OperationalError:
             # A WAL index whose folder cannot be written either: read it as an unchanging file.
@@ -160,67 +177,134 @@ class SQLiteStore:
         finally:
             self._db.execute("COMMIT")
 
+    def _segments(self) -> list[SegmentInfo]:
+        return [SegmentInfo(str(n), int(lv), int(c)) for n, lv, c in
+                self._db.execute("SELECT name, level, count FROM segments ORDER BY level DESC, name")]
+
     def add(self, entries: Sequence[Entry], now: float | None = None) -> AddResult:
-        """Store the articles not yet indexed, in one transaction."""
+        """Store the articles not yet indexed, in one transaction, and their postings as one segment."""
         added_at = time.time() if now is None else now
         added: list[str] = []
         skipped: list[str] = []
-        with self._errors("write"), self._write():
-            for entry in entries:
-                art = entry.article
-                if self._db.execute("SELECT 1 FROM articles WHERE id = ?", (art.id,)).fetchone():
-                    skipped.append(art.id)
-                    continue
-                cur = self._db.execute(
-                    "INSERT INTO articles (id, title, source, published, url, body_start, text, added, paragraphs,"
-                    " signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (art.id, art.title, art.source, art.published, art.url, art.body_start, art.text, added_at,
-                     len(entry.paragraphs), len(entry.signed)))
-                uid = int(cur.lastrowid or 0)
-                sig_of = dict(zip(entry.signed, range(len(entry.signed)), strict=True))
+        written: SegmentInfo | None = None
+        try:
+            with self._errors("write"), self._write():
+                self._collect_orphans()
+                present = set(self.find([e.article.id for e in entries]))
+                (seq,) = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone() or (0,)
                 rows = []
-                for para in entry.paragraphs:
-                    k = sig_of.get(para.index)
-                    sig = entry.signatures[k].astype("<u4").tobytes() if k is not None else None
-                    hashes = np.asarray(entry.hashes[k], dtype="<u4").tobytes() if k is not None else None
-                    rows.append((uid, para.index, para.start, para.end, int(para.chrome), sig, hashes))
-                self._db.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-                keys = self.banding.keys(entry.signatures)
+                keys: list[np.ndarray] = []
+                refs: list[np.ndarray] = []
+                uid = int(seq)
+                for entry in entries:
+                    art = entry.article
+                    if art.id in present:
+                        skipped.append(art.id)
+                        continue
+                    present.add(art.id)
+                    uid += 1
+                    signed, lengths, blob = pack_hashes(entry)
+                    rows.append((uid, art.id, art.title, art.source, art.published, art.url, art.body_start, art.text,
+                                 added_at, pack_paragraphs(entry.paragraphs), signed, lengths, blob,
+                                 len(entry.paragraphs), len(entry.signed)))
+                    if entry.signed:
+                        band_keys = self.banding.hashed(entry.signatures)
+                        keys.append(band_keys.ravel())
+                        refs.append(np.repeat(refs_of(np.full(len(entry.signed), uid), np.array(entry.signed)),
+                                              self.banding.b))
+                    added.append(art.id)
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO buckets VALUES (?, ?, ?, ?)",
-                    [(band, key, uid, idx) for idx, row in zip(entry.signed, keys, strict=True)
-                     for band, key in enumerate(row)])
-                added.append(art.id)
+                    "INSERT INTO articles (uid, id, title, source, published, url, body_start, text, added, paragraphs,"
+                    " signed, hash_lens, hashes, n_paragraphs, n_signed) VALUES"
+                    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                if keys:
+                    try:
+                        written = self.postings.write(np.concatenate(keys), np.concatenate(refs))
+                    except OSError as exc:
+                        raise IndexError_(f"{self.location}: cannot write index postings: {exc}") from None
+                    self._db.execute("INSERT INTO segments VALUES (?, ?, ?)",
+                                     (written.name, written.level, written.count))
+        except BaseException:
+            if written is not None:
+                self.postings.delete([written.name])
+            raise
+        if written is not None:
+            self.compact()
         return AddResult(tuple(added), tuple(skipped))
 
+    def compact(self, full: bool = False) -> int:
+        """Merge segments as the tiering asks (all of them into one when ``full``), dropping
+        postings of removed articles; returns the number of merges done."""
+        merges = 0
+        while True:
+            with self._errors("write"), self._write():
+                infos = self._segments()
+                due = ((infos, max((i.level for i in infos), default=0) + 1) if full and len(infos) > 1
+                       else due_merge(infos))
+                if due is None or (full and merges):
+                    self._delete_retired()
+                    return merges
+                members, level = due
+                merged = self.postings.merge(members, self._alive(), level)
+                try:
+                    self._db.executemany("DELETE FROM segments WHERE name = ?", [(m.name,) for m in members])
+                    if merged.count:
+                        self._db.execute("INSERT INTO segments VALUES (?, ?, ?)",
+                                         (merged.name, merged.level, merged.count))
+                    self._db.executemany("INSERT OR REPLACE INTO retired VALUES (?, ?)",
+                                         [(m.name, time.time()) for m in members])
+                except BaseException:
+                    self.postings.delete([merged.name])
+                    raise
+                merges += 1
+
+    def _alive(self) -> np.ndarray:
+        (top,) = self._db.execute("SELECT COALESCE(MAX(uid), 0) FROM articles").fetchone()
+        alive = np.zeros(int(top) + 1, dtype=bool)
+        uids = np.fromiter((u for (u,) in self._db.execute("SELECT uid FROM articles")), dtype=np.int64)
+        alive[uids] = True
+        return alive
+
+    def _delete_retired(self) -> None:
+        cutoff = time.time() - RETIRE_S
+        old = [str(n) for (n,) in self._db.execute("SELECT name FROM retired WHERE at < ?", (cutoff,))]
+        if old:
+            self._db.executemany("DELETE FROM retired WHERE name = ?", [(n,) for n in old])
+            self.postings.delete(old)
+
+    def _collect_orphans(self) -> None:
+        """Delete segment files no transaction registered: left by a writer killed mid-add or
+        mid-merge. Called holding the write lock, when no other writer can be between writing its
+        file and registering it."""
+        known = {i.name for i in self._segments()}
+        known.update(str(n) for (n,) in self._db.execute("SELECT name FROM retired"))
+        orphans = self.postings.files() - known
+        if orphans:
+            self.postings.delete(orphans)
+
     def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
-        """For each signature row, the indexed paragraphs sharing an LSH band with it."""
-        keys = self.banding.keys(signatures)
-        out: list[set[ParagraphKey]] = [set() for _ in keys]
-        per_query = max(1, 8000 // self.banding.b)  # SQLite allows 32766 parameters per statement
+        """For each signature row, the indexed paragraphs sharing an LSH band with it (at most
+        ``lsh.max_bucket`` per band and segment, the newest)."""
+        keys = self.banding.hashed(signatures)
+        out: list[set[ParagraphKey]] = [set() for _ in range(len(keys))]
         with self._errors("read"):
-            for lo in range(0, len(keys), per_query):
-                params: list[Any] = []
-                for row in range(lo, min(lo + per_query, len(keys))):
-                    for band, key in enumerate(keys[row]):
-                        params.extend((row, band, key))
-                sql = ("SELECT q.column1, b.uid, b.idx FROM (VALUES " + ", ".join(["(?, ?, ?)"] * (len(params) // 3))
-                       + ") AS q CROSS JOIN buckets AS b ON b.band = q.column2 AND b.key = q.column3")
-                for row, uid, idx in self._db.execute(sql, params):
-                    out[int(row)].add((int(uid), int(idx)))
+            infos = self._segments()
+        positions, refs = self.postings.lookup(infos, keys.ravel(), self.cap)
+        uids, idxs = unpack(refs)
+        for pos, uid, idx in zip((positions // self.banding.b).tolist(), uids.tolist(), idxs.tolist(), strict=True):
+            out[pos].add((uid, idx))
         return out
 
     def paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
         """Shingle hashes of the signed paragraphs of the given articles."""
-        out: dict[int, dict[int, np.ndarray]] = defaultdict(dict)
+        out: dict[int, dict[int, np.ndarray]] = {}
         with self._errors("read"):
             for chunk in _chunks(sorted(set(uids)), 500):
                 marks = ", ".join("?" * len(chunk))
-                for uid, idx, blob in self._db.execute(
-                        f"SELECT uid, idx, hashes FROM paragraphs WHERE uid IN ({marks}) AND hashes IS NOT NULL",
-                        chunk):
-                    out[int(uid)][int(idx)] = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
-        return dict(out)
+                for uid, signed, lengths, blob in self._db.execute(
+                        f"SELECT uid, signed, hash_lens, hashes FROM articles WHERE uid IN ({marks})", chunk):
+                    out[int(uid)] = unpack_hashes(signed, lengths, blob)
+        return out
 
     def articles(self, uids: Sequence[int]) -> dict[int, StoredArticle]:
         """The stored articles with these numbers."""
@@ -228,45 +312,43 @@ class SQLiteStore:
         with self._errors("read"):
             for chunk in _chunks(sorted(set(uids)), 500):
                 marks = ", ".join("?" * len(chunk))
-                paras: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-                for uid, idx, start, stop, chrome in self._db.execute(
-                        f"SELECT uid, idx, start, stop, chrome FROM paragraphs WHERE uid IN ({marks})"
-                        " ORDER BY uid, idx", chunk):
-                    paras[int(uid)].append((int(idx), int(start), int(stop), int(chrome)))
                 for row in self._db.execute(
-                        "SELECT uid, id, title, source, published, url, body_start, text, added FROM articles"
-                        f" WHERE uid IN ({marks})", chunk):
-                    uid, ident, title, source, published, url, body_start, text, added = row
+                        "SELECT uid, id, title, source, published, url, body_start, text, added, paragraphs"
+                        f" FROM articles WHERE uid IN ({marks})", chunk):
+                    uid, ident, title, source, published, url, body_start, text, added, paras = row
                     article = Article(ident, text, title, source, published, url, None, body_start)
-                    plist = tuple(Paragraph(ident, i, s, e, bool(c)) for i, s, e, c in paras[int(uid)])
-                    out[int(uid)] = StoredArticle(int(uid), article, plist, float(added))
+                    out[int(uid)] = StoredArticle(int(uid), article, unpack_paragraphs(ident, paras), float(added))
         return out
 
     def remove(self, ids: Sequence[str]) -> list[str]:
-        """Remove articles, their paragraphs and their LSH entries, in one transaction."""
+        """Remove articles in one transaction. Their postings stay in the segments, unseen (a
+        lookup only returns what still has an article), until merging drops them; when they
+        outweigh the live ones, every segment is merged at once."""
         removed: list[str] = []
         with self._errors("write"), self._write():
-            for ident in dict.fromkeys(ids):
-                row = self._db.execute("SELECT uid FROM articles WHERE id = ?", (ident,)).fetchone()
-                if row is None:
-                    continue
-                uid = int(row[0])
-                sigs = self._db.execute(
-                    "SELECT idx, signature FROM paragraphs WHERE uid = ? AND signature IS NOT NULL", (uid,)).fetchall()
-                if sigs:
-                    matrix = np.stack([np.frombuffer(s, dtype="<u4") for _, s in sigs])
-                    self._db.executemany(
-                        "DELETE FROM buckets WHERE band = ? AND key = ? AND uid = ? AND idx = ?",
-                        [(band, key, uid, int(idx)) for (idx, _), row_keys in
-                         zip(sigs, self.banding.keys(matrix), strict=True) for band, key in enumerate(row_keys)])
-                self._db.execute("DELETE FROM paragraphs WHERE uid = ?", (uid,))
-                self._db.execute("DELETE FROM articles WHERE uid = ?", (uid,))
-                removed.append(ident)
+            for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+                found = self.find(chunk)
+                self._db.executemany("DELETE FROM articles WHERE uid = ?", [(u,) for u in found.values()])
+                removed.extend(i for i in chunk if i in found)
+        if removed and not self.readonly:
+            with self._errors("read"):
+                (live,) = self._db.execute("SELECT COALESCE(SUM(n_signed), 0) FROM articles").fetchone()
+                stored = sum(i.count for i in self._segments())
+            if stored > 2 * int(live) * self.banding.b + 1_000_000:
+                self.compact(full=True)
         return removed
 
     def collect_interrupted(self, now: float | None = None) -> int:
-        """Nothing to collect: an interrupted SQLite transaction leaves nothing behind."""
-        return 0
+        """Delete segment files that interrupted adds or merges left unregistered; returns how many."""
+        if self.readonly:
+            return 0
+        with self._errors("write"), self._write():
+            known = {i.name for i in self._segments()}
+            known.update(str(n) for (n,) in self._db.execute("SELECT name FROM retired"))
+            orphans = self.postings.files() - known
+            self.postings.delete(orphans)
+            self._delete_retired()
+        return len(orphans)
 
     def find(self, ids: Sequence[str]) -> dict[str, int]:
         """The article numbers of those of ``ids`` that are indexed."""
@@ -296,39 +378,40 @@ class SQLiteStore:
     def stats(self) -> dict[str, Any]:
         """Counts, time range, size on disk and the settings the index was built with."""
         with self._errors("read"), self.snapshot():
-            articles, oldest, newest = self._db.execute(
-                "SELECT COUNT(*), MIN(added), MAX(added) FROM articles").fetchone()
-            paragraphs, signed = self._db.execute(
-                "SELECT COALESCE(SUM(paragraphs), 0), COALESCE(SUM(signed), 0) FROM articles").fetchone()
-            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            articles, oldest, newest, paragraphs, signed = self._db.execute(
+                "SELECT COUNT(*), MIN(added), MAX(added), COALESCE(SUM(n_paragraphs), 0),"
+                " COALESCE(SUM(n_signed), 0) FROM articles").fetchone()
+            meta = self._meta()
+            infos = self._segments()
         path = Path(self.location)
         size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+        postings = self.postings.bytes()
         return {"backend": "sqlite", "location": self.location, "articles": int(articles),
                 "paragraphs": int(paragraphs), "signed_paragraphs": int(signed),
-                "oldest_added": oldest, "newest_added": newest, "bytes": size, "settings": meta}
+                "oldest_added": oldest, "newest_added": newest, "bytes": size + postings,
+                "postings": sum(i.count for i in infos), "segments": len(infos), "postings_bytes": postings,
+                "settings": meta}
 
     def verify(self) -> list[str]:
-        """SQLite's own integrity check, then: every article has all its paragraphs and LSH entries."""
+        """SQLite's own integrity check, then: every article's paragraphs and hashes are whole,
+        every segment file is there, and every article has all its postings."""
         problems: list[str] = []
         with self._errors("read"), self.snapshot():
             result = [r[0] for r in self._db.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
                 problems.extend(f"integrity_check: {r}" for r in result)
-            counted = {int(u): (int(n), int(s)) for u, n, s in self._db.execute(
-                "SELECT uid, COUNT(*), COUNT(signature) FROM paragraphs GROUP BY uid")}
-            buckets = {int(u): int(n) for u, n in self._db.execute(
-                "SELECT uid, COUNT(*) FROM buckets GROUP BY uid")}
-            known = set()
-            for uid, ident, paragraphs, signed in self._db.execute(
-                    "SELECT uid, id, paragraphs, signed FROM articles"):
-                known.add(int(uid))
-                if counted.get(int(uid), (0, 0)) != (paragraphs, signed):
-                    problems.append(f"{ident}: {counted.get(int(uid))} paragraphs stored, expected {paragraphs}")
-                if buckets.get(int(uid), 0) != signed * self.banding.b:
-                    problems.append(f"{ident}: {buckets.get(int(uid), 0)} LSH entries, expected "
-                                    f"{signed * self.banding.b}")
-            for uid in (set(counted) | set(buckets)) - known:
-                problems.append(f"article number {uid}: paragraphs or LSH entries without an article")
+            infos = self._segments()
+            problems.extend(self.postings.missing(infos))
+            (top,) = self._db.execute("SELECT COALESCE(MAX(uid), 0) FROM articles").fetchone()
+            counts = self.postings.uid_counts(infos, int(top) + 1) if not problems else None
+            for uid, ident, paras, signed, lengths, blob, n_paragraphs, n_signed in self._db.execute(
+                    "SELECT uid, id, paragraphs, signed, hash_lens, hashes, n_paragraphs, n_signed FROM articles"):
+                if len(paras) != 24 * n_paragraphs or len(signed) != 4 * n_signed or len(lengths) != 4 * n_signed:
+                    problems.append(f"{ident}: paragraphs stored do not match the {n_paragraphs} expected")
+                elif int(np.frombuffer(lengths, dtype="<i4").sum()) * 4 != len(blob):
+                    problems.append(f"{ident}: shingle hashes incomplete")
+                if counts is not None and counts[int(uid)] != n_signed * self.banding.b:
+                    problems.append(f"{ident}: {counts[int(uid)]} LSH postings, expected {n_signed * self.banding.b}")
         return problems
 
     def close(self) -> None:
@@ -336,7 +419,7 @@ class SQLiteStore:
         self._db.close()
 
 
-def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for lo in range(0, len(items), size):
         yield list(items[lo:lo + size])
 

@@ -1,0 +1,308 @@
+"""LSH band postings on disk: sorted runs of ``(band key, paragraph)`` in memory-mapped files.
+
+An index's postings grow by hundreds per article (every content paragraph has one per band), so
+they are never inserted one by one into a B-tree. Each add writes its postings as one run sorted by
+key (a *segment*: two raw little-endian ``uint64`` files, ``<name>.keys`` and ``<name>.refs``);
+runs of one level are merged into one of the next level once :data:`FANOUT` of them exist, so a
+lookup binary-searches a few dozen memory-mapped arrays whatever the size of the index. Merging
+drops postings of articles no longer indexed. Which segments make up the index is recorded by the
+backend in the same transaction as the articles they belong to; a file no transaction names is
+left over from an interrupted add and is deleted by the next writer.
+
+A posting's ``ref`` packs the article number and paragraph index: ``uid << 20 | idx``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from syndet.errors import IndexError_
+
+FANOUT = 8
+"""Segments of one level merged into one of the next level."""
+IDX_BITS = 20
+"""Bits of a posting's ref that hold the paragraph index (at most about a million per article)."""
+MERGE_CHUNK = 8_000_000
+"""Postings sorted at once while merging (memory: about 40 bytes each)."""
+_SUFFIXES = (".keys", ".refs")
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """One registered run: its file name stem, level and number of postings."""
+
+    name: str
+    level: int
+    count: int
+
+
+class Segment:
+    """A run opened for reading: its keys and refs memory-mapped."""
+
+    def __init__(self, folder: Path, info: SegmentInfo) -> None:
+        self.info = info
+        if info.count == 0:
+            self.keys = np.empty(0, dtype="<u8")
+            self.refs = np.empty(0, dtype="<u8")
+            return
+        try:
+            self.keys = np.memmap(folder / f"{info.name}.keys", dtype="<u8", mode="r", shape=(info.count,))
+            self.refs = np.memmap(folder / f"{info.name}.refs", dtype="<u8", mode="r", shape=(info.count,))
+        except (OSError, ValueError) as exc:
+            raise IndexError_(f"{folder}: postings segment {info.name} cannot be read: {exc}") from None
+
+
+def refs_of(uids: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Pack article numbers and paragraph indexes into posting refs."""
+    return (np.asarray(uids, dtype=np.uint64) << np.uint64(IDX_BITS)) | np.asarray(idx, dtype=np.uint64)
+
+
+def unpack(refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Article numbers and paragraph indexes of posting refs."""
+    refs = np.asarray(refs, dtype=np.uint64)
+    return (refs >> np.uint64(IDX_BITS)).astype(np.int64), (refs & np.uint64((1 << IDX_BITS) - 1)).astype(np.int64)
+
+
+class Postings:
+    """The segment files of one index, in one folder.
+
+    Args:
+        folder: Where the segment files live (created when missing unless ``readonly``).
+        readonly: Open for reading only.
+    """
+
+    def __init__(self, folder: Path, *, readonly: bool = False) -> None:
+        self.folder = folder
+        self._open: dict[str, Segment] = {}
+        if not readonly:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise IndexError_(f"{folder}: cannot create the postings folder: {exc}") from None
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def segments(self, infos: Iterable[SegmentInfo]) -> list[Segment]:
+        """The given segments opened (kept open between calls; ones no longer listed are closed)."""
+        wanted = {i.name: i for i in infos}
+        for name in list(self._open):
+            if name not in wanted:
+                del self._open[name]
+        for name, info in wanted.items():
+            if name not in self._open:
+                self._open[name] = Segment(self.folder, info)
+        return [self._open[n] for n in wanted]
+
+    def lookup(self, infos: Iterable[SegmentInfo], queries: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+        """Postings whose key is one of ``queries``.
+
+        Args:
+            infos: The registered segments.
+            queries: Band keys, ``uint64``.
+            cap: At most this many postings per key and segment (the newest articles), so that a
+                key shared by thousands of boilerplate paragraphs costs no more than any other.
+
+        Returns:
+            ``(positions, refs)``: for each posting found, the position in ``queries`` of its key,
+            and its ref.
+        """
+        queries = np.asarray(queries, dtype=np.uint64)
+        order = np.argsort(queries, kind="stable")
+        ordered = queries[order]
+        found_q: list[np.ndarray] = []
+        found_r: list[np.ndarray] = []
+        for seg in self.segments(infos):
+            if not len(seg.keys):
+                continue
+            lo = np.searchsorted(seg.keys, ordered, "left")
+            hi = np.searchsorted(seg.keys, ordered, "right")
+            for i in np.nonzero(hi > lo)[0]:
+                start = max(int(lo[i]), int(hi[i]) - cap)
+                refs = np.asarray(seg.refs[start:int(hi[i])])
+                found_r.append(refs)
+                found_q.append(np.full(len(refs), order[i], dtype=np.int64))
+        if not found_r:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+        return np.concatenate(found_q), np.concatenate(found_r)
+
+    def uid_counts(self, infos: Iterable[SegmentInfo], size: int) -> np.ndarray:
+        """Number of postings of each article number below ``size`` (a full read, for checks)."""
+        counts = np.zeros(size, dtype=np.int64)
+        for seg in self.segments(infos):
+            for lo in range(0, len(seg.refs), MERGE_CHUNK):
+                uids = (np.asarray(seg.refs[lo:lo + MERGE_CHUNK]) >> np.uint64(IDX_BITS)).astype(np.int64)
+                uids = uids[uids < size]
+                counts += np.bincount(uids, minlength=size)[:size]
+        return counts
+
+    def missing(self, infos: Iterable[SegmentInfo]) -> list[str]:
+        """Problems with registered segment files: missing, or not the registered size."""
+        problems = []
+        for info in infos:
+            if info.count == 0:
+                continue
+            for suffix in _SUFFIXES:
+                path = self.folder / f"{info.name}{suffix}"
+                try:
+                    size = path.stat().st_size
+                except OSError:
+                    problems.append(f"postings segment {path.name} is missing")
+                    continue
+                if size != 8 * info.count:
+                    problems.append(f"postings segment {path.name} holds {size} bytes, expected {8 * info.count}")
+        return problems
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def write(self, keys: np.ndarray, refs: np.ndarray, level: int = 0) -> SegmentInfo:
+        """Sort postings by key (then ref) and write them as a new segment, flushed to disk."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        refs = np.asarray(refs, dtype=np.uint64)
+        order = np.lexsort((refs, keys))
+        info = SegmentInfo(f"{level}-{uuid.uuid4().hex}", level, len(keys))
+        if len(keys):
+            with self._files(info) as (fk, fr):
+                fk.write(keys[order].astype("<u8").tobytes())
+                fr.write(refs[order].astype("<u8").tobytes())
+        return info
+
+    def merge(self, infos: Sequence[SegmentInfo], alive: np.ndarray | None, level: int) -> SegmentInfo:
+        """Merge segments into one of ``level``, dropping postings whose article is not ``alive``.
+
+        Args:
+            infos: The segments to merge.
+            alive: Boolean array indexed by article number (numbers beyond it count as alive), or
+                None to keep every posting.
+            level: Level of the merged segment.
+
+        Memory stays near :data:`MERGE_CHUNK` postings: the key space is cut at sampled keys and
+        each slice is sorted on its own.
+        """
+        segs = [s for s in self.segments(list(infos)) if len(s.keys)]
+        info = SegmentInfo(f"{level}-{uuid.uuid4().hex}", level, 0)
+        total = sum(len(s.keys) for s in segs)
+        if not total:
+            return info
+        cuts = _cuts(segs, total)
+        written = 0
+        with self._files(info) as (fk, fr):
+            for lo_key, hi_key in itertools.pairwise(cuts):
+                parts_k, parts_r = [], []
+                for seg in segs:
+                    a = 0 if lo_key is None else int(np.searchsorted(seg.keys, lo_key, "left"))
+                    b = len(seg.keys) if hi_key is None else int(np.searchsorted(seg.keys, hi_key, "left"))
+                    if b > a:
+                        parts_k.append(np.asarray(seg.keys[a:b]))
+                        parts_r.append(np.asarray(seg.refs[a:b]))
+                if not parts_k:
+                    continue
+                keys, refs = np.concatenate(parts_k), np.concatenate(parts_r)
+                if alive is not None:
+                    uids = (refs >> np.uint64(IDX_BITS)).astype(np.int64)
+                    keep = np.ones(len(uids), dtype=bool)
+                    inside = uids < len(alive)
+                    keep[inside] = alive[uids[inside]]
+                    keys, refs = keys[keep], refs[keep]
+                order = np.lexsort((refs, keys))
+                fk.write(keys[order].astype("<u8").tobytes())
+                fr.write(refs[order].astype("<u8").tobytes())
+                written += len(keys)
+        info = SegmentInfo(info.name, level, written)
+        if not written:
+            self.delete([info.name])
+        return info
+
+    def delete(self, names: Iterable[str]) -> None:
+        """Delete segment files (already unregistered); files already gone are fine."""
+        for name in names:
+            self._open.pop(name, None)
+            for suffix in _SUFFIXES:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.folder / f"{name}{suffix}").unlink()
+
+    def files(self) -> set[str]:
+        """Names of the segments whose files are in the folder."""
+        try:
+            return {p.name.rsplit(".", 1)[0] for p in self.folder.iterdir() if p.suffix in _SUFFIXES}
+        except OSError:
+            return set()
+
+    def bytes(self) -> int:
+        """Size of the folder's segment files."""
+        total = 0
+        for name in self.files():
+            for suffix in _SUFFIXES:
+                with contextlib.suppress(OSError):
+                    total += (self.folder / f"{name}{suffix}").stat().st_size
+        return total
+
+    class _Files:
+        def __init__(self, folder: Path, info: SegmentInfo) -> None:
+            self.paths = [folder / f"{info.name}{s}" for s in _SUFFIXES]
+            self.folder = folder
+
+        def __enter__(self) -> tuple[BinaryIO, BinaryIO]:
+            self.handles = [open(p, "xb") for p in self.paths]  # noqa: SIM115 - closed in __exit__
+            return self.handles[0], self.handles[1]
+
+        def __exit__(self, kind: type[BaseException] | None, exc: object, tb: object) -> None:
+            try:
+                for fh in self.handles:
+                    if kind is None:
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                    fh.close()
+                if kind is None:
+                    _sync_folder(self.folder)
+            finally:
+                if kind is not None:
+                    for path in self.paths:
+                        path.unlink(missing_ok=True)
+
+    def _files(self, info: SegmentInfo) -> Postings._Files:
+        return Postings._Files(self.folder, info)
+
+
+def _cuts(segs: Sequence[Segment], total: int) -> list[np.uint64 | None]:
+    """Keys cutting the key space into slices of about :data:`MERGE_CHUNK` postings."""
+    pieces = -(-total // MERGE_CHUNK)
+    if pieces <= 1:
+        return [None, None]
+    biggest = max(segs, key=lambda s: len(s.keys))
+    picks = np.linspace(0, len(biggest.keys) - 1, pieces + 1)[1:-1].astype(np.int64)
+    keys = sorted({np.uint64(biggest.keys[int(p)]) for p in picks})
+    return [None, *keys, None]
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def due_merge(infos: Sequence[SegmentInfo]) -> tuple[list[SegmentInfo], int] | None:
+    """The merge the tiering asks for now, if any: the lowest level holding :data:`FANOUT`
+    segments or more, merged into one segment of the next level."""
+    by_level: dict[int, list[SegmentInfo]] = {}
+    for info in infos:
+        by_level.setdefault(info.level, []).append(info)
+    for level in sorted(by_level):
+        if len(by_level[level]) >= FANOUT:
+            return by_level[level], level + 1
+    return None
