@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -203,12 +204,19 @@ def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp
         assert flt.store.verify() == []
         assert flt.store.stats()["signed_paragraphs"] == 20 * 6 + size * 8
         assert flt.check(Article("probe", batch[7].text)).matches == (("new1007", 1.0),)
+        bands = flt.store.banding.b  # type: ignore[attr-defined]
+        if settings.index.backend == "sqlite":  # no segment file left but the registered ones
+            assert flt.store.stats()["postings"] == (20 * 6 + size * 8) * bands
+            store: Any = flt.store
+            assert store.postings.files() == {i.name for i in store._segments()}
     if settings.index.backend == "redis":
         import redis
 
         client = redis.Redis.from_url(settings.index.url)
-        assert client.hlen(f"{settings.index.prefix}:lsh_keys") == 20 * 6 + size * 8
+        shards = list(client.scan_iter(match=f"{settings.index.prefix}:p:*", count=10_000))
+        assert sum(client.zcard(k) for k in shards) == (20 * 6 + size * 8) * bands
         assert client.zcard(f"{settings.index.prefix}:pending") == 0
+        assert not list(client.scan_iter(match=f"{settings.index.prefix}:pend:*"))
         client.close()
 
 

@@ -125,11 +125,17 @@ class Postings:
                 continue
             lo = np.searchsorted(seg.keys, ordered, "left")
             hi = np.searchsorted(seg.keys, ordered, "right")
-            for i in np.nonzero(hi > lo)[0]:
-                start = max(int(lo[i]), int(hi[i]) - cap)
-                refs = np.asarray(seg.refs[start:int(hi[i])])
-                found_r.append(refs)
-                found_q.append(np.full(len(refs), order[i], dtype=np.int64))
+            hit = np.nonzero(hi > lo)[0]
+            if not len(hit):
+                continue
+            stop = hi[hit]
+            start = np.maximum(lo[hit], stop - cap)
+            counts = stop - start
+            # every position of every hit range at once: each range's start repeated, plus 0, 1, 2...
+            firsts = np.cumsum(counts) - counts
+            at = np.repeat(start - firsts, counts) + np.arange(int(counts.sum()))
+            found_r.append(np.asarray(seg.refs[at]))
+            found_q.append(np.repeat(order[hit], counts))
         if not found_r:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
         return np.concatenate(found_q), np.concatenate(found_r)

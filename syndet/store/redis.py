@@ -1,31 +1,36 @@
 """The index in Redis, shared by filter workers on several machines.
 
-The LSH part is datasketch's own Redis storage (``MinHashLSH(storage_config={'type': 'redis'},
-prepickle=False)``, basename ``<prefix>:lsh``), keyed by ``b"<article number>:<paragraph index>"``.
-Beside it, under the same prefix:
+Keys, all under the index's prefix:
 
 - ``<prefix>:meta`` (hash) the settings the index was built with;
 - ``<prefix>:next`` (counter) the last article number handed out;
 - ``<prefix>:ids`` (hash) article id -> article number, for committed articles only;
-- ``<prefix>:art:<number>`` (hash) the record: metadata, text, paragraphs, signatures, shingle hashes;
+- ``<prefix>:art:<number>`` (hash) a committed article's record: metadata, text, paragraphs,
+  shingle hashes; ``<prefix>:pend:<number>`` the same record while its add is in flight;
+- ``<prefix>:p:<shard>`` (sorted set, all scores 0) LSH postings: a band key's top
+  :data:`SHARD_BITS` bits choose the shard, the member is the key's low 40 bits then the posting's
+  ref (article number and paragraph, :mod:`syndet.store.postings`), 13 bytes; a shard holds a few
+  dozen members, which Redis keeps as one compact list, and a key's postings are one range of it;
 - ``<prefix>:added`` (sorted set) article number by time of addition, for expiry;
 - ``<prefix>:pending`` (sorted set) article numbers whose add is in flight, by start time;
 - ``<prefix>:counts`` (hash) paragraph totals, for ``index stats``.
 
-All-or-nothing adds: an add takes fresh article numbers, marks them pending, writes their LSH
-entries through datasketch, then commits every record in one server-side script (atomic in
-Redis). Readers only trust LSH entries whose article record exists, so a writer killed before the
-commit leaves nothing a reader can see, and one killed after it has added everything. The same
-script skips ids another writer committed first, so two writers never lose each other's entries
-and an id is stored once. Removal is the reverse: the records are withdrawn in one script, then
-the LSH entries deleted. Entries left behind by a killed writer are collected by ``prune`` once
-their pending mark is older than :data:`STALE_PENDING_S`. Plain Redis only (not Redis Cluster):
-the scripts touch keys they compute.
+Writing and reading postings are server-side scripts fed one packed buffer per batch, so a batch of
+articles is a handful of round trips whatever its size.
+
+All-or-nothing adds: an add takes fresh article numbers, marks them pending, writes their records
+as pending records and their postings, then commits every record in one script (atomic in Redis)
+that renames it into place. Readers only trust postings whose article record exists, so a writer
+killed before the commit leaves nothing a reader can see, and one killed after it has added
+everything. The same script skips ids another writer committed first, so two writers never lose
+each other's entries and an id is stored once. Removal is the reverse: the records are withdrawn
+in one script, then the postings (recomputed from the shingle hashes) deleted. What a killed
+writer left behind is collected by ``prune`` once its pending mark is older than
+:data:`STALE_PENDING_S`. Plain Redis only (not Redis Cluster): the scripts touch keys they compute.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -33,40 +38,85 @@ from typing import Any, cast
 
 import numpy as np
 import redis
-from datasketch import MinHashLSH
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from syndet.display import redact
 from syndet.errors import IndexError_
-from syndet.hashing.signature import SignatureView
-from syndet.models import Article, Paragraph
+from syndet.hashing.signature import permutations, signatures
+from syndet.models import Article
 from syndet.settings import Settings
-from syndet.store.base import AddResult, Banding, Entry, ParagraphKey, StoredArticle, check_fingerprint, fingerprint
+from syndet.store.base import (
+    AddResult,
+    Banding,
+    Entry,
+    ParagraphKey,
+    StoredArticle,
+    check_fingerprint,
+    fingerprint,
+    pack_hashes,
+    pack_paragraphs,
+    unpack_hashes,
+    unpack_paragraphs,
+)
+from syndet.store.postings import refs_of, unpack
 
 _parse_url: Callable[[str], dict[str, Any]] = redis.connection.parse_url
 STALE_PENDING_S = 3600.0
-"""An add still pending after this long was interrupted; ``prune`` collects its LSH entries."""
+"""An add still pending after this long was interrupted; ``prune`` collects what it left."""
+SHARD_BITS = 22
+"""Bits of a band key choosing its shard: 4 million shards, a few dozen postings each at a million articles."""
+_RECORD = 16  # shard (3 bytes) + member (13 bytes)
+_QUERY = 8  # shard (3 bytes) + low key (5 bytes)
+_CHUNK = 20_000  # postings per script call, so that no call holds the server for long
+
+_POSTINGS = """
+local prefix, blob, cmd = ARGV[1], ARGV[2], ARGV[3]
+for i = 1, #blob, 16 do
+  local a, b, c = string.byte(blob, i, i + 2)
+  redis.call(cmd, prefix .. (a * 65536 + b * 256 + c), 0, string.sub(blob, i + 3, i + 15))
+end
+return #blob / 16
+"""
+_POSTINGS_REMOVE = """
+local prefix, blob = ARGV[1], ARGV[2]
+for i = 1, #blob, 16 do
+  local a, b, c = string.byte(blob, i, i + 2)
+  redis.call('ZREM', prefix .. (a * 65536 + b * 256 + c), string.sub(blob, i + 3, i + 15))
+end
+return #blob / 16
+"""
+_LOOKUP = """
+local prefix, blob, cap = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local out = {}
+local top = string.rep('\255', 8)
+for i = 1, #blob, 8 do
+  local a, b, c = string.byte(blob, i, i + 2)
+  local low = string.sub(blob, i + 3, i + 7)
+  local found = redis.call('ZREVRANGEBYLEX', prefix .. (a * 65536 + b * 256 + c), '[' .. low .. top, '[' .. low,
+                           'LIMIT', 0, cap)
+  out[#out + 1] = table.concat(found)
+end
+return out
+"""
 
 _COMMIT = """
 local ids, added, pending, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local prefix, n, pos = ARGV[1], tonumber(ARGV[2]), 3
+local art, pend, n, pos = ARGV[1], ARGV[2], tonumber(ARGV[3]), 4
 local skipped = {}
 for _ = 1, n do
-  local id, uid, at, paras, signed, nf = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3], ARGV[pos + 4],
-      tonumber(ARGV[pos + 5])
-  local first = pos + 6
-  pos = first + 2 * nf
-  if redis.call('HEXISTS', ids, id) == 1 then
+  local id, uid, at, paras, signed = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3], ARGV[pos + 4]
+  pos = pos + 5
+  if redis.call('HEXISTS', ids, id) == 1 or redis.call('EXISTS', pend .. uid) == 0 then
     table.insert(skipped, uid)
   else
-    redis.call('HSET', prefix .. uid, unpack(ARGV, first, pos - 1))
+    redis.call('RENAME', pend .. uid, art .. uid)
     redis.call('HSET', ids, id, uid)
     redis.call('ZADD', added, at, uid)
     redis.call('HINCRBY', counts, 'paragraphs', paras)
     redis.call('HINCRBY', counts, 'signed', signed)
+    redis.call('ZREM', pending, uid)
   end
-  redis.call('ZREM', pending, uid)
 end
 return skipped
 """
@@ -117,7 +167,8 @@ class RedisStore:
         self.url = settings.index.url
         self.location = f"{redact(self.url)} prefix {settings.index.prefix}"
         self.banding = Banding.for_settings(settings)
-        self.seed = settings.minhash.seed
+        self.perms = permutations(settings.minhash.num_perm, settings.minhash.seed)
+        self.cap = settings.lsh.max_bucket
         self.prefix = settings.index.prefix
         try:
             params = {k: v for k, v in _parse_url(self.url).items() if k != "connection_class"}
@@ -132,12 +183,10 @@ class RedisStore:
         params["retry"] = Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)
         # Replies are bytes (no decode_responses); redis-py's annotations cannot say so, hence Any.
         self._redis: Any = cast(Any, redis.Redis(**params))
-        self._lsh = MinHashLSH(
-            threshold=self.banding.threshold, num_perm=self.banding.num_perm, params=(self.banding.b, self.banding.r),
-            storage_config={"type": "redis", "basename": f"{self.prefix}:lsh".encode(), "redis": params},
-            prepickle=False)
         self._k = {name: f"{self.prefix}:{name}" for name in ("meta", "next", "ids", "added", "pending", "counts")}
         self._art = f"{self.prefix}:art:"
+        self._pend = f"{self.prefix}:pend:"
+        self._shard = f"{self.prefix}:p:"
         wanted = fingerprint(settings, self.banding)
         with self._errors("open"):
             stored = {k.decode(): v.decode() for k, v in self._redis.hgetall(self._k["meta"]).items()}
@@ -152,6 +201,9 @@ class RedisStore:
             check_fingerprint(stored, wanted, self.location)
             self._commit = self._redis.register_script(_COMMIT)
             self._withdraw = self._redis.register_script(_WITHDRAW)
+            self._write_postings = self._redis.register_script(_POSTINGS)
+            self._remove_postings = self._redis.register_script(_POSTINGS_REMOVE)
+            self._lookup = self._redis.register_script(_LOOKUP)
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -166,7 +218,8 @@ class RedisStore:
         return nullcontext()
 
     def add(self, entries: Sequence[Entry], now: float | None = None) -> AddResult:
-        """Store the articles not yet indexed: LSH entries first, then every record in one atomic commit."""
+        """Store the articles not yet indexed: pending records and postings first, then every
+        record in one atomic commit."""
         added_at = time.time() if now is None else now
         with self._errors("write"):
             present = self._redis.hmget(self._k["ids"], [e.article.id for e in entries]) if entries else []
@@ -176,128 +229,112 @@ class RedisStore:
                 return AddResult((), tuple(skipped))
             last = int(self._redis.incrby(self._k["next"], len(todo)))
             uids = list(range(last - len(todo) + 1, last + 1))
-            self._redis.zadd(self._k["pending"], {str(u): time.time() for u in uids})
-            with self._lsh.insertion_session(buffer_size=20000) as session:
-                for uid, entry in zip(uids, todo, strict=True):
-                    for idx, row in zip(entry.signed, entry.signatures, strict=True):
-                        session.insert(f"{uid}:{idx}".encode(), SignatureView(row, self.seed), check_duplication=False)
-            args: list[Any] = [self._art, len(todo)]
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.zadd(self._k["pending"], {str(u): time.time() for u in uids})
             for uid, entry in zip(uids, todo, strict=True):
-                fields = _record(entry, added_at)
-                args.extend((entry.article.id, uid, repr(added_at), len(entry.paragraphs), len(entry.signed),
-                             len(fields)))
-                for name, value in fields.items():
-                    args.extend((name, value))
+                pipe.hset(f"{self._pend}{uid}", mapping=_record(entry, added_at))
+            pipe.execute()
+            self._postings(self._write_postings, self._packed([(u, e.signed, e.signatures)
+                                                               for u, e in zip(uids, todo, strict=True)]), "ZADD")
+            args: list[Any] = [self._art, self._pend, len(todo)]
+            for uid, entry in zip(uids, todo, strict=True):
+                args.extend((entry.article.id, uid, repr(added_at), len(entry.paragraphs), len(entry.signed)))
             keys = [self._k["ids"], self._k["added"], self._k["pending"], self._k["counts"]]
             lost = {int(u) for u in self._commit(keys=keys, args=args)}
             if lost:
-                self._delete_lsh([(u, e.signed) for u, e in zip(uids, todo, strict=True) if u in lost])
+                gone = [(u, e.signed, e.signatures) for u, e in zip(uids, todo, strict=True) if u in lost]
+                self._postings(self._remove_postings, self._packed(gone))
+                self._redis.delete(*[f"{self._pend}{u}" for u in lost])
+                self._redis.zrem(self._k["pending"], *[str(u) for u in lost])
         added = [e.article.id for u, e in zip(uids, todo, strict=True) if u not in lost]
         skipped.extend(e.article.id for u, e in zip(uids, todo, strict=True) if u in lost)
         return AddResult(tuple(added), tuple(skipped))
 
-    def _delete_lsh(self, items: Sequence[tuple[int, Sequence[int]]]) -> None:
-        """Delete paragraphs' LSH entries through datasketch's storage, buffered.
+    def _packed(self, items: Sequence[tuple[int, Sequence[int], np.ndarray]]) -> np.ndarray:
+        """Postings of paragraphs as script records: shard (3 bytes), low key (5), ref (8)."""
+        keys: list[np.ndarray] = []
+        refs: list[np.ndarray] = []
+        for uid, signed, sigs in items:
+            if len(signed):
+                keys.append(self.banding.hashed(sigs).ravel())
+                refs.append(np.repeat(refs_of(np.full(len(signed), uid), np.asarray(signed)), self.banding.b))
+        if not keys:
+            return np.empty((0, _RECORD), dtype=np.uint8)
+        return np.concatenate([_key_bytes(np.concatenate(keys)),
+                               np.concatenate(refs).astype(">u8").view(np.uint8).reshape(-1, 8)], axis=1)
 
-        The band keys of each paragraph come from datasketch's own key table, so entries half
-        written by an interrupted add are found too. ``MinHashLSH.remove`` is not used: it reads
-        every bucket back before deleting it, dozens of round trips per paragraph. Bucket names
-        whose set ends up empty are dropped from datasketch's table of names, which would otherwise
-        grow for ever as articles expire; queries read the sets only, so this cannot hide an entry.
-        """
-        members = [f"{uid}:{idx}".encode() for uid, signed in items for idx in signed]
-        if not members:
-            return
-        keys, tables = self._lsh.keys, self._lsh.hashtables
-        pipe = self._redis.pipeline(transaction=False)
-        for member in members:
-            pipe.lrange(keys.redis_key(member), 0, -1)
-        buckets: set[tuple[int, bytes]] = set()
-        for member, band_keys in zip(members, pipe.execute(), strict=True):
-            for band, key in enumerate(band_keys):
-                tables[band].remove_val(key, member, buffer=True)
-                buckets.add((band, key))
-            keys.remove(member, buffer=True)
-        for storage in (keys, *tables):
-            storage.empty_buffer()
-        ordered = sorted(buckets)
-        pipe = self._redis.pipeline(transaction=False)
-        for band, key in ordered:
-            pipe.exists(tables[band].redis_key(key))
-        drop = self._redis.pipeline(transaction=False)
-        for (band, key), exists in zip(ordered, pipe.execute(), strict=True):
-            if not exists:
-                drop.hdel(tables[band]._name, key)
-        drop.execute()
+    def _postings(self, script: Any, records: np.ndarray, *extra: str) -> None:
+        for lo in range(0, len(records), _CHUNK):
+            script(args=[self._shard, records[lo:lo + _CHUNK].tobytes(), *extra])
+
+    def _signatures(self, hashes: dict[int, np.ndarray]) -> tuple[list[int], np.ndarray]:
+        """An article's signed paragraphs and their signatures, recomputed from the stored hashes
+        exactly as they were computed when it was added."""
+        signed = list(hashes)
+        return signed, signatures([hashes[i] for i in signed], self.perms) if signed else np.empty((0, 0))
 
     def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
-        """For each signature row, the paragraphs in datasketch's buckets it falls in (one round trip)."""
-        keys = self.banding.keys(signatures)
+        """For each signature row, the paragraphs sharing one of its bands (one round trip; at
+        most ``lsh.max_bucket`` per band, the newest)."""
+        keys = self.banding.hashed(signatures)
+        out: list[set[ParagraphKey]] = [set() for _ in range(len(keys))]
+        if not len(keys):
+            return out
+        queries = _key_bytes(keys.ravel())[:, :_QUERY]
         with self._errors("read"):
-            pipe = self._redis.pipeline(transaction=False)
-            for band_keys in keys:
-                for table, key in zip(self._lsh.hashtables, band_keys, strict=True):
-                    pipe.smembers(table.redis_key(key))
-            replies = pipe.execute()
-        out: list[set[ParagraphKey]] = []
+            replies = self._lookup(args=[self._shard, queries.tobytes(), self.cap])
         b = self.banding.b
-        for row in range(len(keys)):
-            found: set[ParagraphKey] = set()
-            for members in replies[row * b:(row + 1) * b]:
-                for member in members:
-                    uid, _, idx = member.partition(b":")
-                    found.add((int(uid), int(idx)))
-            out.append(found)
+        for pos, found in enumerate(replies):
+            if found:
+                refs = np.frombuffer(found, dtype=np.uint8).reshape(-1, 13)[:, 5:].copy().view(">u8").ravel()
+                uids, idxs = unpack(refs)
+                out[pos // b].update(zip(uids.tolist(), idxs.tolist(), strict=True))
         return out
 
-    def _records(self, uids: Sequence[int], *fields: str) -> dict[int, list[Any]]:
+    def _records(self, uids: Sequence[int], *fields: str, prefix: str | None = None) -> dict[int, list[Any]]:
         """Fields of committed records (an article number without a record is not committed)."""
         unique = sorted(set(uids))
         with self._errors("read"):
             pipe = self._redis.pipeline(transaction=False)
             for uid in unique:
-                pipe.hmget(f"{self._art}{uid}", ["id", *fields])
+                pipe.hmget(f"{prefix or self._art}{uid}", ["id", *fields])
             replies = pipe.execute()
         return {uid: values[1:] for uid, values in zip(unique, replies, strict=True) if values[0] is not None}
 
     def paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
         """Shingle hashes of the signed paragraphs of the given committed articles."""
-        out = {}
-        for uid, (signed, lengths, blob) in self._records(uids, "signed", "hash_lens", "hashes").items():
-            out[uid] = dict(zip(json.loads(signed), _unpack(blob, json.loads(lengths)), strict=True))
-        return out
+        return {uid: unpack_hashes(*values) for uid, values in
+                self._records(uids, "signed", "hash_lens", "hashes").items()}
 
     def articles(self, uids: Sequence[int]) -> dict[int, StoredArticle]:
         """The committed articles with these numbers."""
-        names = ("id", "title", "source", "published", "url", "body_start", "text", "added", "paragraphs")
+        names = ("id", "title", "source", "published", "url", "body_start", "text", "added")
         out = {}
-        for uid, values in self._records(uids, *names).items():
-            rec = dict(zip(names, (v.decode() if v is not None else None for v in values), strict=True))
+        for uid, values in self._records(uids, *names, "paragraphs").items():
+            rec = dict(zip(names, (v.decode() for v in values[:-1]), strict=True))
             ident = str(rec["id"])
-            article = Article(ident, str(rec["text"]), rec["title"] or None, rec["source"] or None,
-                              rec["published"] or None, rec["url"] or None, None, int(str(rec["body_start"])))
-            paragraphs = tuple(Paragraph(ident, i, int(s), int(e), bool(c))
-                               for i, (s, e, c) in enumerate(json.loads(str(rec["paragraphs"]))))
-            out[uid] = StoredArticle(uid, article, paragraphs, float(str(rec["added"])))
+            article = Article(ident, rec["text"], rec["title"] or None, rec["source"] or None,
+                              rec["published"] or None, rec["url"] or None, None, int(rec["body_start"]))
+            out[uid] = StoredArticle(uid, article, unpack_paragraphs(ident, values[-1]), float(rec["added"]))
         return out
 
     def remove(self, ids: Sequence[str]) -> list[str]:
-        """Withdraw the records in one script, then delete their LSH entries."""
+        """Withdraw the records in one script, then delete their postings."""
         unique = list(dict.fromkeys(ids))
         if not unique:
             return []
         with self._errors("write"):
             uids = self._redis.hmget(self._k["ids"], unique)
             pairs = [(ident, int(uid)) for ident, uid in zip(unique, uids, strict=True) if uid is not None]
-            signed = self._records([u for _, u in pairs], "signed")
+            hashes = self.paragraph_hashes([u for _, u in pairs])
             args: list[Any] = [self._art]
             for ident, uid in pairs:
                 args.extend((ident, uid))
             removed = [r.decode() for r in self._withdraw(keys=[self._k["ids"], self._k["added"], self._k["counts"]],
                                                           args=args)]
             gone = set(removed)
-            self._delete_lsh([(uid, json.loads(signed[uid][0])) for ident, uid in pairs
-                              if ident in gone and uid in signed])
+            items = [(uid, *self._signatures(hashes[uid])) for ident, uid in pairs if ident in gone and uid in hashes]
+            self._postings(self._remove_postings, self._packed(items))
         return removed
 
     def find(self, ids: Sequence[str]) -> dict[str, int]:
@@ -325,29 +362,40 @@ class RedisStore:
         """Ids of articles added before ``cutoff``, oldest first."""
         with self._errors("read"):
             uids = [int(u) for u in self._redis.zrangebyscore(self._k["added"], "-inf", f"({cutoff!r}")]
-        records = self._records(uids, "id")
-        return [records[uid][0].decode() for uid in uids if uid in records]
+        out: list[str] = []
+        for start in range(0, len(uids), 1000):
+            chunk = uids[start:start + 1000]
+            records = self._records(chunk, "id")
+            out.extend(records[uid][0].decode() for uid in chunk if uid in records)
+        return out
 
     def collect_interrupted(self, now: float | None = None) -> int:
-        """Delete LSH entries of adds that were interrupted (pending for too long, or never committed).
+        """Delete what interrupted adds left: pending records older than :data:`STALE_PENDING_S`
+        and their postings.
 
         Returns:
-            Number of paragraph entries deleted.
+            Number of paragraph postings deleted.
         """
         clock = time.time() if now is None else now
+        deleted = 0
         with self._errors("write"):
-            committed = {int(u) for u in self._redis.zrange(self._k["added"], 0, -1)}
-            stale = self._redis.zrangebyscore(self._k["pending"], "-inf", f"({clock - STALE_PENDING_S!r}")
-            recent = {int(u) for u in self._redis.zrangebyscore(self._k["pending"], clock - STALE_PENDING_S, "+inf")}
-            orphans: dict[int, list[int]] = {}
-            for key in self._lsh.keys.keys():  # noqa: SIM118 - a datasketch storage, not a dict
-                uid, _, idx = key.partition(b":")
-                if int(uid) not in committed and int(uid) not in recent:
-                    orphans.setdefault(int(uid), []).append(int(idx))
-            self._delete_lsh(list(orphans.items()))
-            if stale:
-                self._redis.zrem(self._k["pending"], *stale)
-        return sum(len(v) for v in orphans.values())
+            stale = [int(u) for u in
+                     self._redis.zrangebyscore(self._k["pending"], "-inf", f"({clock - STALE_PENDING_S!r}")]
+            for start in range(0, len(stale), 1000):
+                chunk = stale[start:start + 1000]
+                pipe = self._redis.pipeline(transaction=False)
+                for uid in chunk:
+                    pipe.hmget(f"{self._pend}{uid}", ["signed", "hash_lens", "hashes"])
+                items = []
+                for uid, values in zip(chunk, pipe.execute(), strict=True):
+                    if values[0] is not None:
+                        items.append((uid, *self._signatures(unpack_hashes(*values))))
+                records = self._packed(items)
+                self._postings(self._remove_postings, records)
+                deleted += len(records) // self.banding.b
+                self._redis.delete(*[f"{self._pend}{u}" for u in chunk])
+                self._redis.zrem(self._k["pending"], *[str(u) for u in chunk])
+        return deleted
 
     def stats(self) -> dict[str, Any]:
         """Counts, time range, memory used by Redis and the settings the index was built with."""
@@ -368,16 +416,17 @@ class RedisStore:
                 "settings": {k.decode(): v.decode() for k, v in meta.items()}}
 
     def verify(self) -> list[str]:
-        """Every committed article has its id, all its paragraphs, and all its LSH entries in datasketch's storage."""
+        """Every committed article has its id, whole paragraphs and hashes, and all its postings."""
         problems: list[str] = []
         with self._errors("read"):
             uids = [int(u) for u in self._redis.zrange(self._k["added"], 0, -1)]
             ids = {k.decode(): int(v) for k, v in self._redis.hgetall(self._k["ids"]).items()}
             if sorted(ids.values()) != sorted(uids):
                 problems.append(f"{len(ids)} ids but {len(uids)} articles by time of addition")
-            names = ("id", "paragraphs", "signed", "sigs", "hash_lens", "n_paragraphs")
-            for uid, values in self._records(uids, *names).items():
-                problems.extend(self._verify_one(uid, dict(zip(names, values, strict=True)), ids))
+            names = ("id", "paragraphs", "signed", "hash_lens", "hashes", "n_paragraphs", "n_signed")
+            for start in range(0, len(uids), 500):
+                for uid, values in self._records(uids[start:start + 500], *names).items():
+                    problems.extend(self._verify_one(uid, dict(zip(names, values, strict=True)), ids))
         return problems
 
     def _verify_one(self, uid: int, rec: dict[str, Any], ids: dict[str, int]) -> list[str]:
@@ -385,24 +434,21 @@ class RedisStore:
         out = []
         if ids.get(ident) != uid:
             out.append(f"{ident}: id does not point to article number {uid}")
-        if len(json.loads(rec["paragraphs"])) != int(rec["n_paragraphs"]):
+        if len(rec["paragraphs"]) != 24 * int(rec["n_paragraphs"]) or len(rec["signed"]) != 4 * int(rec["n_signed"]):
             out.append(f"{ident}: paragraphs incomplete")
-        signed = json.loads(rec["signed"])
-        sigs = np.frombuffer(rec["sigs"], dtype="<u4").reshape(len(signed), -1) if signed else np.empty((0, 0))
-        if len(json.loads(rec["hash_lens"])) != len(signed):
+            return out
+        if int(np.frombuffer(rec["hash_lens"], dtype="<i4").sum()) * 4 != len(rec["hashes"]):
             out.append(f"{ident}: shingle hashes incomplete")
+            return out
+        records = self._packed([(uid, *self._signatures(unpack_hashes(rec["signed"], rec["hash_lens"],
+                                                                      rec["hashes"])))])
         pipe = self._redis.pipeline(transaction=False)
-        for idx, row in zip(signed, self.banding.keys(sigs) if signed else [], strict=True):
-            member = f"{uid}:{idx}".encode()
-            pipe.lrange(self._lsh.keys.redis_key(member), 0, -1)
-            for table, key in zip(self._lsh.hashtables, row, strict=True):
-                pipe.sismember(table.redis_key(key), member)
-        replies = pipe.execute()
-        step = self.banding.b + 1
-        for n, idx in enumerate(signed):
-            chunk = replies[n * step:(n + 1) * step]
-            if not all(chunk[1:]) or len(chunk[0]) != self.banding.b:
-                out.append(f"{ident}: LSH entries of paragraph {idx} incomplete")
+        for rec_bytes in records:
+            shard = int(rec_bytes[0]) << 16 | int(rec_bytes[1]) << 8 | int(rec_bytes[2])
+            pipe.zscore(f"{self._shard}{shard}", rec_bytes[3:].tobytes())
+        missing = sum(score is None for score in pipe.execute())
+        if missing:
+            out.append(f"{ident}: {missing} of its {len(records)} LSH postings are missing")
         return out
 
     def close(self) -> None:
@@ -410,22 +456,22 @@ class RedisStore:
         self._redis.close()
 
 
+def _key_bytes(keys: np.ndarray) -> np.ndarray:
+    """Band keys as ``(n, 8)`` bytes: the shard (top :data:`SHARD_BITS` bits, 3 bytes big-endian)
+    then the low 40 bits (5 bytes big-endian)."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    shard = (keys >> np.uint64(64 - SHARD_BITS)).astype(">u4").view(np.uint8).reshape(-1, 4)[:, 1:]
+    low = (keys & np.uint64((1 << 40) - 1)).astype(">u8").view(np.uint8).reshape(-1, 8)[:, 3:]
+    return np.concatenate([shard, low], axis=1)
+
+
 def _record(entry: Entry, added_at: float) -> dict[str, Any]:
     """The fields of an article's record hash."""
     art = entry.article
-    lengths = [len(h) for h in entry.hashes]
-    blob = np.concatenate([np.asarray(h, dtype="<u4") for h in entry.hashes]).tobytes() if entry.hashes else b""
+    signed, lengths, blob = pack_hashes(entry)
     return {
         "id": art.id, "title": art.title or "", "source": art.source or "", "published": art.published or "",
         "url": art.url or "", "body_start": art.body_start, "text": art.text, "added": repr(added_at),
-        "paragraphs": json.dumps([[p.start, p.end, int(p.chrome)] for p in entry.paragraphs], separators=(",", ":")),
-        "n_paragraphs": len(entry.paragraphs), "n_signed": len(entry.signed),
-        "signed": json.dumps(list(entry.signed)), "sigs": np.asarray(entry.signatures, dtype="<u4").tobytes(),
-        "hash_lens": json.dumps(lengths), "hashes": blob,
+        "paragraphs": pack_paragraphs(entry.paragraphs), "n_paragraphs": len(entry.paragraphs),
+        "n_signed": len(entry.signed), "signed": signed, "hash_lens": lengths, "hashes": blob,
     }
-
-
-def _unpack(blob: bytes, lengths: Sequence[int]) -> list[np.ndarray]:
-    flat = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
-    bounds = np.cumsum([0, *lengths])
-    return [flat[bounds[i]:bounds[i + 1]] for i in range(len(lengths))]
