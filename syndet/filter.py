@@ -10,10 +10,12 @@ share of its content words covered by those shared passages decides: ``reject`` 
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import time
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import numpy as np
@@ -22,7 +24,7 @@ from syndet.attribution.attribute import attribute
 from syndet.detector import Detector
 from syndet.duration import parse_time
 from syndet.errors import ConfigError
-from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
+from syndet.hashing.parallel import available_cpus, hash_paragraphs, resolve_jobs
 from syndet.hashing.shingle import split
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, verified, word_stream
@@ -105,15 +107,45 @@ class Filter:
             articles: The articles to index.
             now: Time to record as their addition (seconds since the epoch; default: now).
         """
-        unique: dict[str, Article] = {}
-        repeated: list[str] = []
-        for article in articles:
-            if article.id in unique:
-                repeated.append(article.id)
-            else:
-                unique[article.id] = article
-        result = self.store.add(self.prepare(list(unique.values())), now)
-        return AddResult(result.added, result.skipped + tuple(repeated))
+        unique, repeated = _unique(articles)
+        result = self.store.add(self.prepare(unique), now)
+        return AddResult(result.added, result.skipped + repeated)
+
+    def add_batches(self, articles: Iterable[Article], size: int, now: float | None = None) -> Iterator[AddResult]:
+        """Index a stream of articles in batches of ``size`` (0: one batch), each committed whole.
+
+        The bulk path: while one batch is stored, the next ones are cut and hashed on worker
+        processes (``jobs`` of them; 0 takes one per CPU), so storing and hashing overlap. A batch
+        gives the same entries whichever process prepared it.
+
+        Yields:
+            What each batch added and skipped, in input order.
+        """
+        batches = _batched(articles, size)
+        workers = self.settings.jobs or available_cpus()
+        if workers <= 1 or size == 0 or "fork" not in multiprocessing.get_all_start_methods():
+            for batch in batches:
+                yield self.add(batch, now)
+            return
+        # Forked workers inherit the settings; each hashes its batch on one process.
+        pool = multiprocessing.get_context("fork").Pool(
+            workers, initializer=_init_worker, initargs=(dataclasses.replace(self.settings, jobs=1),))
+        try:
+            flight: deque[tuple[tuple[str, ...], AsyncResult[list[Entry]]]] = deque()
+            for batch in batches:
+                unique, repeated = _unique(batch)
+                flight.append((repeated, pool.apply_async(_prepare_in_worker, (unique,))))
+                if len(flight) > workers:
+                    yield self._store(*flight.popleft(), now)
+            while flight:
+                yield self._store(*flight.popleft(), now)
+        finally:
+            pool.terminate()
+            pool.join()
+
+    def _store(self, repeated: tuple[str, ...], entries: AsyncResult[list[Entry]], now: float | None) -> AddResult:
+        result = self.store.add(entries.get(), now)
+        return AddResult(result.added, result.skipped + repeated)
 
     def check(self, article: Article) -> Decision:
         """Decide whether ``article`` is new (``accept``), shares passages (``flag``) or is a copy (``reject``)."""
@@ -245,6 +277,45 @@ class Filter:
         while len(self._streams) > _STREAM_CACHE:
             self._streams.popitem(last=False)
         return out
+
+
+def _unique(articles: Iterable[Article]) -> tuple[list[Article], tuple[str, ...]]:
+    """The articles with each id once (the first), and the ids that came again."""
+    unique: dict[str, Article] = {}
+    repeated: list[str] = []
+    for article in articles:
+        if article.id in unique:
+            repeated.append(article.id)
+        else:
+            unique[article.id] = article
+    return list(unique.values()), tuple(repeated)
+
+
+def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if size and len(batch) >= size:
+            yield batch
+            batch = []
+    if batch or not size:
+        yield batch
+
+
+_worker: Filter | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker
+    _worker = Filter.__new__(Filter)
+    _worker.settings = settings
+    _worker._detector = Detector(settings)
+
+
+def _prepare_in_worker(articles: list[Article]) -> list[Entry]:
+    if _worker is None:
+        raise RuntimeError("worker not initialised")
+    return _worker.prepare(articles)
 
 
 def _rename(passage: Passage, article_id: str) -> Passage:

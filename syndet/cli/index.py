@@ -96,18 +96,17 @@ def index_add(paths: tuple[Path, ...], configs: tuple[Path, ...], target: str | 
         settings = _settings(configs, target, {"index.batch": batch})
         size = settings.index.batch
         with Filter(settings, create=True) as flt:
-            pending: list[Article] = []
-            for article in _articles(paths, settings, warn):
-                pending.append(article)
-                read += 1
-                progress("read", read, 0)
-                if size and len(pending) >= size:
-                    result = flt.add(pending)
-                    added, skipped, pending = added + len(result.added), skipped + len(result.skipped), []
-                    progress("add", added + skipped, 0)
-            if pending:
-                result = flt.add(pending)
+
+            def counted() -> Iterator[Article]:
+                nonlocal read
+                for article in _articles(paths, settings, warn):
+                    read += 1
+                    progress("read", read, 0)
+                    yield article
+
+            for result in flt.add_batches(counted(), size):
                 added, skipped = added + len(result.added), skipped + len(result.skipped)
+                progress("add", added + skipped, 0)
             location = flt.store.location
     except SyndetError as exc:
         progress.close()
