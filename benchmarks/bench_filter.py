@@ -1,19 +1,27 @@
-"""Pre-ingest filter at scale: index 10k synthetic articles, then decide 1k new ones, per backend.
+"""Pre-ingest filter at scale: index N synthetic articles, then decide 1,000 new ones, per backend.
 
-Data: ``benchmarks.synth`` (seeded). Of the generated articles, 1,000 are held out: half are
+Data: ``benchmarks.synth`` (seeded). Of the generated articles, ``--new`` are held out: half are
 republished copies (wire copies, press-release pick-ups, outlet-to-outlet reposts) of stories
 whose other copies are indexed, half are originals that share nothing with any other article.
-The other 10,000 are indexed. The expected decision of each held-out article comes from the
-generator's passage labels, never from syndet: the share of its words inside labelled passages
-that an indexed article also carries, judged with the same policy thresholds.
+The rest are indexed. The expected decision of each held-out article comes from the generator's
+passage labels, never from syndet: the share of its words inside labelled passages that an
+indexed article also carries, judged with the same policy thresholds.
 
-Printed per backend (sqlite, redis): agreement with the expected decisions (overall, on copies,
-on originals, and the confusion table), articles/s for adding (hashing and storing separately)
-and for filtering, and filter latency per article (p50, p99). The reference measured in the same
-run is datasketch's in-memory ``MinHashLSH`` inserting the same signatures (what indexing costs
-without persistence).
+The corpus is generated once per size into a JSON Lines file (``--cache DIR`` keeps it between
+runs) and streamed from there, so a million articles never sit in memory.
 
-Run: ``python -m benchmarks.bench_filter`` (``--help`` for sizes, seed, backends and the Redis URL;
+Printed per size and backend (sqlite, redis):
+
+- add: articles/s of the bulk path (``Filter.add_batches``, what ``syndet index add --batch``
+  runs: batches hashed on worker processes while the previous one is stored), wall clock from
+  the first article read to the last batch committed;
+- reference: on the first 10,000 articles, one process hashing them (syndet's ``prepare``) and
+  datasketch's in-memory ``MinHashLSH`` inserting the same paragraph signatures, articles/s;
+- filter: articles/s deciding the held-out articles one by one, latency p50 / p99 / max;
+- the index's size (bytes on disk for sqlite, Redis ``used_memory`` growth for redis);
+- agreement with the expected decisions (overall, on copies, on originals, confusion table).
+
+Run: ``python -m benchmarks.bench_filter --sizes 10000 100000 1000000`` (``--help`` for the rest;
 the Redis backend needs ``bash scripts/services/redis.sh``).
 """
 
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import random
 import statistics
 import sys
@@ -28,7 +37,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +52,27 @@ from syndet.store.base import Entry
 from syndet.store.redis import drop_index
 
 COPY_KINDS = ("agency", "press_release", "republished")
+REFERENCE_ARTICLES = 10_000
 
 
 @dataclasses.dataclass(frozen=True)
 class Corpus:
-    """The indexed articles, the held-out ones, and what each held-out one should get."""
+    """Where the indexed articles are, the held-out ones, and what each held-out one should get."""
 
-    indexed: list[Article]
+    path: Path
+    indexed: int
     new: list[Article]
     expected: dict[str, str]
     copies: set[str]
+
+    def stream(self) -> Iterator[Article]:
+        """The indexed articles, in generation order."""
+        held = {a.id for a in self.new}
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if rec["id"] not in held:
+                    yield _article(rec)
 
 
 def _article(rec: dict[str, Any]) -> Article:
@@ -72,57 +92,96 @@ def _covered_words(text: str, spans: Sequence[tuple[int, int]]) -> float:
     return inside / total if total else 0.0
 
 
-def build_corpus(indexed: int, new: int, seed: int, reject_at: float, flag_at: float) -> Corpus:
-    """Generate ``indexed + new`` articles, hold out ``new`` of them and label their expected decisions."""
-    records = list(generate(SynthConfig(articles=indexed + new, seed=seed)))
-    articles = [r for r in records if r["type"] == "article"]
-    passages = [r for r in records if r["type"] == "passage"]
+def build_corpus(total: int, new: int, seed: int, reject_at: float, flag_at: float, folder: Path) -> Corpus:
+    """Generate ``total`` articles into ``folder`` (or reuse them), hold out ``new`` of them and
+    label their expected decisions."""
+    path = folder / f"synth-{total}-seed{seed}.jsonl"
+    labels = folder / f"synth-{total}-seed{seed}.passages.jsonl"
+    if not (path.exists() and labels.exists()):
+        with path.with_suffix(".tmp").open("w", encoding="utf-8") as fa, \
+                labels.with_suffix(".tmp").open("w", encoding="utf-8") as fp:
+            for rec in generate(SynthConfig(articles=total, seed=seed)):
+                kind = rec.pop("type")
+                (fa if kind == "article" else fp).write(json.dumps(rec, ensure_ascii=False) + "\n")
+        path.with_suffix(".tmp").rename(path)
+        labels.with_suffix(".tmp").rename(labels)
+    passages = [json.loads(line) for line in labels.open(encoding="utf-8")]
     members: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in passages:
         for span in p["spans"]:
             members[span["article"]].append(p)
+    sources = {p.get("source_article") for p in passages}
+    ids = [json.loads(line)["id"] for line in path.open(encoding="utf-8")]
     rng = random.Random(seed)
-    originals = [a["id"] for a in articles if a["id"] not in members]
+    originals = [i for i in ids if i not in members]
     copies = sorted({s["article"] for p in passages if p["kind"] in COPY_KINDS for s in p["spans"]
-                     if s["article"] != p.get("source_article")})
-    copies = [c for c in copies if c not in {p.get("source_article") for p in passages}]
+                     if s["article"] != p.get("source_article")} - sources)
     if len(originals) < new - new // 2 or len(copies) < new // 2:
         raise SystemExit(f"corpus too small: {len(originals)} originals, {len(copies)} copies")
     held = set(rng.sample(copies, new // 2)) | set(rng.sample(originals, new - new // 2))
-    by_id = {a["id"]: a for a in articles}
+    new_articles = [_article(json.loads(line)) for line in path.open(encoding="utf-8")
+                    if json.loads(line)["id"] in held]
     expected: dict[str, str] = {}
-    for ident in held:
-        spans = [(s["start"], s["end"]) for p in members.get(ident, [])
-                 if any(o["article"] not in held for o in p["spans"]) for s in p["spans"] if s["article"] == ident]
-        seen = _covered_words(by_id[ident]["text"], spans)
-        expected[ident] = "reject" if seen >= reject_at else "flag" if seen >= flag_at else "accept"
-    return Corpus([_article(a) for a in articles if a["id"] not in held],
-                  [_article(a) for a in articles if a["id"] in held], expected, held & set(copies))
+    for article in new_articles:
+        spans = [(s["start"], s["end"]) for p in members.get(article.id, [])
+                 if any(o["article"] not in held for o in p["spans"])
+                 for s in p["spans"] if s["article"] == article.id]
+        seen = _covered_words(article.text, spans)
+        expected[article.id] = "reject" if seen >= reject_at else "flag" if seen >= flag_at else "accept"
+    return Corpus(path, len(ids) - len(held), new_articles, expected, held & set(copies))
 
 
-def _reference_insert(entries: Sequence[Entry], settings: Settings) -> float:
-    """Seconds datasketch's in-memory MinHashLSH takes to insert the same paragraph signatures."""
+def reference(corpus: Corpus, settings: Settings, batch: int) -> dict[str, float]:
+    """On the first articles: one process preparing them, and datasketch's in-memory LSH inserting
+    their signatures (what indexing costs without persistence), both in articles/s."""
+    articles = []
+    for article in corpus.stream():
+        articles.append(article)
+        if len(articles) >= REFERENCE_ARTICLES:
+            break
+    flt = Filter.__new__(Filter)
+    Filter.__init__(flt, dataclasses.replace(settings, jobs=1),
+                    store=_NoStore())  # type: ignore[arg-type]
+    started = time.perf_counter()
+    entries: list[Entry] = []
+    for lo in range(0, len(articles), batch):
+        entries.extend(flt.prepare(articles[lo:lo + batch]))
+    hash_s = time.perf_counter() - started
     lsh = MinHashLSH(threshold=settings.lsh.threshold, num_perm=settings.minhash.num_perm)
     started = time.perf_counter()
     for n, entry in enumerate(entries):
         for idx, row in zip(entry.signed, entry.signatures, strict=True):
             lsh.insert(f"{n}:{idx}", SignatureView(row, settings.minhash.seed), check_duplication=False)
-    return time.perf_counter() - started
+    insert_s = time.perf_counter() - started
+    return {"articles": len(articles), "hash": len(articles) / hash_s, "datasketch": len(articles) / insert_s}
+
+
+class _NoStore:
+    location = "none"
+
+    def close(self) -> None:
+        return None
+
+
+def _redis_memory(url: str) -> int:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        return int(client.info("memory")["used_memory"])
+    finally:
+        client.close()
 
 
 def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> dict[str, Any]:
-    """Index the corpus, filter the held-out articles, and measure both."""
-    hash_s = store_s = reference_s = 0.0
+    """Index the corpus through the bulk path, filter the held-out articles, and measure both."""
+    memory_before = _redis_memory(settings.index.url) if name == "redis" else 0
     with Filter(settings, create=True) as flt:
-        for lo in range(0, len(corpus.indexed), batch):
-            chunk = corpus.indexed[lo:lo + batch]
-            started = time.perf_counter()
-            entries = flt.prepare(chunk)
-            hash_s += time.perf_counter() - started
-            started = time.perf_counter()
-            flt.store.add(entries)
-            store_s += time.perf_counter() - started
-            reference_s += _reference_insert(entries, settings)
+        started = time.perf_counter()
+        added = 0
+        for result in flt.add_batches(corpus.stream(), batch):
+            added += len(result.added)
+        add_s = time.perf_counter() - started
         latencies: list[float] = []
         decisions: dict[str, str] = {}
         started = time.perf_counter()
@@ -133,28 +192,28 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
         filter_s = time.perf_counter() - started
         stats = flt.store.stats()
     latencies.sort()
-    return {"backend": name, "hash_s": hash_s, "store_s": store_s, "reference_s": reference_s,
-            "filter_s": filter_s, "p50": statistics.median(latencies),
-            "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-            "decisions": decisions, "stats": stats}
+    size = stats.get("bytes", 0) if name == "sqlite" else stats["redis_used_memory"] - memory_before
+    return {"backend": name, "added": added, "add_s": add_s, "filter_s": filter_s,
+            "p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+            "max": latencies[-1], "decisions": decisions, "stats": stats, "size": size}
 
 
-def report(result: dict[str, Any], corpus: Corpus) -> None:
+def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> None:
     """Print one backend's figures."""
-    n_add, n_new = len(corpus.indexed), len(corpus.new)
+    n_new = len(corpus.new)
     got, want = result["decisions"], corpus.expected
     agree = sum(got[i] == want[i] for i in want) / len(want)
     copies = [i for i in want if i in corpus.copies]
     originals = [i for i in want if i not in corpus.copies]
-    add_s = result["hash_s"] + result["store_s"]
-    ratio = result["store_s"] / result["reference_s"]
-    print(f"\n== {result['backend']} ==")
-    print(f"index: {result['stats']['articles']:,} articles, {result['stats']['signed_paragraphs']:,} paragraphs")
-    print(f"add:    {n_add / add_s:8.1f} articles/s  (hashing {n_add / result['hash_s']:.1f}/s, "
-          f"storing {n_add / result['store_s']:.1f}/s; datasketch in-memory LSH insert "
-          f"{n_add / result['reference_s']:.1f}/s, storing/in-memory = {ratio:.2f}x)")
+    add_rate = result["added"] / result["add_s"]
+    print(f"\n== {result['backend']}, {result['stats']['articles']:,} indexed ==")
+    print(f"index: {result['stats']['signed_paragraphs']:,} paragraphs, {result['size'] / 2**20:,.0f} MiB"
+          + (" on disk" if result["backend"] == "sqlite" else " of Redis memory"))
+    print(f"add:    {add_rate:8.1f} articles/s  ({result['added']:,} in {result['add_s']:.1f} s; reference on "
+          f"{ref['articles']:,.0f}: one process hashing {ref['hash']:.0f}/s, datasketch in-memory LSH insert "
+          f"{ref['datasketch']:.0f}/s; bulk add / in-memory insert = {add_rate / ref['datasketch']:.2f}x)")
     print(f"filter: {n_new / result['filter_s']:8.1f} articles/s  latency p50 {result['p50'] * 1000:.1f} ms, "
-          f"p99 {result['p99'] * 1000:.1f} ms")
+          f"p99 {result['p99'] * 1000:.1f} ms, max {result['max'] * 1000:.1f} ms")
     print(f"agreement with labels: {agree:.1%} overall, copies {_agree(got, want, copies):.1%} "
           f"({len(copies)}), originals {_agree(got, want, originals):.1%} ({len(originals)})")
     table = Counter((want[i], got[i]) for i in want)
@@ -168,34 +227,51 @@ def _agree(got: dict[str, str], want: dict[str, str], ids: Sequence[str]) -> flo
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Build the corpus once, then run each backend on it."""
+    """Build each size's corpus once, then run each backend on it."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=10_000, help="articles indexed")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000], help="articles indexed, one run each")
     parser.add_argument("--new", type=int, default=1_000, help="articles filtered (half copies)")
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--batch", type=int, default=1_000, help="articles per add")
+    parser.add_argument("--batch", type=int, default=2_000, help="articles per committed batch")
     parser.add_argument("--backends", default="sqlite,redis")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6399/0")
+    parser.add_argument("--cache", type=Path, help="keep the generated corpora in this folder")
+    parser.add_argument("--index-dir", type=Path, help="where the sqlite index is written (default: a temporary folder)")
     args = parser.parse_args(argv)
     settings = Settings()
-    started = time.perf_counter()
-    corpus = build_corpus(args.articles, args.new, args.seed, settings.policy.reject_at, settings.policy.flag_at)
-    print(f"corpus: {len(corpus.indexed):,} indexed, {len(corpus.new):,} new ({len(corpus.copies)} copies), "
-          f"expected {dict(Counter(corpus.expected.values()))}, built in {time.perf_counter() - started:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
-        for backend in args.backends.split(","):
-            if backend == "sqlite":
-                index = IndexSettings(path=str(Path(tmp) / "bench.sqlite"))
-            else:
-                prefix = f"syndet-bench-{uuid.uuid4().hex[:8]}"
-                index = IndexSettings(backend="redis", url=args.redis_url, prefix=prefix)
-            run_settings = dataclasses.replace(settings, index=index)
-            try:
-                report(run_backend(backend, run_settings, corpus, args.batch), corpus)
-            finally:
-                if backend == "redis":
-                    drop_index(args.redis_url, index.prefix)
-            sys.stdout.flush()
+        folder = args.cache or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes:
+            started = time.perf_counter()
+            corpus = build_corpus(size + args.new, args.new, args.seed, settings.policy.reject_at,
+                                  settings.policy.flag_at, folder)
+            print(f"\ncorpus: {corpus.indexed:,} indexed, {len(corpus.new):,} new ({len(corpus.copies)} copies), "
+                  f"expected {dict(Counter(corpus.expected.values()))}, ready in {time.perf_counter() - started:.1f} s")
+            ref = reference(corpus, settings, args.batch)
+            for backend in args.backends.split(","):
+                if backend == "sqlite":
+                    where = args.index_dir or Path(tmp)
+                    where.mkdir(parents=True, exist_ok=True)
+                    index = IndexSettings(path=str(where / f"bench-{size}-{uuid.uuid4().hex[:6]}.sqlite"))
+                else:
+                    index = IndexSettings(backend="redis", url=args.redis_url,
+                                          prefix=f"syndet-bench-{uuid.uuid4().hex[:8]}")
+                run_settings = dataclasses.replace(settings, index=index)
+                try:
+                    report(run_backend(backend, run_settings, corpus, args.batch), corpus, ref)
+                finally:
+                    if backend == "redis":
+                        drop_index(args.redis_url, index.prefix)
+                    else:
+                        for path in Path(index.path).parent.glob(Path(index.path).name + "*"):
+                            if path.is_dir():
+                                for child in path.iterdir():
+                                    child.unlink()
+                                path.rmdir()
+                            else:
+                                path.unlink()
+                sys.stdout.flush()
     return 0
 
 

@@ -190,6 +190,9 @@ class IndexSettings:
         prefix: Prefix of every Redis key of this index, so several indexes can share one server.
         busy_timeout_s: How long a writer waits for another process holding the ``sqlite`` file.
         batch: Articles hashed and committed together by ``index add``; 0 commits each command at once.
+        max_postings: Postings read per LSH band key when an article is checked, those of the
+            newest articles first: a band shared by thousands of indexed paragraphs (a press
+            release everybody ran) costs no more than this.
     """
 
     backend: str = _f("sqlite", choices=("sqlite", "redis"))
@@ -198,6 +201,7 @@ class IndexSettings:
     prefix: str = _f("syndet")
     busy_timeout_s: float = _f(60.0, lo=0.0, hi=86_400.0)
     batch: int = _f(0, lo=0, hi=10_000_000)
+    max_postings: int = _f(1000, lo=1, hi=10_000_000)
 
 
 @dataclass(frozen=True)

@@ -108,8 +108,8 @@ class Postings:
         Args:
             infos: The registered segments.
             queries: Band keys, ``uint64``.
-            cap: At most this many postings per key and segment (the newest articles), so that a
-                key shared by thousands of boilerplate paragraphs costs no more than any other.
+            cap: At most this many postings per key (those of the newest articles), so that a key
+                shared by thousands of boilerplate paragraphs costs no more than any other.
 
         Returns:
             ``(positions, refs)``: for each posting found, the position in ``queries`` of its key,
@@ -138,7 +138,14 @@ class Postings:
             found_q.append(np.repeat(order[hit], counts))
         if not found_r:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
-        return np.concatenate(found_q), np.concatenate(found_r)
+        positions, refs = np.concatenate(found_q), np.concatenate(found_r)
+        if len(found_r) > 1:  # the newest ``cap`` of each key over all segments
+            order = np.lexsort((~refs, positions))
+            positions, refs = positions[order], refs[order]
+            first = np.r_[0, np.nonzero(np.diff(positions))[0] + 1]
+            rank = np.arange(len(positions)) - np.repeat(first, np.diff(np.r_[first, len(positions)]))
+            positions, refs = positions[rank < cap], refs[rank < cap]
+        return positions, refs
 
     def uid_counts(self, infos: Iterable[SegmentInfo], size: int) -> np.ndarray:
         """Number of postings of each article number below ``size`` (a full read, for checks)."""

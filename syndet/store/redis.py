@@ -168,7 +168,7 @@ class RedisStore:
         self.location = f"{redact(self.url)} prefix {settings.index.prefix}"
         self.banding = Banding.for_settings(settings)
         self.perms = permutations(settings.minhash.num_perm, settings.minhash.seed)
-        self.cap = settings.lsh.max_bucket
+        self.cap = settings.index.max_postings
         self.prefix = settings.index.prefix
         try:
             params = {k: v for k, v in _parse_url(self.url).items() if k != "connection_class"}
@@ -275,7 +275,7 @@ class RedisStore:
 
     def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
         """For each signature row, the paragraphs sharing one of its bands (one round trip; at
-        most ``lsh.max_bucket`` per band, the newest)."""
+        most ``index.max_postings`` per band, the newest)."""
         keys = self.banding.hashed(signatures)
         out: list[set[ParagraphKey]] = [set() for _ in range(len(keys))]
         if not len(keys):

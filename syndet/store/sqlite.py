@@ -87,7 +87,7 @@ class SQLiteStore:
         self.location = str(path)
         self.banding = Banding.for_settings(settings)
         self.num_perm = settings.minhash.num_perm
-        self.cap = settings.lsh.max_bucket
+        self.cap = settings.index.max_postings
         if not create and not path.exists():
             raise IndexError_(f"{path}: no such index (create one with 'syndet index add')")
         # An index the user may not write (a published snapshot, a read-only mount) opens for reading:
@@ -284,7 +284,7 @@ class SQLiteStore:
 
     def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
         """For each signature row, the indexed paragraphs sharing an LSH band with it (at most
-        ``lsh.max_bucket`` per band and segment, the newest)."""
+        ``index.max_postings`` per band, the newest)."""
         keys = self.banding.hashed(signatures)
         out: list[set[ParagraphKey]] = [set() for _ in range(len(keys))]
         with self._errors("read"):
