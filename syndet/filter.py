@@ -10,6 +10,7 @@ share of its content words covered by those shared passages decides: ``reject`` 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import multiprocessing
 import time
 from collections import OrderedDict, defaultdict, deque
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from syndet.attribution.attribute import attribute
+from syndet.attribution.evidence import Sign
 from syndet.detector import Detector
 from syndet.duration import parse_time
 from syndet.errors import ConfigError
@@ -61,6 +63,8 @@ class Filter:
         self._detector = Detector(self.settings)
         self._detector.catalogue  # noqa: B018  a bad catalogue is reported before the index is touched
         self._streams: OrderedDict[int, tuple[StoredArticle, WordStream]] = OrderedDict()
+        self._signs: OrderedDict[int, tuple[Sign, ...]] = OrderedDict()  # evidence signs of indexed articles
+        self._own_store = store is None
         self.store = store if store is not None else open_store(self.settings, create=create)
 
     def __enter__(self) -> Filter:
@@ -177,7 +181,15 @@ class Filter:
             articles = [entry.article] + [s.article for s in stored if s.article.id in involved]
             paragraphs: dict[str, Sequence[Paragraph]] = {entry.article.id: entry.paragraphs}
             paragraphs.update((s.article.id, s.paragraphs) for s in stored if s.article.id in involved)
-            passages = list(attribute(passages, articles, paragraphs, self._detector.catalogue, st.attribute))
+            uid_of = {s.article.id: s.uid for s in stored if s.article.id in involved}
+            signs = {ident: self._signs[uid] for ident, uid in uid_of.items() if uid in self._signs}
+            passages = list(attribute(passages, articles, paragraphs, self._detector.catalogue, st.attribute, signs))
+            for ident, uid in uid_of.items():
+                if ident in signs:
+                    self._signs[uid] = signs[ident]
+                    self._signs.move_to_end(uid)
+            while len(self._signs) > _STREAM_CACHE:
+                self._signs.popitem(last=False)
         return Decision(
             article_id=article.id,
             action="reject" if already == "same" else self.decide(seen),
@@ -187,16 +199,55 @@ class Filter:
             already_indexed=already,
         )
 
-    def check_all(self, articles: Iterable[Article], add: Collection[str] = ()) -> Iterator[Decision]:
-        """Check articles one by one, indexing at once those whose action is in ``add``.
+    def check_all(self, articles: Iterable[Article], add: Collection[str] = (),
+                  timings: list[float] | None = None) -> Iterator[Decision]:
+        """Check articles in input order, indexing at once those whose action is in ``add``.
 
-        Adding as it goes means that a story arriving twice in one stream is rejected the second time.
+        Adding as it goes means that a story arriving twice in one stream is rejected the second
+        time, so such a stream is checked on this process. Without adding, a long stream is checked
+        on ``jobs`` forked workers (0: one per CPU), each with its own connection to the index;
+        decisions still come out in input order.
+
+        Args:
+            articles: The articles to check.
+            add: Actions whose articles are indexed at once.
+            timings: Filled with the seconds each decision took, in input order.
         """
-        for article in articles:
+        workers = self.settings.jobs or available_cpus()
+        stream = iter(articles)
+        serial = add or workers <= 1 or not self._own_store or "fork" not in multiprocessing.get_all_start_methods()
+        head = stream if serial else itertools.islice(stream, _SERIAL_HEAD)
+        checked = 0
+        for article in head:
+            started = time.perf_counter()
             decision = self.check(article)
+            if timings is not None:
+                timings.append(time.perf_counter() - started)
             if decision.action in add:
                 self.add([article])
+            checked += 1
             yield decision
+        if serial or checked < _SERIAL_HEAD:
+            return
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_checker, initargs=(self,))
+        try:
+            flight: deque[AsyncResult[tuple[Decision, float]]] = deque()
+            for article in stream:
+                flight.append(pool.apply_async(_check_in_worker, (article,)))
+                if len(flight) >= 4 * workers:
+                    yield self._decided(flight.popleft(), timings)
+            while flight:
+                yield self._decided(flight.popleft(), timings)
+        finally:
+            pool.terminate()
+            pool.join()
+
+    @staticmethod
+    def _decided(result: AsyncResult[tuple[Decision, float]], timings: list[float] | None) -> Decision:
+        decision, seconds = result.get()
+        if timings is not None:
+            timings.append(seconds)
+        return decision
 
     def prune(self, older_than: float | None = None, now: float | None = None, dry_run: bool = False, *,
               published_before: datetime | None = None) -> list[str]:
@@ -303,6 +354,26 @@ def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 _worker: Filter | None = None
+_SERIAL_HEAD = 32  # articles checked on this process before workers are started for the rest
+
+
+def _init_checker(parent: Filter) -> None:
+    """A forked worker's filter: the parent's compiled state, its own connection to the index."""
+    global _worker
+    worker = Filter.__new__(Filter)
+    worker.__dict__.update(parent.__dict__)
+    worker._streams = OrderedDict()
+    worker._signs = OrderedDict()
+    worker.store = open_store(parent.settings, create=False)
+    _worker = worker
+
+
+def _check_in_worker(article: Article) -> tuple[Decision, float]:
+    if _worker is None:
+        raise RuntimeError("worker not initialised")
+    started = time.perf_counter()
+    decision = _worker.check(article)
+    return decision, time.perf_counter() - started
 
 
 def _init_worker(settings: Settings) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -53,7 +53,8 @@ class _Copy:
 
 def attribute(passages: Sequence[Passage], articles: Sequence[Article],
               paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
-              settings: AttributeSettings) -> tuple[Passage, ...]:
+              settings: AttributeSettings, signs: MutableMapping[str, tuple[Sign, ...]] | None = None
+              ) -> tuple[Passage, ...]:
     """Attribute every passage.
 
     Args:
@@ -62,12 +63,15 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         paragraphs: Paragraphs of each article, chrome included.
         catalogue: Compiled evidence catalogue.
         settings: Thresholds and the publication-time window.
+        signs: Signs already found, by article id (taken as they are), and filled with the ones
+            found here: lets a caller that sees the same articles again find them once.
 
     Returns:
         The same passages, in the same order, each with its :class:`Attribution`.
     """
     by_id = {a.id: a for a in articles}
-    signs: dict[str, tuple[Sign, ...]] = {}
+    if signs is None:
+        signs = {}
     for passage in passages:
         for aid in passage.article_ids:
             if aid not in signs:

@@ -55,8 +55,11 @@ class Segment:
             self.refs = np.empty(0, dtype="<u8")
             return
         try:
-            self.keys = np.memmap(folder / f"{info.name}.keys", dtype="<u8", mode="r", shape=(info.count,))
-            self.refs = np.memmap(folder / f"{info.name}.refs", dtype="<u8", mode="r", shape=(info.count,))
+            # Plain views of the maps: numpy's memmap subclass costs time on every search.
+            self.keys = np.memmap(folder / f"{info.name}.keys", dtype="<u8", mode="r",
+                                  shape=(info.count,)).view(np.ndarray)
+            self.refs = np.memmap(folder / f"{info.name}.refs", dtype="<u8", mode="r",
+                                  shape=(info.count,)).view(np.ndarray)
         except (OSError, ValueError) as exc:
             raise IndexError_(f"{folder}: postings segment {info.name} cannot be read: {exc}") from None
 
@@ -123,12 +126,13 @@ class Postings:
         for seg in self.segments(infos):
             if not len(seg.keys):
                 continue
+            # One search for every query; the end of a range only for the few keys present.
             lo = np.searchsorted(seg.keys, ordered, "left")
-            hi = np.searchsorted(seg.keys, ordered, "right")
-            hit = np.nonzero(hi > lo)[0]
+            inside = np.nonzero(lo < len(seg.keys))[0]
+            hit = inside[seg.keys[lo[inside]] == ordered[inside]]
             if not len(hit):
                 continue
-            stop = hi[hit]
+            stop = np.searchsorted(seg.keys, ordered[hit], "right")
             start = np.maximum(lo[hit], stop - cap)
             counts = stop - start
             # every position of every hit range at once: each range's start repeated, plus 0, 1, 2...

@@ -290,10 +290,7 @@ class SQLiteStore:
         with self._errors("read"):
             infos = self._segments()
         positions, refs = self.postings.lookup(infos, keys.ravel(), self.cap)
-        uids, idxs = unpack(refs)
-        for pos, uid, idx in zip((positions // self.banding.b).tolist(), uids.tolist(), idxs.tolist(), strict=True):
-            out[pos].add((uid, idx))
-        return out
+        return _by_row(out, positions // self.banding.b, refs)
 
     def paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
         """Shingle hashes of the signed paragraphs of the given articles."""
@@ -417,6 +414,16 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the file."""
         self._db.close()
+
+
+def _by_row(out: list[set[ParagraphKey]], rows: np.ndarray, refs: np.ndarray) -> list[set[ParagraphKey]]:
+    """Fill each row's set with the paragraphs of its postings (each pair once)."""
+    if len(refs):
+        pairs = np.unique(np.stack([rows.astype(np.uint64), refs]), axis=1)
+        uids, idxs = unpack(pairs[1])
+        for row, uid, idx in zip(pairs[0].tolist(), uids.tolist(), idxs.tolist(), strict=True):
+            out[row].add((uid, idx))
+    return out
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
