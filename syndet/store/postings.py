@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numba
 import numpy as np
 
 from syndet.errors import IndexError_
@@ -33,7 +34,10 @@ IDX_BITS = 20
 """Bits of a posting's ref that hold the paragraph index (at most about a million per article)."""
 MERGE_CHUNK = 8_000_000
 """Postings sorted at once while merging (memory: about 40 bytes each)."""
-_SUFFIXES = (".keys", ".refs")
+FENCE = 64
+"""Every this many keys of a segment, one is copied into its fence: a small sorted array held in
+memory that narrows each search to one block of the memory-mapped keys."""
+_SUFFIXES = (".keys", ".refs", ".fence")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Segment:
         if info.count == 0:
             self.keys = np.empty(0, dtype="<u8")
             self.refs = np.empty(0, dtype="<u8")
+            self.fence = np.empty(0, dtype="<u8")
             return
         try:
             # Plain views of the maps: numpy's memmap subclass costs time on every search.
@@ -60,6 +65,9 @@ class Segment:
                                   shape=(info.count,)).view(np.ndarray)
             self.refs = np.memmap(folder / f"{info.name}.refs", dtype="<u8", mode="r",
                                   shape=(info.count,)).view(np.ndarray)
+            fence = folder / f"{info.name}.fence"
+            self.fence = (np.fromfile(fence, dtype="<u8") if fence.exists()
+                          else np.ascontiguousarray(self.keys[::FENCE]))
         except (OSError, ValueError) as exc:
             raise IndexError_(f"{folder}: postings segment {info.name} cannot be read: {exc}") from None
 
@@ -126,13 +134,13 @@ class Postings:
         for seg in self.segments(infos):
             if not len(seg.keys):
                 continue
-            # One search for every query; the end of a range only for the few keys present.
-            lo = np.searchsorted(seg.keys, ordered, "left")
-            inside = np.nonzero(lo < len(seg.keys))[0]
-            hit = inside[seg.keys[lo[inside]] == ordered[inside]]
+            lo = np.empty(len(ordered), dtype=np.int64)
+            hi = np.empty(len(ordered), dtype=np.int64)
+            _ranges(seg.keys, seg.fence, ordered, lo, hi)
+            hit = np.nonzero(hi > lo)[0]
             if not len(hit):
                 continue
-            stop = np.searchsorted(seg.keys, ordered[hit], "right")
+            stop = hi[hit]
             start = np.maximum(lo[hit], stop - cap)
             counts = stop - start
             # every position of every hit range at once: each range's start repeated, plus 0, 1, 2...
@@ -143,7 +151,7 @@ class Postings:
         if not found_r:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
         positions, refs = np.concatenate(found_q), np.concatenate(found_r)
-        if len(found_r) > 1:  # the newest ``cap`` of each key over all segments
+        if len(found_r) > 1 and np.bincount(positions).max() > cap:  # the newest ``cap`` of each key overall
             order = np.lexsort((~refs, positions))
             positions, refs = positions[order], refs[order]
             first = np.r_[0, np.nonzero(np.diff(positions))[0] + 1]
@@ -167,7 +175,7 @@ class Postings:
         for info in infos:
             if info.count == 0:
                 continue
-            for suffix in _SUFFIXES:
+            for suffix in _SUFFIXES[:2]:
                 path = self.folder / f"{info.name}{suffix}"
                 try:
                     size = path.stat().st_size
@@ -187,9 +195,11 @@ class Postings:
         order = np.lexsort((refs, keys))
         info = SegmentInfo(f"{level}-{uuid.uuid4().hex}", level, len(keys))
         if len(keys):
-            with self._files(info) as (fk, fr):
-                fk.write(keys[order].astype("<u8").tobytes())
+            with self._files(info) as (fk, fr, ff):
+                keys = keys[order].astype("<u8")
+                fk.write(keys.tobytes())
                 fr.write(refs[order].astype("<u8").tobytes())
+                ff.write(keys[::FENCE].tobytes())
         return info
 
     def merge(self, infos: Sequence[SegmentInfo], alive: np.ndarray | None, level: int) -> SegmentInfo:
@@ -211,7 +221,7 @@ class Postings:
             return info
         cuts = _cuts(segs, total)
         written = 0
-        with self._files(info) as (fk, fr):
+        with self._files(info) as (fk, fr, ff):
             for lo_key, hi_key in itertools.pairwise(cuts):
                 parts_k, parts_r = [], []
                 for seg in segs:
@@ -230,8 +240,10 @@ class Postings:
                     keep[inside] = alive[uids[inside]]
                     keys, refs = keys[keep], refs[keep]
                 order = np.lexsort((refs, keys))
-                fk.write(keys[order].astype("<u8").tobytes())
+                keys = keys[order].astype("<u8")
+                fk.write(keys.tobytes())
                 fr.write(refs[order].astype("<u8").tobytes())
+                ff.write(keys[(-written) % FENCE::FENCE].tobytes())
                 written += len(keys)
         info = SegmentInfo(info.name, level, written)
         if not written:
@@ -267,9 +279,9 @@ class Postings:
             self.paths = [folder / f"{info.name}{s}" for s in _SUFFIXES]
             self.folder = folder
 
-        def __enter__(self) -> tuple[BinaryIO, BinaryIO]:
+        def __enter__(self) -> tuple[BinaryIO, BinaryIO, BinaryIO]:
             self.handles = [open(p, "xb") for p in self.paths]  # noqa: SIM115 - closed in __exit__
-            return self.handles[0], self.handles[1]
+            return self.handles[0], self.handles[1], self.handles[2]
 
         def __exit__(self, kind: type[BaseException] | None, exc: object, tb: object) -> None:
             try:
@@ -287,6 +299,30 @@ class Postings:
 
     def _files(self, info: SegmentInfo) -> Postings._Files:
         return Postings._Files(self.folder, info)
+
+
+@numba.njit(cache=True, nogil=True)
+def _ranges(keys: np.ndarray, fence: np.ndarray, queries: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+    """For each query, the range ``[lo, hi)`` of ``keys`` equal to it: the fence (every
+    :data:`FENCE`-th key) picks the block, a binary search in the block finds the first, a scan
+    the last."""
+    n = len(keys)
+    for i in range(len(queries)):
+        q = queries[i]
+        j = np.searchsorted(fence, q)
+        a = (j - 1) * FENCE if j > 0 else 0
+        b = min(n, j * FENCE + 1)
+        while a < b:  # first key >= q in keys[a:b]
+            mid = (a + b) >> 1
+            if keys[mid] < q:
+                a = mid + 1
+            else:
+                b = mid
+        e = a
+        while e < n and keys[e] == q:
+            e += 1
+        lo[i] = a
+        hi[i] = e
 
 
 def _cuts(segs: Sequence[Segment], total: int) -> list[np.uint64 | None]:

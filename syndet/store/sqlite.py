@@ -418,11 +418,14 @@ class SQLiteStore:
 
 def _by_row(out: list[set[ParagraphKey]], rows: np.ndarray, refs: np.ndarray) -> list[set[ParagraphKey]]:
     """Fill each row's set with the paragraphs of its postings (each pair once)."""
-    if len(refs):
-        pairs = np.unique(np.stack([rows.astype(np.uint64), refs]), axis=1)
-        uids, idxs = unpack(pairs[1])
-        for row, uid, idx in zip(pairs[0].tolist(), uids.tolist(), idxs.tolist(), strict=True):
-            out[row].add((uid, idx))
+    if not len(refs):
+        return out
+    if len(out) < 1 << 16 and int(refs.max()) < 1 << 48:  # each (row, ref) once, as one packed number
+        packed = np.unique((rows.astype(np.uint64) << np.uint64(48)) | refs)
+        rows, refs = (packed >> np.uint64(48)).astype(np.int64), packed & np.uint64((1 << 48) - 1)
+    uids, idxs = unpack(refs)
+    for row, uid, idx in zip(rows.tolist(), uids.tolist(), idxs.tolist(), strict=True):
+        out[row].add((uid, idx))
     return out
 
 
