@@ -92,7 +92,7 @@ class Detector:
         """Paragraphs of each article, with configured and learnt chrome flagged."""
         seg = self.settings.segment
         paras = [split_paragraphs(a, self._chrome) for a in articles]
-        if seg.learn_chrome:
+        if seg.learn_chrome and len(articles) >= seg.learn_min_articles:  # fewer cannot repeat a line enough
             learned = learn_chrome(articles, paras, seg.learn_min_articles, seg.learn_max_words)
             paras = [mark_learned(a, p, learned) for a, p in zip(articles, paras, strict=False)]
         return {a.id: tuple(p) for a, p in zip(articles, paras, strict=False)}

@@ -71,10 +71,21 @@ _QUERY = 8  # shard (3 bytes) + low key (5 bytes)
 _CHUNK = 20_000  # postings per script call, so that no call holds the server for long
 
 _POSTINGS = """
-local prefix, blob, cmd = ARGV[1], ARGV[2], ARGV[3]
+local prefix, blob = ARGV[1], ARGV[2]
+local shard, args = nil, {}
 for i = 1, #blob, 16 do
   local a, b, c = string.byte(blob, i, i + 2)
-  redis.call(cmd, prefix .. (a * 65536 + b * 256 + c), 0, string.sub(blob, i + 3, i + 15))
+  local s = a * 65536 + b * 256 + c
+  if s ~= shard and shard then
+    redis.call('ZADD', prefix .. shard, unpack(args))
+    args = {}
+  end
+  shard = s
+  args[#args + 1] = 0
+  args[#args + 1] = string.sub(blob, i + 3, i + 15)
+end
+if shard then
+  redis.call('ZADD', prefix .. shard, unpack(args))
 end
 return #blob / 16
 """
@@ -235,7 +246,7 @@ class RedisStore:
                 pipe.hset(f"{self._pend}{uid}", mapping=_record(entry, added_at))
             pipe.execute()
             self._postings(self._write_postings, self._packed([(u, e.signed, e.signatures)
-                                                               for u, e in zip(uids, todo, strict=True)]), "ZADD")
+                                                               for u, e in zip(uids, todo, strict=True)]))
             args: list[Any] = [self._art, self._pend, len(todo)]
             for uid, entry in zip(uids, todo, strict=True):
                 args.extend((entry.article.id, uid, repr(added_at), len(entry.paragraphs), len(entry.signed)))
@@ -260,12 +271,15 @@ class RedisStore:
                 refs.append(np.repeat(refs_of(np.full(len(signed), uid), np.asarray(signed)), self.banding.b))
         if not keys:
             return np.empty((0, _RECORD), dtype=np.uint8)
-        return np.concatenate([_key_bytes(np.concatenate(keys)),
-                               np.concatenate(refs).astype(">u8").view(np.uint8).reshape(-1, 8)], axis=1)
+        # Sorted by key, so that the postings of one shard are neighbours and are written by one command.
+        flat_keys, flat_refs = np.concatenate(keys), np.concatenate(refs)
+        order = np.argsort(flat_keys, kind="stable")
+        return np.concatenate([_key_bytes(flat_keys[order]),
+                               flat_refs[order].astype(">u8").view(np.uint8).reshape(-1, 8)], axis=1)
 
-    def _postings(self, script: Any, records: np.ndarray, *extra: str) -> None:
+    def _postings(self, script: Any, records: np.ndarray) -> None:
         for lo in range(0, len(records), _CHUNK):
-            script(args=[self._shard, records[lo:lo + _CHUNK].tobytes(), *extra])
+            script(args=[self._shard, records[lo:lo + _CHUNK].tobytes()])
 
     def _signatures(self, hashes: dict[int, np.ndarray]) -> tuple[list[int], np.ndarray]:
         """An article's signed paragraphs and their signatures, recomputed from the stored hashes
