@@ -233,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--backends", default="sqlite,redis")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6399/0")
     parser.add_argument("--cache", type=Path, help="keep the generated corpora in this folder")
-    parser.add_argument("--index-dir", type=Path, help="where the sqlite index is written (default: a temporary folder)")
+    parser.add_argument("--index-dir", type=Path, help="folder of the sqlite index (default: a temporary one)")
     args = parser.parse_args(argv)
     settings = Settings()
     with tempfile.TemporaryDirectory() as tmp:

@@ -250,22 +250,32 @@ class Filter:
         return decision
 
     def prune(self, older_than: float | None = None, now: float | None = None, dry_run: bool = False, *,
-              published_before: datetime | None = None) -> list[str]:
-        """Remove articles added more than ``older_than`` seconds before ``now``, and articles
-        published before ``published_before`` (articles with no readable publication time are kept);
-        returns their ids.
+              published_before: datetime | None = None, max_articles: int | None = None) -> list[str]:
+        """Remove articles added more than ``older_than`` seconds before ``now``, articles
+        published before ``published_before`` (articles with no readable publication time are kept),
+        and then, while more than ``max_articles`` remain, the ones added first; returns their ids.
 
-        Also collects what interrupted adds left behind in a backend that can hold such leftovers.
+        Also collects what interrupted adds left behind.
         """
         clock = time.time() if now is None else now
         ids = self.store.older_than(clock - older_than) if older_than is not None else []
+        chosen = set(ids)
         if published_before is not None:
-            chosen = set(ids)
             for ident, published in self.store.published():
                 moment = parse_time(published)
                 if moment is not None and moment < published_before and ident not in chosen:
                     ids.append(ident)
                     chosen.add(ident)
+        if max_articles is not None:
+            everything = self.store.older_than(float("inf"))  # oldest first
+            excess = len(everything) - len(chosen.intersection(everything)) - max_articles
+            for ident in everything:
+                if excess <= 0:
+                    break
+                if ident not in chosen:
+                    ids.append(ident)
+                    chosen.add(ident)
+                    excess -= 1
         if dry_run:
             return ids
         removed = self.store.remove(ids)

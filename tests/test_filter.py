@@ -204,7 +204,7 @@ def test_index_remove_and_prune_commands(tmp_path: Path) -> None:
     code, out, err = run("index", "prune", "--index", index, "--older-than", "0.5x")
     assert code == 2 and "'0.5x' is not a duration" in err
     code, out, err = run("index", "prune", "--index", index)
-    assert code == 2 and "give --older-than, --published-before or --published-older-than" in err
+    assert code == 2 and "give --older-than, --published-before, --published-older-than or --max-articles" in err
     code, out, err = run("index", "prune", "--index", index, "--published-before", "Jan 5")
     assert code == 2 and "'Jan 5' is not a date" in err
     assert run("index", "prune", "--index", index, "--published-older-than", "1d") == (  # no dates: kept

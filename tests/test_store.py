@@ -100,6 +100,21 @@ def test_stored_article_comes_back_whole(settings: Settings) -> None:
     assert [p.start for p in back.paragraphs] == [p.start for p in flt.prepare([original])[0].paragraphs]
 
 
+def test_prune_caps_the_index_oldest_first(settings: Settings) -> None:
+    now = time.time()
+    with Filter(settings, create=True) as flt:
+        for n in range(5):
+            flt.add(articles(f"day{n}-", range(10 * n, 10 * n + 2)), now=now - (5 - n) * DAY)
+        assert flt.prune(max_articles=6, now=now, dry_run=True) == ["day0-0", "day0-1", "day1-10", "day1-11"]
+        assert flt.prune(45 * DAY, max_articles=3, now=now) == [
+            "day0-0", "day0-1", "day1-10", "day1-11", "day2-20", "day2-21", "day3-30"]
+        assert flt.store.verify() == []
+        assert flt.check(Article("q", story(0))).action == "accept"
+        assert flt.check(Article("q", story(41))).action == "reject"
+        assert flt.prune(max_articles=10, now=now) == []
+    assert indexed_ids(settings) == {"day3-31", "day4-40", "day4-41"}
+
+
 def test_prune_removes_only_old_articles(settings: Settings) -> None:
     now = time.time()
     with Filter(settings, create=True) as flt:
@@ -147,20 +162,22 @@ def test_a_file_that_is_not_an_index(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").startswith("just some notes")
 
 
-def _start_add(config: Path, batch: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([SYNDET, "index", "add", "--config", str(config), "--quiet", str(batch)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _start_add(config: Path, batch: Path, size: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([SYNDET, "index", "add", "--config", str(config), "--quiet", "--batch", str(size),
+                             str(batch)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _add(config: Path, batch: Path) -> None:
-    done = subprocess.run([SYNDET, "index", "add", "--config", str(config), "--quiet", str(batch)],
-                          capture_output=True, text=True, check=False)
+def _add(config: Path, batch: Path, size: int = 0) -> None:
+    done = subprocess.run([SYNDET, "index", "add", "--config", str(config), "--quiet", "--batch", str(size),
+                           str(batch)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.slow
-def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp_path: Path) -> None:
-    """SIGKILL an add of a large batch at random moments: the index stays sound and is before or after it."""
+@pytest.mark.parametrize("per_commit", [0, 100])
+def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp_path: Path, per_commit: int) -> None:
+    """SIGKILL an add at random moments, committing it whole (0) or in batches through the bulk
+    path: the index stays sound and holds the articles before it plus whole batches, in order."""
     base = articles("base", range(20))
     size = 400 if settings.index.backend == "sqlite" else 160  # about 1 s of writing on either
     batch = articles("new", range(1000, 1000 + size), paragraphs=8)
@@ -168,13 +185,15 @@ def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp
         flt.add(base)
     before = {a.id for a in base}
     after = before | {a.id for a in batch}
+    step = per_commit or size
+    allowed = [before | {a.id for a in batch[:k]} for k in [*range(0, size, step), size]]
     batch_file = write_jsonl(tmp_path / "batch.jsonl", batch)
     config = config_file(settings, tmp_path / "index.yaml")
 
     scratch = dataclasses.replace(settings, index=dataclasses.replace(
         settings.index, path=str(tmp_path / "scratch.sqlite"), prefix=settings.index.prefix + "-scratch"))
     started = time.perf_counter()
-    _add(config_file(scratch, tmp_path / "scratch.yaml"), batch_file)
+    _add(config_file(scratch, tmp_path / "scratch.yaml"), batch_file, per_commit)
     full = time.perf_counter() - started
     if scratch.index.backend == "redis":
         drop_redis(scratch.index.url, scratch.index.prefix)
@@ -182,12 +201,12 @@ def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp
     rng = random.Random(os.getpid())
     kills = 0
     for moment in sorted(rng.uniform(0.3, 0.97) * full for _ in range(5)):
-        proc = _start_add(config, batch_file)
+        proc = _start_add(config, batch_file, per_commit)
         time.sleep(moment)
         proc.send_signal(signal.SIGKILL)
         code = proc.wait()
         state = indexed_ids(settings)
-        assert state in (before, after), f"killed after {moment:.2f}s of {full:.2f}s: {len(state)} articles"
+        assert state in allowed, f"killed after {moment:.2f}s of {full:.2f}s: {len(state)} articles"
         with Filter(settings) as flt:
             assert flt.store.verify() == []
             if state == before:
@@ -197,7 +216,7 @@ def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp
         if state == after:
             break
     assert kills >= 1
-    _add(config, batch_file)
+    _add(config, batch_file, per_commit)
     with Filter(settings) as flt:
         assert set(flt.store.older_than(time.time() + DAY)) == after
         flt.store.collect_interrupted(time.time() + 2 * 3600)  # leftovers of the killed adds are collected

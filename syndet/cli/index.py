@@ -213,24 +213,28 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
               help="Remove articles published before DATE (ISO 8601: 2022-01-31, 2022-01-31T12:00:00Z).")
 @click.option("--published-older-than", "published_age", callback=_duration_or_none, metavar="AGE",
               help="Remove articles published longer ago than AGE.")
+@click.option("--max-articles", "max_articles", type=click.IntRange(0), metavar="N",
+              help="Then remove the articles added first until at most N remain (a rolling window).")
 @index_options
 @click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
 def index_prune(older_than: float | None, published_before: datetime.datetime | None, published_age: float | None,
-                configs: tuple[Path, ...], target: str | None, quiet: bool, dry_run: bool) -> None:
+                max_articles: int | None, configs: tuple[Path, ...], target: str | None, quiet: bool,
+                dry_run: bool) -> None:
     """Remove articles from the index by when they were added (--older-than) or published
-    (--published-before, --published-older-than); articles with no publication time are kept by
-    the publication options. News expires in days: run it from cron."""
+    (--published-before, --published-older-than), and cap its size (--max-articles, oldest added
+    first); articles with no publication time are kept by the publication options. News expires
+    in days: run it from cron."""
     from syndet.filter import Filter
 
-    if older_than is None and published_before is None and published_age is None:
-        raise click.UsageError("give --older-than, --published-before or --published-older-than")
+    if older_than is None and published_before is None and published_age is None and max_articles is None:
+        raise click.UsageError("give --older-than, --published-before, --published-older-than or --max-articles")
     cutoff = published_before
     if published_age is not None:
         by_age = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=published_age)
         cutoff = by_age if cutoff is None else max(cutoff, by_age)
     try:
         with Filter(_settings(configs, target)) as flt:
-            ids = flt.prune(older_than, dry_run=dry_run, published_before=cutoff)
+            ids = flt.prune(older_than, dry_run=dry_run, published_before=cutoff, max_articles=max_articles)
             location = flt.store.location
     except SyndetError as exc:
         fail(exc)

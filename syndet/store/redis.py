@@ -335,8 +335,12 @@ class RedisStore:
     def remove(self, ids: Sequence[str]) -> list[str]:
         """Withdraw the records in one script, then delete their postings."""
         unique = list(dict.fromkeys(ids))
-        if not unique:
-            return []
+        removed: list[str] = []
+        for start in range(0, len(unique), 1000):
+            removed.extend(self._remove(unique[start:start + 1000]))
+        return removed
+
+    def _remove(self, unique: Sequence[str]) -> list[str]:
         with self._errors("write"):
             uids = self._redis.hmget(self._k["ids"], unique)
             pairs = [(ident, int(uid)) for ident, uid in zip(unique, uids, strict=True) if uid is not None]

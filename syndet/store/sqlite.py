@@ -239,8 +239,7 @@ class SQLiteStore:
         while True:
             with self._errors("write"), self._write():
                 infos = self._segments()
-                due = ((infos, max((i.level for i in infos), default=0) + 1) if full and len(infos) > 1
-                       else due_merge(infos))
+                due = ((infos, max(i.level for i in infos) + 1) if full and infos else due_merge(infos))
                 if due is None or (full and merges):
                     self._delete_retired()
                     return merges

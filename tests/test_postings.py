@@ -1,0 +1,186 @@
+"""The on-disk LSH postings: band keys, sorted segments, lookups, merges, and the SQLite index around them."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from datasketch import MinHashLSH
+
+from syndet.errors import IndexError_
+from syndet.filter import Filter
+from syndet.models import Article
+from syndet.settings import IndexSettings, Settings
+from syndet.store import postings
+from syndet.store.base import Banding
+from syndet.store.postings import FANOUT, Postings, SegmentInfo, due_merge, refs_of, unpack
+
+
+def _brute(pairs: list[tuple[int, int]], queries: np.ndarray, cap: int) -> set[tuple[int, int]]:
+    by_key: dict[int, list[int]] = defaultdict(list)
+    for key, ref in pairs:
+        by_key[key].append(ref)
+    out = set()
+    for pos, q in enumerate(queries.tolist()):
+        for ref in sorted(by_key.get(q, []))[-cap:]:
+            out.add((pos, ref))
+    return out
+
+
+def test_band_keys_are_shared_exactly_when_a_band_is() -> None:
+    settings = Settings()
+    banding = Banding.for_settings(settings)
+    lsh = MinHashLSH(threshold=settings.lsh.threshold, num_perm=settings.minhash.num_perm)
+    assert (banding.b, banding.r) == (lsh.b, lsh.r)
+    rng = np.random.default_rng(3)
+    sigs = rng.integers(0, 2**32, (40, settings.minhash.num_perm), dtype=np.uint32)
+    for k in range(1, 40):  # each row copies a few bands of the row before it
+        for band in rng.choice(banding.b, size=int(rng.integers(0, 4)), replace=False):
+            lo, hi = band * banding.r, (band + 1) * banding.r
+            sigs[k, lo:hi] = sigs[k - 1, lo:hi]
+    keys = banding.hashed(sigs)
+    assert keys.shape == (40, banding.b) and keys.dtype == np.uint64
+    raw = banding.keys(sigs)
+    for i in range(40):
+        for j in range(40):
+            for band in range(banding.b):
+                assert (keys[i, band] == keys[j, band]) == (raw[i][band] == raw[j][band])
+    # one band's values in another band's place give another key
+    assert keys[0, 0] != banding.hashed(np.roll(sigs[:1], -banding.r, axis=1))[0, banding.b - 1] or banding.b == 1
+
+
+def test_lookup_finds_what_a_dictionary_finds(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    store = Postings(tmp_path / "p")
+    pairs: list[tuple[int, int]] = []
+    infos = []
+    for _ in range(4):
+        keys = rng.integers(0, 2**64 - 1, 3000, dtype=np.uint64, endpoint=True)
+        keys[:300] = keys[0]  # one key held 300 times, across several fence blocks
+        keys[300:310] = np.uint64(0)
+        keys[310:320] = np.uint64(2**64 - 1)
+        refs = rng.integers(0, 2**40, 3000, dtype=np.uint64)
+        pairs.extend(zip(keys.tolist(), refs.tolist(), strict=True))
+        infos.append(store.write(keys, refs))
+    present = np.array([k for k, _ in pairs[::97]], dtype=np.uint64)
+    queries = np.concatenate([present, rng.integers(0, 2**64 - 1, 50, dtype=np.uint64),
+                              np.array([0, 2**64 - 1, pairs[0][0]], dtype=np.uint64)])
+    for cap in (1, 7, 10_000):
+        positions, refs = store.lookup(infos, queries, cap)
+        assert set(zip(positions.tolist(), refs.tolist(), strict=True)) == _brute(pairs, queries, cap)
+        assert len(positions) == len(_brute(pairs, queries, cap))
+
+
+def test_refs_pack_article_and_paragraph() -> None:
+    uids, idx = np.array([1, 2**40, 7]), np.array([0, 5, 2**20 - 1])
+    back = unpack(refs_of(uids, idx))
+    assert back[0].tolist() == uids.tolist() and back[1].tolist() == idx.tolist()
+
+
+@pytest.mark.parametrize("chunk", [10**9, 500])
+def test_merge_keeps_live_postings_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(postings, "MERGE_CHUNK", chunk)
+    rng = np.random.default_rng(8)
+    store = Postings(tmp_path / "p")
+    infos, pairs = [], []
+    for _ in range(5):
+        keys = rng.integers(0, 2**20, 1000, dtype=np.uint64)
+        refs = refs_of(rng.integers(1, 50, 1000), rng.integers(0, 9, 1000))
+        pairs.extend(zip(keys.tolist(), refs.tolist(), strict=True))
+        infos.append(store.write(keys, refs))
+    alive = np.ones(50, dtype=bool)
+    alive[[3, 17, 40]] = False
+    merged = store.merge(infos, alive, level=1)
+    kept = sorted((k, r) for k, r in pairs if alive[r >> postings.IDX_BITS])
+    assert merged.level == 1 and merged.count == len(kept)
+    seg = store.segments([merged])[0]
+    assert list(zip(seg.keys.tolist(), seg.refs.tolist(), strict=True)) == kept
+    assert seg.fence.tolist() == seg.keys[::postings.FENCE].tolist()
+    assert (tmp_path / "p" / f"{merged.name}.fence").stat().st_size == 8 * len(seg.fence)
+
+
+def test_tiering_merges_a_full_level() -> None:
+    level0 = [SegmentInfo(f"0-{n}", 0, 10) for n in range(FANOUT - 1)]
+    assert due_merge(level0) is None
+    full = [*level0, SegmentInfo("0-x", 0, 10)]
+    assert due_merge(full) == (full, 1)
+    mixed = [SegmentInfo(f"1-{n}", 1, 80) for n in range(FANOUT)] + level0
+    assert due_merge(mixed) == (mixed[:FANOUT], 2)
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(index=IndexSettings(path=str(tmp_path / "index.sqlite")))
+
+
+def _articles(prefix: str, n: int) -> list[Article]:
+    from conftest import story
+
+    return [Article(f"{prefix}{k}", story(k)) for k in range(n)]
+
+
+def test_many_small_adds_are_merged_and_still_found(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    items = _articles("a", 3 * FANOUT)
+    with Filter(settings, create=True) as flt:
+        for item in items:
+            flt.add([item])
+        store: Any = flt.store
+        infos = store._segments()
+        assert len(infos) < FANOUT and {i.level for i in infos} >= {1}
+        assert flt.store.verify() == []
+        for item in items[::5]:
+            assert flt.check(Article("probe", item.text)).matches[0] == (item.id, 1.0)
+
+
+def test_removed_articles_are_not_found_and_a_full_merge_drops_their_postings(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    with Filter(settings, create=True) as flt:
+        flt.add(_articles("a", 30))
+        store: Any = flt.store
+        store.remove([f"a{k}" for k in range(25)])
+        stats = flt.store.stats()
+        assert stats["articles"] == 5
+        assert stats["postings"] == 30 * stats["signed_paragraphs"] // 5 * store.banding.b  # still on disk
+        assert flt.check(Article("probe", _articles("a", 30)[3].text)).action == "accept"
+        assert flt.check(Article("probe", _articles("a", 30)[27].text)).action == "reject"
+        store.compact(full=True)
+        assert flt.store.stats()["postings"] == flt.store.stats()["signed_paragraphs"] * store.banding.b
+        assert flt.store.verify() == []
+
+
+def test_a_segment_file_nobody_registered_is_deleted_by_the_next_writer(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    with Filter(settings, create=True) as flt:
+        flt.add(_articles("a", 3))
+        store: Any = flt.store
+        stray = store.postings.write(np.array([1, 2], dtype=np.uint64), np.array([5, 6], dtype=np.uint64))
+        assert stray.name in store.postings.files()
+        flt.add(_articles("b", 2))
+        assert stray.name not in store.postings.files()
+        assert store.postings.files() == {i.name for i in store._segments()}
+
+
+def test_a_missing_segment_file_is_reported_by_the_check(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    with Filter(settings, create=True) as flt:
+        flt.add(_articles("a", 3))
+        store: Any = flt.store
+        name = store._segments()[0].name
+        (tmp_path / "index.sqlite.postings" / f"{name}.refs").unlink()
+        assert flt.store.verify() == [f"postings segment {name}.refs is missing"]
+
+
+def test_an_index_of_the_earlier_layout_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO meta VALUES ('schema', 'syndet.match.candidates/1')")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexError_, match=re.escape("index was built with schema=syndet.match.candidates/1")):
+        Filter(_settings(tmp_path))
