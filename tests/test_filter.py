@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import socket
 import uuid
 from collections.abc import Iterator
@@ -316,3 +317,29 @@ def test_redis_backend_without_its_client_is_one_line(tmp_path: Path, monkeypatc
     assert (code, out) == (4, "")
     assert err.startswith("syndet: error: index.backend is redis but the Redis client cannot be imported (")
     assert err.endswith("pip install 'syndet[redis]'\n")
+
+
+def test_a_long_stream_checked_on_workers_decides_as_one_process(settings: Settings) -> None:
+    """Past the first articles, check_all hands the stream to forked workers: same decisions, same order."""
+    with Filter(settings, create=True) as flt:
+        flt.add([Article(f"s{i}", story(i)) for i in range(30)])
+    stream = [Article(f"q{i}", story(i % 45) if i % 3 else story(1000 + i)) for i in range(90)]
+    serial = dataclasses.replace(settings, jobs=1)
+    with Filter(serial) as flt:
+        one = [flt.check(a) for a in stream]
+    timings: list[float] = []
+    with Filter(dataclasses.replace(settings, jobs=2)) as flt:
+        many = list(flt.check_all(stream, timings=timings))
+    assert [d.article_id for d in many] == [a.id for a in stream]
+    assert [(d.action, d.matches, d.passages) for d in many] == [(d.action, d.matches, d.passages) for d in one]
+    assert {d.action for d in many} == {"accept", "reject"}
+    assert len(timings) == 90 and all(t > 0 for t in timings)
+
+
+def test_filter_reports_its_latency_on_request(settings: Settings, tmp_path: Path) -> None:
+    with Filter(settings, create=True) as flt:
+        flt.add([Article(f"s{i}", story(i)) for i in range(3)])
+    lines = "".join(json.dumps({"id": f"n{i}", "text": story(i)}) + "\n" for i in range(5))
+    code, out, err = run("filter", "--index", settings.index.path, "--latency", "-", stdin=lines)
+    assert code == 0 and len(out.splitlines()) == 5
+    assert re.fullmatch(r"syndet filter: 5 decisions, p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\n", err), err

@@ -258,9 +258,12 @@ def index_prune(older_than: float | None, published_before: datetime.datetime | 
 @click.option("--add-flagged", is_flag=True, help="Index each flagged article at once.")
 @click.option("--reject-at", type=float, help="Reject from this share already indexed (policy.reject_at).")
 @click.option("--flag-at", type=float, help="Flag from this share already indexed (policy.flag_at).")
+@click.option("--latency", is_flag=True,
+              help="Print the time decisions take (p50, p99, max) on standard error at the end, and "
+                   "whenever the process gets SIGUSR1.")
 def filter_command(paths: tuple[Path, ...], single: Path | None, configs: tuple[Path, ...], target: str | None,
                    quiet: bool, add_accepted: bool, add_flagged: bool, reject_at: float | None,
-                   flag_at: float | None) -> None:
+                   flag_at: float | None, latency: bool) -> None:
     """Decide for each new article whether the index already has it: accept, flag or reject.
 
     Articles come as JSON Lines on standard input (one {"id": ..., "text": ...} per line), or
@@ -289,8 +292,11 @@ def filter_command(paths: tuple[Path, ...], single: Path | None, configs: tuple[
                 raise InputError(f"{single}: --article needs a file with exactly one article, found {len(articles)}")
         else:
             articles = _articles(paths, settings, warn)
+        timings: list[float] | None = [] if latency else None
+        if timings is not None:
+            _report_on_signal(timings)
         with Filter(settings, create=bool(add)) as flt:
-            for done, decision in enumerate(flt.check_all(articles, add), 1):
+            for done, decision in enumerate(flt.check_all(articles, add, timings), 1):
                 click.echo(json.dumps(decision_to_json(decision), ensure_ascii=False))
                 sys.stdout.flush()
                 last = decision
@@ -300,5 +306,28 @@ def filter_command(paths: tuple[Path, ...], single: Path | None, configs: tuple[
         fail(exc)
         return
     progress.close()
+    if timings is not None:
+        click.echo(latency_line(timings), err=True)
     if single is not None and last is not None:
         sys.exit(EXIT_CODES[last.action])
+
+
+def latency_line(timings: list[float]) -> str:
+    """``syndet filter: N decisions, p50 .. ms, p99 .. ms, max .. ms`` for the decision times so far."""
+    if not timings:
+        return "syndet filter: no decisions yet"
+    ordered = sorted(timings)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return (f"syndet filter: {len(ordered)} decisions, p50 {at(0.5):.1f} ms, p99 {at(0.99):.1f} ms, "
+            f"max {ordered[-1] * 1000:.1f} ms")
+
+
+def _report_on_signal(timings: list[float]) -> None:
+    """Print the latency line on SIGUSR1 (where the platform has it)."""
+    import signal
+
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, lambda *_: click.echo(latency_line(list(timings)), err=True))

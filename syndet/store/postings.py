@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import numba
 import numpy as np
 
 from syndet.errors import IndexError_
@@ -126,6 +125,8 @@ class Postings:
             ``(positions, refs)``: for each posting found, the position in ``queries`` of its key,
             and its ref.
         """
+        from syndet.store.ranges import key_ranges  # compiled code, loaded on the first lookup
+
         queries = np.asarray(queries, dtype=np.uint64)
         order = np.argsort(queries, kind="stable")
         ordered = queries[order]
@@ -136,7 +137,7 @@ class Postings:
                 continue
             lo = np.empty(len(ordered), dtype=np.int64)
             hi = np.empty(len(ordered), dtype=np.int64)
-            _ranges(seg.keys, seg.fence, ordered, lo, hi)
+            key_ranges(seg.keys, seg.fence, FENCE, ordered, lo, hi)
             hit = np.nonzero(hi > lo)[0]
             if not len(hit):
                 continue
@@ -299,30 +300,6 @@ class Postings:
 
     def _files(self, info: SegmentInfo) -> Postings._Files:
         return Postings._Files(self.folder, info)
-
-
-@numba.njit(cache=True, nogil=True)
-def _ranges(keys: np.ndarray, fence: np.ndarray, queries: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-    """For each query, the range ``[lo, hi)`` of ``keys`` equal to it: the fence (every
-    :data:`FENCE`-th key) picks the block, a binary search in the block finds the first, a scan
-    the last."""
-    n = len(keys)
-    for i in range(len(queries)):
-        q = queries[i]
-        j = np.searchsorted(fence, q)
-        a = (j - 1) * FENCE if j > 0 else 0
-        b = min(n, j * FENCE + 1)
-        while a < b:  # first key >= q in keys[a:b]
-            mid = (a + b) >> 1
-            if keys[mid] < q:
-                a = mid + 1
-            else:
-                b = mid
-        e = a
-        while e < n and keys[e] == q:
-            e += 1
-        lo[i] = a
-        hi[i] = e
 
 
 def _cuts(segs: Sequence[Segment], total: int) -> list[np.uint64 | None]:
