@@ -29,11 +29,11 @@ from syndet.errors import ConfigError
 from syndet.hashing.parallel import available_cpus, hash_paragraphs, resolve_jobs
 from syndet.hashing.shingle import split
 from syndet.hashing.signature import permutations, signatures_flat
-from syndet.match.align import WordStream, align, verified, word_stream
+from syndet.match.align import WordStream, align, word_stream
 from syndet.match.cluster import build_passages
 from syndet.models import Alignment, Article, Decision, Paragraph, Passage, Span
 from syndet.report.common import attribution_record
-from syndet.settings import Settings
+from syndet.settings import Settings, VerifySettings
 from syndet.store import open_store
 from syndet.store.base import AddResult, Entry, Store, StoredArticle
 
@@ -300,14 +300,18 @@ class Filter:
         if not entry.signed:
             return [], {}, []
         found = self.store.lookup(entry.signatures)
-        uids = sorted({uid for keys in found for uid, _ in keys} - {exclude})
-        stored_hashes = self.store.paragraph_hashes(uids)
-        votes: dict[int, int] = defaultdict(int)
-        for row, keys in enumerate(found):
-            for uid, idx in keys:
-                other = stored_hashes.get(uid, {}).get(idx)
-                if other is not None and verified(entry.hashes[row], other, st.verify):
-                    votes[uid] += 1
+        # A paragraph many indexed articles share (a quotation, a press release everybody ran)
+        # makes every one of them a candidate, and their number grows with the index. Only the
+        # articles found for most of the new article's paragraphs are read and verified: a
+        # bounded number, :data:`_PRESELECT` times the candidates that will be aligned.
+        rows_hit: dict[int, int] = defaultdict(int)
+        for keys in found:
+            for uid in {u for u, _ in keys}:
+                rows_hit[uid] += 1
+        rows_hit.pop(exclude, None)  # type: ignore[arg-type]
+        chosen = sorted(rows_hit, key=lambda u: (-rows_hit[u], u))[:_PRESELECT * st.policy.max_candidates]
+        stored_hashes = self.store.paragraph_hashes(chosen)
+        votes = _votes(entry, found, stored_hashes, st.verify)
         ranked = sorted(votes, key=lambda u: (-votes[u], u))[:st.policy.max_candidates]
         streams = self._candidate_streams(ranked)
         alignments: list[Alignment] = []
@@ -340,6 +344,37 @@ class Filter:
         return out
 
 
+def _votes(entry: Entry, found: Sequence[set[tuple[int, int]]], stored: dict[int, dict[int, np.ndarray]],
+           settings: VerifySettings) -> dict[int, int]:
+    """Verified paragraph pairs per indexed article: :func:`syndet.match.align.verified` for every
+    candidate pair at once, on sorted distinct shingle hashes."""
+    from syndet.hashing.kernels import intersections  # compiled code, loaded on the first check
+
+    own = [np.unique(h) for h in entry.hashes]
+    pairs = [(row, uid, idx) for row, keys in enumerate(found) for uid, idx in keys
+             if idx in stored.get(uid, ())]
+    if not pairs:
+        return {}
+    theirs = [np.unique(stored[uid][idx]) for _, uid, idx in pairs]
+    rows = own + theirs
+    sizes = np.array([len(r) for r in rows], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    values = np.concatenate(rows) if len(rows) else np.empty(0, dtype=np.uint32)
+    left = np.array([row for row, _, _ in pairs], dtype=np.int64)
+    right = np.arange(len(own), len(rows), dtype=np.int64)
+    inter = intersections(values, offsets, left, right)
+    a, b = sizes[left], sizes[right]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        containment = np.where((a > 0) & (b > 0), inter / np.maximum(np.minimum(a, b), 1), 0.0)
+        jaccard = np.where((a > 0) & (b > 0), inter / np.maximum(a + b - inter, 1), 0.0)
+    ok = (containment >= settings.min_containment) | (jaccard >= settings.min_jaccard)
+    votes: dict[int, int] = defaultdict(int)
+    for (_, uid, _), good in zip(pairs, ok.tolist(), strict=True):
+        if good:
+            votes[uid] += 1
+    return votes
+
+
 def _unique(articles: Iterable[Article]) -> tuple[list[Article], tuple[str, ...]]:
     """The articles with each id once (the first), and the ids that came again."""
     unique: dict[str, Article] = {}
@@ -364,6 +399,7 @@ def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 _worker: Filter | None = None
+_PRESELECT = 4  # candidate articles verified, per article aligned (policy.max_candidates)
 _SERIAL_HEAD = 32  # articles checked on this process before workers are started for the rest
 
 

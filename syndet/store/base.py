@@ -2,10 +2,11 @@
 and the :class:`Store` interface.
 
 An index holds, for every accepted article, its record and text, its paragraphs (with chrome
-flags), the MinHash signature and shingle hashes of each content paragraph, and the paragraph's
-LSH band keys. Both backends band signatures as datasketch's ``MinHashLSH`` with the same
-threshold and signature length does (the same bands of the same rows), each band's values mixed
-into one 64-bit key, so an index answers the same whichever backend holds it.
+flags), the shingle hashes of each content paragraph (its signature is recomputed from them when
+needed), and one LSH posting per band of each content paragraph. Both backends band signatures
+as datasketch's ``MinHashLSH`` with the same threshold and signature length does (the same bands
+of the same rows), each band's values mixed into one 64-bit key, so an index answers the same
+whichever backend holds it.
 """
 
 from __future__ import annotations
@@ -137,11 +138,13 @@ def unpack_paragraphs(article_id: str, blob: bytes) -> tuple[Paragraph, ...]:
 
 
 def pack_hashes(entry: Entry) -> tuple[bytes, bytes, bytes]:
-    """``(signed, lengths, hashes)``: the signed paragraph indexes and the length of each one's
-    shingle hashes (``int32``), and the hashes themselves end to end (``uint32``)."""
+    """``(signed, lengths, hashes)``: the signed paragraph indexes and the number of each one's
+    distinct shingle hashes (``int32``), and those hashes, sorted, end to end (``uint32``): what
+    verification compares, and all a signature is made from."""
+    distinct = [np.unique(np.asarray(h, dtype=np.uint32)) for h in entry.hashes]
     signed = np.asarray(entry.signed, dtype="<i4").tobytes()
-    lengths = np.array([len(h) for h in entry.hashes], dtype="<i4").tobytes()
-    blob = np.concatenate([np.asarray(h, dtype="<u4") for h in entry.hashes]).tobytes() if entry.hashes else b""
+    lengths = np.array([len(h) for h in distinct], dtype="<i4").tobytes()
+    blob = np.concatenate([h.astype("<u4") for h in distinct]).tobytes() if distinct else b""
     return signed, lengths, blob
 
 

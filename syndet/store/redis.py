@@ -5,8 +5,8 @@ Keys, all under the index's prefix:
 - ``<prefix>:meta`` (hash) the settings the index was built with;
 - ``<prefix>:next`` (counter) the last article number handed out;
 - ``<prefix>:ids`` (hash) article id -> article number, for committed articles only;
-- ``<prefix>:art:<number>`` (hash) a committed article's record: metadata, text, paragraphs,
-  shingle hashes; ``<prefix>:pend:<number>`` the same record while its add is in flight;
+- ``<prefix>:art:<number>`` (hash) a committed article's record: metadata, text (zlib-compressed,
+  ``text_z``), paragraphs, shingle hashes; ``<prefix>:pend:<number>`` the same record while its add is in flight;
 - ``<prefix>:p:<shard>`` (sorted set, all scores 0) LSH postings: a band key's top
   :data:`SHARD_BITS` bits choose the shard, the member is the key's low 40 bits then the posting's
   ref (article number and paragraph, :mod:`syndet.store.postings`), 13 bytes; a shard holds a few
@@ -32,6 +32,7 @@ writer left behind is collected by ``prune`` once its pending mark is older than
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, cast
@@ -322,14 +323,18 @@ class RedisStore:
 
     def articles(self, uids: Sequence[int]) -> dict[int, StoredArticle]:
         """The committed articles with these numbers."""
-        names = ("id", "title", "source", "published", "url", "body_start", "text", "added")
+        names = ("id", "title", "source", "published", "url", "body_start", "added")
         out = {}
-        for uid, values in self._records(uids, *names, "paragraphs").items():
-            rec = dict(zip(names, (v.decode() for v in values[:-1]), strict=True))
+        for uid, values in self._records(uids, *names, "paragraphs", "text_z").items():
+            rec = dict(zip(names, (v.decode() for v in values[:-2]), strict=True))
             ident = str(rec["id"])
-            article = Article(ident, rec["text"], rec["title"] or None, rec["source"] or None,
+            try:
+                text = zlib.decompress(values[-1]).decode("utf-8")
+            except (zlib.error, UnicodeDecodeError) as exc:
+                raise IndexError_(f"{self.location}: the stored text of {ident} is damaged ({exc})") from None
+            article = Article(ident, text, rec["title"] or None, rec["source"] or None,
                               rec["published"] or None, rec["url"] or None, None, int(rec["body_start"]))
-            out[uid] = StoredArticle(uid, article, unpack_paragraphs(ident, values[-1]), float(rec["added"]))
+            out[uid] = StoredArticle(uid, article, unpack_paragraphs(ident, values[-2]), float(rec["added"]))
         return out
 
     def remove(self, ids: Sequence[str]) -> list[str]:
@@ -489,7 +494,8 @@ def _record(entry: Entry, added_at: float) -> dict[str, Any]:
     signed, lengths, blob = pack_hashes(entry)
     return {
         "id": art.id, "title": art.title or "", "source": art.source or "", "published": art.published or "",
-        "url": art.url or "", "body_start": art.body_start, "text": art.text, "added": repr(added_at),
+        "url": art.url or "", "body_start": art.body_start,
+        "text_z": zlib.compress(art.text.encode("utf-8"), 1), "added": repr(added_at),
         "paragraphs": pack_paragraphs(entry.paragraphs), "n_paragraphs": len(entry.paragraphs),
         "n_signed": len(entry.signed), "signed": signed, "hash_lens": lengths, "hashes": blob,
     }
