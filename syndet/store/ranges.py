@@ -5,27 +5,66 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+_GROUP = 16  # queries searched in lockstep, so that their memory reads overlap
+
 
 @numba.njit(cache=True, nogil=True)
 def key_ranges(keys: np.ndarray, fence: np.ndarray, step: int, queries: np.ndarray, lo: np.ndarray,
                hi: np.ndarray) -> None:
-    """For each query, the range ``[lo, hi)`` of ``keys`` equal to it: the fence (every
-    ``step``-th key) picks the block, a binary search in the block finds the first, a scan
-    the last."""
+    """For each query, the range ``[lo, hi)`` of ``keys`` equal to it.
+
+    The fence (every ``step``-th key, in memory) picks the block of ``keys`` that can hold the
+    query's first occurrence, a binary search in the block finds it, a scan finds the last. The
+    searches of :data:`_GROUP` queries advance together, one step of each per round, without
+    branches: a round's reads miss the cache together instead of one after the other, which is
+    what a search over memory-mapped gigabytes waits on.
+    """
     n = len(keys)
-    for i in range(len(queries)):
-        q = queries[i]
-        j = np.searchsorted(fence, q)
-        a = (j - 1) * step if j > 0 else 0
-        b = min(n, j * step + 1)
-        while a < b:  # first key >= q in keys[a:b]
-            mid = (a + b) >> 1
-            if keys[mid] < q:
-                a = mid + 1
-            else:
-                b = mid
-        e = a
-        while e < n and keys[e] == q:
-            e += 1
-        lo[i] = a
-        hi[i] = e
+    f = len(fence)
+    base = np.zeros(_GROUP, dtype=np.int64)
+    end = np.zeros(_GROUP, dtype=np.int64)
+    size = np.zeros(_GROUP, dtype=np.int64)
+    rounds = 1
+    while (1 << rounds) <= step:
+        rounds += 1
+    for g in range(0, len(queries), _GROUP):
+        m = min(_GROUP, len(queries) - g)
+        if n == 0:
+            for k in range(m):
+                lo[g + k] = 0
+                hi[g + k] = 0
+            continue
+        # first fence entry >= query
+        for k in range(m):
+            base[k] = 0
+        width = f
+        while width > 1:
+            half = width >> 1
+            for k in range(m):
+                base[k] += half * (fence[base[k] + half] < queries[g + k])
+            width -= half
+        for k in range(m):
+            j = base[k] + (fence[base[k]] < queries[g + k])
+            a = (j - 1) * step + 1 if j > 0 else 0
+            b = min(n, j * step + 1)
+            base[k] = a
+            end[k] = b
+            size[k] = b - a
+        # first key >= query in keys[a:b]
+        for _ in range(rounds):  # a block of at most ``step`` keys halves to one in this many rounds
+            for k in range(m):
+                width = size[k]
+                half = width >> 1
+                if width > 1:
+                    base[k] += half * (keys[base[k] + half] < queries[g + k])
+                    size[k] = width - half
+        for k in range(m):
+            q = queries[g + k]
+            first = base[k]
+            if end[k] > first and keys[first] < q:
+                first += 1
+            last = first
+            while last < n and keys[last] == q:
+                last += 1
+            lo[g + k] = first
+            hi[g + k] = last
