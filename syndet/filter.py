@@ -40,6 +40,7 @@ from syndet.store.base import AddResult, Entry, Store, StoredArticle
 ACTIONS = ("accept", "flag", "reject")
 _SELF = "\x00"  # id of the article being checked while it is aligned: no indexed id can equal it
 _STREAM_CACHE = 512
+_HASH_CACHE = 8192
 
 
 class Filter:
@@ -64,6 +65,7 @@ class Filter:
         self._detector.catalogue  # noqa: B018  a bad catalogue is reported before the index is touched
         self._streams: OrderedDict[int, tuple[StoredArticle, WordStream]] = OrderedDict()
         self._signs: OrderedDict[int, tuple[Sign, ...]] = OrderedDict()  # evidence signs of indexed articles
+        self._hashes: OrderedDict[int, dict[int, np.ndarray]] = OrderedDict()  # their shingle hashes
         self._own_store = store is None
         self.store = store if store is not None else open_store(self.settings, create=create)
 
@@ -300,18 +302,18 @@ class Filter:
         if not entry.signed:
             return [], {}, []
         found = self.store.lookup(entry.signatures)
+        rows, uids, idx = found.rows, found.uids, found.idx
+        if exclude is not None:
+            keep = uids != exclude
+            rows, uids, idx = rows[keep], uids[keep], idx[keep]
         # A paragraph many indexed articles share (a quotation, a press release everybody ran)
         # makes every one of them a candidate, and their number grows with the index. Only the
         # articles found for most of the new article's paragraphs are read and verified: a
         # bounded number, :data:`_PRESELECT` times the candidates that will be aligned.
-        rows_hit: dict[int, int] = defaultdict(int)
-        for keys in found:
-            for uid in {u for u, _ in keys}:
-                rows_hit[uid] += 1
-        rows_hit.pop(exclude, None)  # type: ignore[arg-type]
-        chosen = sorted(rows_hit, key=lambda u: (-rows_hit[u], u))[:_PRESELECT * st.policy.max_candidates]
-        stored_hashes = self.store.paragraph_hashes(chosen)
-        votes = _votes(entry, found, stored_hashes, st.verify)
+        chosen = _most_rows(rows, uids, _PRESELECT * st.policy.max_candidates)
+        keep = np.isin(uids, chosen)
+        stored_hashes = self._paragraph_hashes(chosen.tolist())
+        votes = _votes(entry, rows[keep], uids[keep], idx[keep], stored_hashes, st.verify)
         ranked = sorted(votes, key=lambda u: (-votes[u], u))[:st.policy.max_candidates]
         streams = self._candidate_streams(ranked)
         alignments: list[Alignment] = []
@@ -325,6 +327,26 @@ class Filter:
             order.setdefault(theirs.article_id, len(order))
             alignments.extend(align(own, theirs, st.verify))
         return alignments, order, stored
+
+    def _paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
+        """Stored shingle hashes of indexed articles, the most recently used cached (and each
+        checked to be still indexed)."""
+        cached = [u for u in uids if u in self._hashes]
+        gone = set(cached) - self.store.present(cached) if cached else set()
+        for uid in gone:
+            del self._hashes[uid]
+            self._streams.pop(uid, None)
+            self._signs.pop(uid, None)
+        missing = [u for u in uids if u not in self._hashes]
+        self._hashes.update(self.store.paragraph_hashes(missing))
+        out = {}
+        for uid in uids:
+            if uid in self._hashes:
+                self._hashes.move_to_end(uid)
+                out[uid] = self._hashes[uid]
+        while len(self._hashes) > _HASH_CACHE:
+            self._hashes.popitem(last=False)
+        return out
 
     def _candidate_streams(self, uids: Sequence[int]) -> dict[int, tuple[StoredArticle, WordStream]]:
         """Indexed articles with their word streams, cached (an article's number is never reused)."""
@@ -344,24 +366,37 @@ class Filter:
         return out
 
 
-def _votes(entry: Entry, found: Sequence[set[tuple[int, int]]], stored: dict[int, dict[int, np.ndarray]],
-           settings: VerifySettings) -> dict[int, int]:
+def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int) -> np.ndarray:
+    """The (at most ``limit``) article numbers found for most distinct rows, ties to the oldest."""
+    if not len(uids):
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort((rows, uids))
+    u, r = uids[order], rows[order]
+    first = np.r_[True, (u[1:] != u[:-1]) | (r[1:] != r[:-1])]
+    numbers, counts = np.unique(u[first], return_counts=True)
+    best = np.lexsort((numbers, -counts))[:limit]
+    return np.sort(numbers[best])
+
+
+def _votes(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
+           stored: dict[int, dict[int, np.ndarray]], settings: VerifySettings) -> dict[int, int]:
     """Verified paragraph pairs per indexed article: :func:`syndet.match.align.verified` for every
-    candidate pair at once, on sorted distinct shingle hashes."""
+    candidate pair (row ``rows[i]`` of the new article, paragraph ``idx[i]`` of article
+    ``uids[i]``) at once, on sorted distinct shingle hashes."""
     from syndet.hashing.kernels import intersections  # compiled code, loaded on the first check
 
     own = [np.unique(h) for h in entry.hashes]
-    pairs = [(row, uid, idx) for row, keys in enumerate(found) for uid, idx in keys
-             if idx in stored.get(uid, ())]
+    pairs = [(row, uid, i) for row, uid, i in zip(rows.tolist(), uids.tolist(), idx.tolist(), strict=True)
+             if i in stored.get(uid, ())]
     if not pairs:
         return {}
-    theirs = [np.unique(stored[uid][idx]) for _, uid, idx in pairs]
-    rows = own + theirs
-    sizes = np.array([len(r) for r in rows], dtype=np.int64)
+    theirs = [stored[uid][i] for _, uid, i in pairs]  # stored distinct and sorted
+    sets = own + theirs
+    sizes = np.array([len(r) for r in sets], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)])
-    values = np.concatenate(rows) if len(rows) else np.empty(0, dtype=np.uint32)
+    values = np.concatenate(sets)
     left = np.array([row for row, _, _ in pairs], dtype=np.int64)
-    right = np.arange(len(own), len(rows), dtype=np.int64)
+    right = np.arange(len(own), len(sets), dtype=np.int64)
     inter = intersections(values, offsets, left, right)
     a, b = sizes[left], sizes[right]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -410,6 +445,7 @@ def _init_checker(parent: Filter) -> None:
     worker.__dict__.update(parent.__dict__)
     worker._streams = OrderedDict()
     worker._signs = OrderedDict()
+    worker._hashes = OrderedDict()
     worker.store = open_store(parent.settings, create=False)
     _worker = worker
 

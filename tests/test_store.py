@@ -94,7 +94,7 @@ def test_stored_article_comes_back_whole(settings: Settings) -> None:
                        url="https://example.org/x", body_start=15)
     with Filter(settings, create=True) as flt:
         flt.add([original], now=1000.0)
-        uid = next(iter(flt.store.lookup(flt.prepare([original])[0].signatures)[0]))[0]
+        uid = int(flt.store.lookup(flt.prepare([original])[0].signatures).uids[0])
         back = flt.store.articles([uid])[uid]
     assert back.article == original and back.added == 1000.0
     assert [p.start for p in back.paragraphs] == [p.start for p in flt.prepare([original])[0].paragraphs]
@@ -309,3 +309,15 @@ def test_prune_by_publication_time(settings: Settings) -> None:
         assert flt.prune(published_before=cutoff, dry_run=True) == ["jan"]
         assert flt.prune(published_before=dt.datetime(2022, 3, 1, tzinfo=dt.UTC)) == ["jan", "feb"]
         assert sorted(flt.store.find(["jan", "feb", "undated", "garbled"])) == ["garbled", "undated"]
+
+
+def test_a_removed_article_is_no_longer_matched_by_a_filter_that_saw_it(settings: Settings) -> None:
+    """The filter caches what it read of indexed articles; a removal must still take effect at once."""
+    with Filter(settings, create=True) as flt:
+        flt.add(articles("a", range(4)))
+        probe = Article("probe", articles("a", range(4))[2].text)
+        assert flt.check(probe).matches == (("a2", 1.0),)
+        with Filter(settings) as other:
+            assert other.store.remove(["a2"]) == ["a2"]
+        decision = flt.check(probe)
+        assert decision.action == "accept" and decision.matches == ()

@@ -65,6 +65,45 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class Found:
+    """What a lookup found: each indexed paragraph sharing a band with a signature row, once per row.
+
+    Attributes:
+        rows: The signature row, ``int64``.
+        uids: The indexed article's number, ``int64``.
+        idx: The paragraph's index in that article, ``int64``.
+    """
+
+    rows: np.ndarray
+    uids: np.ndarray
+    idx: np.ndarray
+
+    @classmethod
+    def of(cls, rows: np.ndarray, refs: np.ndarray) -> Found:
+        """From the row of each posting found and its ref; repeats (other bands) dropped."""
+        from syndet.store.postings import IDX_BITS
+
+        if not len(refs):
+            empty = np.empty(0, dtype=np.int64)
+            return cls(empty, empty, empty)
+        rows = np.asarray(rows, dtype=np.int64)
+        refs = np.asarray(refs, dtype=np.uint64)
+        order = np.lexsort((refs, rows))
+        rows, refs = rows[order], refs[order]
+        keep = np.r_[True, (rows[1:] != rows[:-1]) | (refs[1:] != refs[:-1])]
+        rows, refs = rows[keep], refs[keep]
+        return cls(rows, (refs >> np.uint64(IDX_BITS)).astype(np.int64),
+                   (refs & np.uint64((1 << IDX_BITS) - 1)).astype(np.int64))
+
+    def by_row(self, n: int) -> list[set[ParagraphKey]]:
+        """For each of ``n`` rows, the set of paragraphs found."""
+        out: list[set[ParagraphKey]] = [set() for _ in range(n)]
+        for row, uid, idx in zip(self.rows.tolist(), self.uids.tolist(), self.idx.tolist(), strict=True):
+            out[row].add((uid, idx))
+        return out
+
+
+@dataclass(frozen=True)
 class AddResult:
     """What an add did: the ids stored, and those skipped because the index already held them."""
 
@@ -191,8 +230,8 @@ class Store(Protocol):
         """Store articles whose id is not yet indexed, all or none of them."""
         ...
 
-    def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
-        """For each signature row, the indexed paragraphs sharing an LSH band with it."""
+    def lookup(self, signatures: np.ndarray) -> Found:
+        """The indexed paragraphs sharing an LSH band with each signature row."""
         ...
 
     def paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
@@ -201,6 +240,11 @@ class Store(Protocol):
 
     def articles(self, uids: Sequence[int]) -> dict[int, StoredArticle]:
         """The stored articles with these numbers (absent ones left out)."""
+        ...
+
+    def present(self, uids: Sequence[int]) -> set[int]:
+        """Those of the article numbers that are indexed now (a removed article's postings may
+        outlive it for a while; it is never a candidate)."""
         ...
 
     def remove(self, ids: Sequence[str]) -> list[str]:

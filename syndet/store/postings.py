@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -193,8 +194,8 @@ class Postings:
         """Sort postings by key (then ref) and write them as a new segment, flushed to disk."""
         keys = np.asarray(keys, dtype=np.uint64)
         refs = np.asarray(refs, dtype=np.uint64)
-        order = np.lexsort((refs, keys))
-        info = SegmentInfo(f"{level}-{uuid.uuid4().hex}", level, len(keys))
+        order = _key_order(keys, refs)
+        info = SegmentInfo(_name(level), level, len(keys))
         if len(keys):
             with self._files(info) as (fk, fr, ff):
                 keys = keys[order].astype("<u8")
@@ -215,8 +216,12 @@ class Postings:
         Memory stays near :data:`MERGE_CHUNK` postings: the key space is cut at sampled keys and
         each slice is sorted on its own.
         """
-        segs = [s for s in self.segments(list(infos)) if len(s.keys)]
-        info = SegmentInfo(f"{level}-{uuid.uuid4().hex}", level, 0)
+        # Oldest first (higher levels hold older articles; within a level, names sort by creation):
+        # runs of successive adds hold successive article numbers, so keeping that order among
+        # equal keys keeps them ordered by ref, and the sort only has to merge runs.
+        segs = sorted((s for s in self.segments(list(infos)) if len(s.keys)),
+                      key=lambda s: (-s.info.level, s.info.name))
+        info = SegmentInfo(_name(level), level, 0)
         total = sum(len(s.keys) for s in segs)
         if not total:
             return info
@@ -240,7 +245,7 @@ class Postings:
                     inside = uids < len(alive)
                     keep[inside] = alive[uids[inside]]
                     keys, refs = keys[keep], refs[keep]
-                order = np.lexsort((refs, keys))
+                order = _key_order(keys, refs)
                 keys = keys[order].astype("<u8")
                 fk.write(keys.tobytes())
                 fr.write(refs[order].astype("<u8").tobytes())
@@ -300,6 +305,23 @@ class Postings:
 
     def _files(self, info: SegmentInfo) -> Postings._Files:
         return Postings._Files(self.folder, info)
+
+
+def _name(level: int) -> str:
+    """A new segment's name: its level, then its creation time and a random part, so that the
+    names of one level sort by creation."""
+    return f"{level}-{time.time_ns():016x}-{uuid.uuid4().hex[:12]}"
+
+
+def _key_order(keys: np.ndarray, refs: np.ndarray) -> np.ndarray:
+    """The order sorting postings by key, then ref. A stable sort by key alone (numpy's timsort,
+    fast on input made of sorted runs) is enough when equal keys already come in ref order, as
+    they do in a batch or in runs taken oldest first; otherwise both are sorted."""
+    order = np.argsort(keys, kind="stable")
+    k, r = keys[order], refs[order]
+    if np.any((k[1:] == k[:-1]) & (r[1:] < r[:-1])):
+        return np.lexsort((refs, keys))
+    return order
 
 
 def _cuts(segs: Sequence[Segment], total: int) -> list[np.uint64 | None]:

@@ -51,7 +51,7 @@ from syndet.store.base import (
     AddResult,
     Banding,
     Entry,
-    ParagraphKey,
+    Found,
     StoredArticle,
     check_fingerprint,
     fingerprint,
@@ -60,7 +60,7 @@ from syndet.store.base import (
     unpack_hashes,
     unpack_paragraphs,
 )
-from syndet.store.postings import refs_of, unpack
+from syndet.store.postings import refs_of
 
 _parse_url: Callable[[str], dict[str, Any]] = redis.connection.parse_url
 STALE_PENDING_S = 3600.0
@@ -288,23 +288,25 @@ class RedisStore:
         signed = list(hashes)
         return signed, signatures([hashes[i] for i in signed], self.perms) if signed else np.empty((0, 0))
 
-    def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
-        """For each signature row, the paragraphs sharing one of its bands (one round trip; at
-        most ``index.max_postings`` per band, the newest)."""
+    def lookup(self, signatures: np.ndarray) -> Found:
+        """The paragraphs sharing one of each signature row's bands (one round trip; at most
+        ``index.max_postings`` per band, the newest)."""
         keys = self.banding.hashed(signatures)
-        out: list[set[ParagraphKey]] = [set() for _ in range(len(keys))]
         if not len(keys):
-            return out
+            return Found.of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64))
         queries = _key_bytes(keys.ravel())[:, :_QUERY]
         with self._errors("read"):
             replies = self._lookup(args=[self._shard, queries.tobytes(), self.cap])
-        b = self.banding.b
+        rows: list[np.ndarray] = []
+        refs: list[np.ndarray] = []
         for pos, found in enumerate(replies):
             if found:
-                refs = np.frombuffer(found, dtype=np.uint8).reshape(-1, 13)[:, 5:].copy().view(">u8").ravel()
-                uids, idxs = unpack(refs)
-                out[pos // b].update(zip(uids.tolist(), idxs.tolist(), strict=True))
-        return out
+                got = np.frombuffer(found, dtype=np.uint8).reshape(-1, 13)[:, 5:].copy().view(">u8").ravel()
+                refs.append(got.astype(np.uint64))
+                rows.append(np.full(len(got), pos // self.banding.b, dtype=np.int64))
+        if not refs:
+            return Found.of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64))
+        return Found.of(np.concatenate(rows), np.concatenate(refs))
 
     def _records(self, uids: Sequence[int], *fields: str, prefix: str | None = None) -> dict[int, list[Any]]:
         """Fields of committed records (an article number without a record is not committed)."""
@@ -320,6 +322,15 @@ class RedisStore:
         """Shingle hashes of the signed paragraphs of the given committed articles."""
         return {uid: unpack_hashes(*values) for uid, values in
                 self._records(uids, "signed", "hash_lens", "hashes").items()}
+
+    def present(self, uids: Sequence[int]) -> set[int]:
+        """Those of the article numbers whose record is committed."""
+        unique = sorted(set(uids))
+        with self._errors("read"):
+            pipe = self._redis.pipeline(transaction=False)
+            for uid in unique:
+                pipe.hexists(f"{self._art}{uid}", "id")
+            return {uid for uid, there in zip(unique, pipe.execute(), strict=True) if there}
 
     def articles(self, uids: Sequence[int]) -> dict[int, StoredArticle]:
         """The committed articles with these numbers."""

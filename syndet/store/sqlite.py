@@ -27,7 +27,7 @@ from syndet.store.base import (
     AddResult,
     Banding,
     Entry,
-    ParagraphKey,
+    Found,
     StoredArticle,
     check_fingerprint,
     fingerprint,
@@ -36,7 +36,7 @@ from syndet.store.base import (
     unpack_hashes,
     unpack_paragraphs,
 )
-from syndet.store.postings import Postings, SegmentInfo, due_merge, refs_of, unpack
+from syndet.store.postings import Postings, SegmentInfo, due_merge, refs_of
 
 T = TypeVar("T")
 
@@ -60,8 +60,8 @@ CREATE INDEX IF NOT EXISTS articles_added ON articles (added);
 CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY, level INTEGER NOT NULL, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS retired (name TEXT PRIMARY KEY, at REAL NOT NULL);
 """
-RETIRE_S = 600.0
-"""Merged-away segment files are deleted this long after the merge (a reader may still be opening them)."""
+RETIRE_S = 60.0
+"""Merged-away segment files are deleted this long after the merge (a reader may be opening them)."""
 
 
 class SQLiteStore:
@@ -281,15 +281,14 @@ class SQLiteStore:
         if orphans:
             self.postings.delete(orphans)
 
-    def lookup(self, signatures: np.ndarray) -> list[set[ParagraphKey]]:
-        """For each signature row, the indexed paragraphs sharing an LSH band with it (at most
+    def lookup(self, signatures: np.ndarray) -> Found:
+        """The indexed paragraphs sharing an LSH band with each signature row (at most
         ``index.max_postings`` per band, the newest)."""
         keys = self.banding.hashed(signatures)
-        out: list[set[ParagraphKey]] = [set() for _ in range(len(keys))]
         with self._errors("read"):
             infos = self._segments()
         positions, refs = self.postings.lookup(infos, keys.ravel(), self.cap)
-        return _by_row(out, positions // self.banding.b, refs)
+        return Found.of(positions // self.banding.b, refs)
 
     def paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
         """Shingle hashes of the signed paragraphs of the given articles."""
@@ -300,6 +299,16 @@ class SQLiteStore:
                 for uid, signed, lengths, blob in self._db.execute(
                         f"SELECT uid, signed, hash_lens, hashes FROM articles WHERE uid IN ({marks})", chunk):
                     out[int(uid)] = unpack_hashes(signed, lengths, blob)
+        return out
+
+    def present(self, uids: Sequence[int]) -> set[int]:
+        """Those of the article numbers that are indexed."""
+        out: set[int] = set()
+        with self._errors("read"):
+            for chunk in _chunks(sorted(set(uids)), 500):
+                marks = ", ".join("?" * len(chunk))
+                out.update(int(u) for (u,) in self._db.execute(f"SELECT uid FROM articles WHERE uid IN ({marks})",
+                                                               chunk))
         return out
 
     def articles(self, uids: Sequence[int]) -> dict[int, StoredArticle]:
@@ -413,19 +422,6 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the file."""
         self._db.close()
-
-
-def _by_row(out: list[set[ParagraphKey]], rows: np.ndarray, refs: np.ndarray) -> list[set[ParagraphKey]]:
-    """Fill each row's set with the paragraphs of its postings (each pair once)."""
-    if not len(refs):
-        return out
-    if len(out) < 1 << 16 and int(refs.max()) < 1 << 48:  # each (row, ref) once, as one packed number
-        packed = np.unique((rows.astype(np.uint64) << np.uint64(48)) | refs)
-        rows, refs = (packed >> np.uint64(48)).astype(np.int64), packed & np.uint64((1 << 48) - 1)
-    uids, idxs = unpack(refs)
-    for row, uid, idx in zip(rows.tolist(), uids.tolist(), idxs.tolist(), strict=True):
-        out[row].add((uid, idx))
-    return out
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
