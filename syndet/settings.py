@@ -201,7 +201,7 @@ class IndexSettings:
     prefix: str = _f("syndet")
     busy_timeout_s: float = _f(60.0, lo=0.0, hi=86_400.0)
     batch: int = _f(0, lo=0, hi=10_000_000)
-    max_postings: int = _f(1000, lo=1, hi=10_000_000)
+    max_postings: int = _f(200, lo=1, hi=10_000_000)
 
 
 @dataclass(frozen=True)
