@@ -271,15 +271,16 @@ class SQLiteStore:
             self._db.executemany("DELETE FROM retired WHERE name = ?", [(n,) for n in old])
             self.postings.delete(old)
 
-    def _collect_orphans(self) -> None:
+    def _collect_orphans(self) -> int:
         """Delete segment files no transaction registered: left by a writer killed mid-add or
         mid-merge. Called holding the write lock, when no other writer can be between writing its
-        file and registering it."""
+        file and registering it. Returns how many were deleted."""
         known = {i.name for i in self._segments()}
         known.update(str(n) for (n,) in self._db.execute("SELECT name FROM retired"))
         orphans = self.postings.files() - known
         if orphans:
             self.postings.delete(orphans)
+        return len(orphans)
 
     def lookup(self, signatures: np.ndarray) -> Found:
         """The indexed paragraphs sharing an LSH band with each signature row (at most
@@ -348,12 +349,9 @@ class SQLiteStore:
         if self.readonly:
             return 0
         with self._errors("write"), self._write():
-            known = {i.name for i in self._segments()}
-            known.update(str(n) for (n,) in self._db.execute("SELECT name FROM retired"))
-            orphans = self.postings.files() - known
-            self.postings.delete(orphans)
+            deleted = self._collect_orphans()
             self._delete_retired()
-        return len(orphans)
+        return deleted
 
     def find(self, ids: Sequence[str]) -> dict[str, int]:
         """The article numbers of those of ``ids`` that are indexed."""
