@@ -140,9 +140,7 @@ def reference(corpus: Corpus, settings: Settings, batch: int) -> dict[str, float
         articles.append(article)
         if len(articles) >= REFERENCE_ARTICLES:
             break
-    flt = Filter.__new__(Filter)
-    Filter.__init__(flt, dataclasses.replace(settings, jobs=1),
-                    store=_NoStore())  # type: ignore[arg-type]
+    flt = Filter(dataclasses.replace(settings, jobs=1), store=_NoStore())  # type: ignore[arg-type]  # hashing only
     started = time.perf_counter()
     entries: list[Entry] = []
     for lo in range(0, len(articles), batch):

@@ -16,7 +16,7 @@ from syndet.errors import ConfigError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, word_stream
-from syndet.match.candidates import MemoryIndex, overlaps, shared_shingle_pairs
+from syndet.match.candidates import MemoryIndex, shared_shingle_pairs, verified_pairs
 from syndet.match.cluster import build_passages
 from syndet.match.pairs import duplicate_groups, pair_figures
 from syndet.models import Alignment, Article, Paragraph
@@ -138,8 +138,7 @@ class Detector:
         owners = np.asarray(owner, dtype=np.int64)
         pairs = pairs[owners[pairs[:, 0]] != owners[pairs[:, 1]]]
         candidates = len(pairs)
-        containment, jaccard = overlaps(flat, offsets, pairs)
-        keep = (containment >= st.verify.min_containment) | (jaccard >= st.verify.min_jaccard)
+        keep = verified_pairs(flat, offsets, pairs, st.verify)
         linked = np.sort(owners[pairs[keep]], axis=1)
         codes, counts = np.unique(linked[:, 0] * len(articles) + linked[:, 1], return_counts=True)
         article_pairs = {(int(c) // len(articles), int(c) % len(articles)): int(n)

@@ -17,7 +17,7 @@ from collections import OrderedDict, defaultdict, deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from syndet.hashing.parallel import available_cpus, hash_paragraphs, resolve_job
 from syndet.hashing.shingle import split
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, word_stream
+from syndet.match.candidates import verified_pairs
 from syndet.match.cluster import build_passages
 from syndet.models import Alignment, Article, Decision, Paragraph, Passage, Span
 from syndet.report.common import attribution_record
@@ -81,6 +82,8 @@ class Filter:
 
     def prepare(self, articles: Sequence[Article]) -> list[Entry]:
         """Paragraphs, signatures and shingle hashes of articles, as the index stores them."""
+        from syndet.hashing.kernels import sorted_unique_rows  # numba loads on first use
+
         st = self.settings
         paragraphs = self._detector.segment(articles)
         texts: list[str] = []
@@ -94,7 +97,8 @@ class Filter:
         jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
         flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs)
         sigs = signatures_flat(flat, offsets, permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
-        hashes = split(flat, offsets)
+        # What the index keeps and verification compares: each paragraph's distinct hashes, sorted.
+        hashes = split(*sorted_unique_rows(flat, offsets))
         rows: list[list[int]] = [[] for _ in articles]
         for row, ((k, _), h) in enumerate(zip(where, hashes, strict=True)):
             if len(h):
@@ -186,12 +190,8 @@ class Filter:
             uid_of = {s.article.id: s.uid for s in stored if s.article.id in involved}
             signs = {ident: self._signs[uid] for ident, uid in uid_of.items() if uid in self._signs}
             passages = list(attribute(passages, articles, paragraphs, self._detector.catalogue, st.attribute, signs))
-            for ident, uid in uid_of.items():
-                if ident in signs:
-                    self._signs[uid] = signs[ident]
-                    self._signs.move_to_end(uid)
-            while len(self._signs) > _STREAM_CACHE:
-                self._signs.popitem(last=False)
+            self._signs.update((uid, signs[ident]) for ident, uid in uid_of.items() if ident in signs)
+            _recall(self._signs, list(uid_of.values()), _STREAM_CACHE)
         return Decision(
             article_id=article.id,
             action="reject" if already == "same" else self.decide(seen),
@@ -339,14 +339,7 @@ class Filter:
             self._signs.pop(uid, None)
         missing = [u for u in uids if u not in self._hashes]
         self._hashes.update(self.store.paragraph_hashes(missing))
-        out = {}
-        for uid in uids:
-            if uid in self._hashes:
-                self._hashes.move_to_end(uid)
-                out[uid] = self._hashes[uid]
-        while len(self._hashes) > _HASH_CACHE:
-            self._hashes.popitem(last=False)
-        return out
+        return _recall(self._hashes, uids, _HASH_CACHE)
 
     def _candidate_streams(self, uids: Sequence[int]) -> dict[int, tuple[StoredArticle, WordStream]]:
         """Indexed articles with their word streams, cached (an article's number is never reused)."""
@@ -355,15 +348,23 @@ class Filter:
         for uid, stored in self.store.articles(missing).items():
             self._streams[uid] = (stored, word_stream(stored.article, stored.paragraphs, st.shingle.size,
                                                       st.shingle.seed))
-        out = {}
-        for uid in uids:
-            stream = self._streams.get(uid)
-            if stream is not None:
-                self._streams.move_to_end(uid)
-                out[uid] = stream
-        while len(self._streams) > _STREAM_CACHE:
-            self._streams.popitem(last=False)
-        return out
+        return _recall(self._streams, uids, _STREAM_CACHE)
+
+
+V = TypeVar("V")
+
+
+def _recall(cache: OrderedDict[int, V], uids: Sequence[int], size: int) -> dict[int, V]:
+    """The cached entries of ``uids``, marked as just used; the least recently used beyond
+    ``size`` are dropped."""
+    out = {}
+    for uid in uids:
+        if uid in cache:
+            cache.move_to_end(uid)
+            out[uid] = cache[uid]
+    while len(cache) > size:
+        cache.popitem(last=False)
+    return out
 
 
 def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int) -> np.ndarray:
@@ -380,29 +381,17 @@ def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int) -> np.ndarray:
 
 def _votes(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
            stored: dict[int, dict[int, np.ndarray]], settings: VerifySettings) -> dict[int, int]:
-    """Verified paragraph pairs per indexed article: :func:`syndet.match.align.verified` for every
-    candidate pair (row ``rows[i]`` of the new article, paragraph ``idx[i]`` of article
-    ``uids[i]``) at once, on sorted distinct shingle hashes."""
-    from syndet.hashing.kernels import intersections  # compiled code, loaded on the first check
-
-    own = [np.unique(h) for h in entry.hashes]
+    """Verified paragraph pairs per indexed article: every candidate pair (row ``rows[i]`` of the
+    new article, paragraph ``idx[i]`` of article ``uids[i]``) checked as a scan checks its pairs."""
     pairs = [(row, uid, i) for row, uid, i in zip(rows.tolist(), uids.tolist(), idx.tolist(), strict=True)
              if i in stored.get(uid, ())]
     if not pairs:
         return {}
-    theirs = [stored[uid][i] for _, uid, i in pairs]  # stored distinct and sorted
-    sets = own + theirs
-    sizes = np.array([len(r) for r in sets], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    values = np.concatenate(sets)
-    left = np.array([row for row, _, _ in pairs], dtype=np.int64)
-    right = np.arange(len(own), len(sets), dtype=np.int64)
-    inter = intersections(values, offsets, left, right)
-    a, b = sizes[left], sizes[right]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        containment = np.where((a > 0) & (b > 0), inter / np.maximum(np.minimum(a, b), 1), 0.0)
-        jaccard = np.where((a > 0) & (b > 0), inter / np.maximum(a + b - inter, 1), 0.0)
-    ok = (containment >= settings.min_containment) | (jaccard >= settings.min_jaccard)
+    sets = [*entry.hashes, *(stored[uid][i] for _, uid, i in pairs)]
+    offsets = np.concatenate([[0], np.cumsum([len(h) for h in sets])]).astype(np.int64)
+    which = np.stack([np.array([row for row, _, _ in pairs], dtype=np.int64),
+                      np.arange(len(entry.hashes), len(sets), dtype=np.int64)], axis=1)
+    ok = verified_pairs(np.concatenate(sets), offsets, which, settings)
     votes: dict[int, int] = defaultdict(int)
     for (_, uid, _), good in zip(pairs, ok.tolist(), strict=True):
         if good:

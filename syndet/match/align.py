@@ -82,12 +82,6 @@ def similarity(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     return inter / min(len(a), len(b)), inter / (len(a) + len(b) - inter)
 
 
-def verified(left: np.ndarray, right: np.ndarray, settings: VerifySettings) -> bool:
-    """Whether a candidate paragraph pair really shares text, by containment or Jaccard."""
-    containment, jaccard = similarity(left, right)
-    return containment >= settings.min_containment or jaccard >= settings.min_jaccard
-
-
 def _diagonal_runs(ha: np.ndarray, hb: np.ndarray) -> np.ndarray:
     """Maximal runs ``(i, j, length)`` of consecutive equal hashes along diagonals."""
     if len(ha) == 0 or len(hb) == 0:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from datasketch import MinHashLSH
 
+from syndet.settings import VerifySettings
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -119,6 +121,14 @@ def overlaps(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> tupl
     containment = np.divide(inter, smaller, out=np.zeros_like(inter), where=smaller > 0)
     jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=smaller > 0)
     return containment, jaccard
+
+
+def verified_pairs(hashes: np.ndarray, offsets: np.ndarray, pairs: np.ndarray, settings: VerifySettings) -> np.ndarray:
+    """Which candidate pairs of rows really share text: containment or Jaccard (:func:`overlaps`)
+    at least ``verify.min_containment`` or ``verify.min_jaccard``."""
+    containment, jaccard = overlaps(hashes, offsets, pairs)
+    keep: np.ndarray = (containment >= settings.min_containment) | (jaccard >= settings.min_jaccard)
+    return keep
 
 
 def shared_shingle_pairs(hashes: np.ndarray, offsets: np.ndarray, owners: np.ndarray, n_articles: int,

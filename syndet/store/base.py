@@ -11,7 +11,7 @@ whichever backend holds it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -37,7 +37,8 @@ class Entry:
         paragraphs: All its paragraphs, chrome flagged.
         signed: Indexes of the paragraphs that carry a signature (content with at least one word).
         signatures: ``(len(signed), num_perm)`` ``uint32`` MinHash signatures, in ``signed`` order.
-        hashes: Shingle hashes of each signed paragraph, for verifying candidates exactly.
+        hashes: Distinct shingle hashes of each signed paragraph, sorted, for verifying candidates
+            exactly (all a paragraph's signature is made from).
     """
 
     article: Article
@@ -138,6 +139,22 @@ class Banding:
         swapped = np.ascontiguousarray(signatures, dtype=np.uint32).byteswap()
         return [[row[i * self.r:(i + 1) * self.r].tobytes() for i in range(self.b)] for row in swapped]
 
+    def postings(self, items: Iterable[tuple[int, Sequence[int], np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """The LSH postings of articles' signed paragraphs, given as ``(article number, signed
+        paragraph indexes, their signatures)``: ``(keys, refs)``, one per paragraph and band, in
+        input order (refs as :func:`syndet.store.postings.refs_of` packs them)."""
+        from syndet.store.postings import refs_of
+
+        keys: list[np.ndarray] = []
+        refs: list[np.ndarray] = []
+        for uid, signed, sigs in items:
+            if len(signed):
+                keys.append(self.hashed(sigs).ravel())
+                refs.append(np.repeat(refs_of(np.full(len(signed), uid), np.asarray(signed)), self.b))
+        if not keys:
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint64)
+        return np.concatenate(keys), np.concatenate(refs)
+
     def hashed(self, signatures: np.ndarray) -> np.ndarray:
         """``(rows, b)`` ``uint64`` keys: each band's values (the bytes :meth:`keys` gives) and the
         band's number mixed into 64 bits. Two paragraphs share a key exactly when they share that
@@ -177,13 +194,11 @@ def unpack_paragraphs(article_id: str, blob: bytes) -> tuple[Paragraph, ...]:
 
 
 def pack_hashes(entry: Entry) -> tuple[bytes, bytes, bytes]:
-    """``(signed, lengths, hashes)``: the signed paragraph indexes and the number of each one's
-    distinct shingle hashes (``int32``), and those hashes, sorted, end to end (``uint32``): what
-    verification compares, and all a signature is made from."""
-    distinct = [np.unique(np.asarray(h, dtype=np.uint32)) for h in entry.hashes]
+    """``(signed, lengths, hashes)``: the signed paragraph indexes and the length of each one's
+    shingle hashes (``int32``), and the hashes themselves end to end (``uint32``)."""
     signed = np.asarray(entry.signed, dtype="<i4").tobytes()
-    lengths = np.array([len(h) for h in distinct], dtype="<i4").tobytes()
-    blob = np.concatenate([h.astype("<u4") for h in distinct]).tobytes() if distinct else b""
+    lengths = np.array([len(h) for h in entry.hashes], dtype="<i4").tobytes()
+    blob = np.concatenate([np.asarray(h, dtype="<u4") for h in entry.hashes]).tobytes() if entry.hashes else b""
     return signed, lengths, blob
 
 

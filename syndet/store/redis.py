@@ -60,7 +60,6 @@ from syndet.store.base import (
     unpack_hashes,
     unpack_paragraphs,
 )
-from syndet.store.postings import refs_of
 
 _parse_url: Callable[[str], dict[str, Any]] = redis.connection.parse_url
 STALE_PENDING_S = 3600.0
@@ -264,16 +263,10 @@ class RedisStore:
 
     def _packed(self, items: Sequence[tuple[int, Sequence[int], np.ndarray]]) -> np.ndarray:
         """Postings of paragraphs as script records: shard (3 bytes), low key (5), ref (8)."""
-        keys: list[np.ndarray] = []
-        refs: list[np.ndarray] = []
-        for uid, signed, sigs in items:
-            if len(signed):
-                keys.append(self.banding.hashed(sigs).ravel())
-                refs.append(np.repeat(refs_of(np.full(len(signed), uid), np.asarray(signed)), self.banding.b))
-        if not keys:
+        flat_keys, flat_refs = self.banding.postings(items)
+        if not len(flat_keys):
             return np.empty((0, _RECORD), dtype=np.uint8)
         # Sorted by key, so that the postings of one shard are neighbours and are written by one command.
-        flat_keys, flat_refs = np.concatenate(keys), np.concatenate(refs)
         order = np.argsort(flat_keys, kind="stable")
         return np.concatenate([_key_bytes(flat_keys[order]),
                                flat_refs[order].astype(">u8").view(np.uint8).reshape(-1, 8)], axis=1)
@@ -308,13 +301,13 @@ class RedisStore:
             return Found.of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64))
         return Found.of(np.concatenate(rows), np.concatenate(refs))
 
-    def _records(self, uids: Sequence[int], *fields: str, prefix: str | None = None) -> dict[int, list[Any]]:
+    def _records(self, uids: Sequence[int], *fields: str) -> dict[int, list[Any]]:
         """Fields of committed records (an article number without a record is not committed)."""
         unique = sorted(set(uids))
         with self._errors("read"):
             pipe = self._redis.pipeline(transaction=False)
             for uid in unique:
-                pipe.hmget(f"{prefix or self._art}{uid}", ["id", *fields])
+                pipe.hmget(f"{self._art}{uid}", ["id", *fields])
             replies = pipe.execute()
         return {uid: values[1:] for uid, values in zip(unique, replies, strict=True) if values[0] is not None}
 

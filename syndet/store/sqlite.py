@@ -36,7 +36,7 @@ from syndet.store.base import (
     unpack_hashes,
     unpack_paragraphs,
 )
-from syndet.store.postings import Postings, SegmentInfo, due_merge, refs_of
+from syndet.store.postings import Postings, SegmentInfo, due_merge
 
 T = TypeVar("T")
 
@@ -193,8 +193,7 @@ class SQLiteStore:
                 present = set(self.find([e.article.id for e in entries]))
                 (seq,) = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone() or (0,)
                 rows = []
-                keys: list[np.ndarray] = []
-                refs: list[np.ndarray] = []
+                signed_of: list[tuple[int, Sequence[int], np.ndarray]] = []
                 uid = int(seq)
                 for entry in entries:
                     art = entry.article
@@ -207,19 +206,16 @@ class SQLiteStore:
                     rows.append((uid, art.id, art.title, art.source, art.published, art.url, art.body_start, art.text,
                                  added_at, pack_paragraphs(entry.paragraphs), signed, lengths, blob,
                                  len(entry.paragraphs), len(entry.signed)))
-                    if entry.signed:
-                        band_keys = self.banding.hashed(entry.signatures)
-                        keys.append(band_keys.ravel())
-                        refs.append(np.repeat(refs_of(np.full(len(entry.signed), uid), np.array(entry.signed)),
-                                              self.banding.b))
+                    signed_of.append((uid, entry.signed, entry.signatures))
                     added.append(art.id)
                 self._db.executemany(
                     "INSERT INTO articles (uid, id, title, source, published, url, body_start, text, added, paragraphs,"
                     " signed, hash_lens, hashes, n_paragraphs, n_signed) VALUES"
                     " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                if keys:
+                keys, refs = self.banding.postings(signed_of)
+                if len(keys):
                     try:
-                        written = self.postings.write(np.concatenate(keys), np.concatenate(refs))
+                        written = self.postings.write(keys, refs)
                     except OSError as exc:
                         raise IndexError_(f"{self.location}: cannot write index postings: {exc}") from None
                     self._db.execute("INSERT INTO segments VALUES (?, ?, ?)",
