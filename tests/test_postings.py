@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import defaultdict
@@ -184,3 +185,24 @@ def test_an_index_of_the_earlier_layout_is_refused_by_name(tmp_path: Path) -> No
     db.close()
     with pytest.raises(IndexError_, match=re.escape("index was built with schema=syndet.match.candidates/1")):
         Filter(_settings(tmp_path))
+
+
+def test_a_damaged_row_is_one_error_naming_the_check(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from syndet.cli import main
+
+    settings = _settings(tmp_path)
+    with Filter(settings, create=True) as flt:
+        flt.add(_articles("a", 3))
+    db = sqlite3.connect(settings.index.path)
+    db.execute("UPDATE articles SET hashes = x'0102' WHERE id = 'a1'")
+    db.commit()
+    db.close()
+    line = json.dumps({"id": "probe", "text": _articles("a", 3)[1].text}) + "\n"
+    result = CliRunner().invoke(main, ["filter", "--index", settings.index.path, "-"], input=line)
+    assert result.exit_code == 4
+    assert result.stderr.count("\n") == 1 and "stored shingle hashes of an indexed article are damaged" in result.stderr
+    assert "Traceback" not in result.stderr
+    with Filter(settings) as flt:
+        assert any(p.startswith("a1: shingle hashes incomplete") for p in flt.store.verify())

@@ -188,7 +188,14 @@ def pack_paragraphs(paragraphs: Sequence[Paragraph]) -> bytes:
 
 
 def unpack_paragraphs(article_id: str, blob: bytes) -> tuple[Paragraph, ...]:
-    """The paragraphs :func:`pack_paragraphs` packed, numbered in order."""
+    """The paragraphs :func:`pack_paragraphs` packed, numbered in order.
+
+    Raises:
+        IndexError_: The stored bytes are not whole paragraphs (a damaged index).
+    """
+    if len(blob) % 24:
+        raise IndexError_(f"{article_id}: the stored paragraphs are damaged ({len(blob)} bytes); "
+                          "'syndet index stats --check' lists what else is")
     rows = np.frombuffer(blob, dtype="<i8").reshape(-1, 3).tolist()
     return tuple(Paragraph(article_id, i, s, e, bool(c)) for i, (s, e, c) in enumerate(rows))
 
@@ -203,7 +210,15 @@ def pack_hashes(entry: Entry) -> tuple[bytes, bytes, bytes]:
 
 
 def unpack_hashes(signed: bytes, lengths: bytes, blob: bytes) -> dict[int, np.ndarray]:
-    """Shingle hashes of each signed paragraph, by paragraph index."""
+    """Shingle hashes of each signed paragraph, by paragraph index.
+
+    Raises:
+        IndexError_: The three parts do not fit together (a damaged index).
+    """
+    if len(signed) % 4 or len(signed) != len(lengths) or len(blob) % 4 \
+            or int(np.frombuffer(lengths, dtype="<i4").sum()) * 4 != len(blob):
+        raise IndexError_("the stored shingle hashes of an indexed article are damaged; "
+                          "'syndet index stats --check' names it")
     idx = np.frombuffer(signed, dtype="<i4").tolist()
     sizes = np.frombuffer(lengths, dtype="<i4")
     flat = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
