@@ -22,7 +22,7 @@ from syndet.match.pairs import duplicate_groups, pair_figures
 from syndet.models import Alignment, Article, Paragraph
 from syndet.read.files import read_articles
 from syndet.result import ScanResult
-from syndet.settings import Settings
+from syndet.settings import Settings, VerifySettings
 from syndet.text.patterns import PatternError
 from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
 
@@ -34,6 +34,18 @@ Warn = Callable[[str], None]
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
+
+
+def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_shingles: bool) -> list[Alignment]:
+    """The shared runs of a candidate pair of articles. A pair found only through shared shingles
+    (no paragraphs alike as a whole) keeps only unbroken runs a little longer than the shortest
+    passage: scattered shared phrases and quotation fragments joined across a gap are chance."""
+    runs = align(a, b, settings)
+    if by_shingles:
+        run_words = settings.min_passage_words + 3
+        runs = [al for al in runs if al.words >= run_words
+                and al.words >= UNBROKEN * max(al.left_words, al.right_words)]
+    return runs
 
 
 class Detector:
@@ -168,11 +180,7 @@ class Detector:
 
         alignments: list[Alignment] = []
         for n, (ka, kb) in enumerate(sorted(article_pairs), 1):
-            runs = align(stream(ka), stream(kb), st.verify)
-            if (ka, kb) in by_shingles:
-                runs = [al for al in runs if al.words >= run_words
-                        and al.words >= UNBROKEN * max(al.left_words, al.right_words)]
-            alignments.extend(runs)
+            alignments.extend(pair_alignments(stream(ka), stream(kb), st.verify, (ka, kb) in by_shingles))
             if n % 1000 == 0:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}

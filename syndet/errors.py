@@ -25,3 +25,9 @@ class IndexError_(SyndetError):  # noqa: N801 - trailing underscore avoids shado
     """A persistent index cannot be opened, read or written."""
 
     exit_code = 4
+
+
+class EngineError(SyndetError):
+    """The engine that runs the stages (Spark, Java) cannot start or failed part-way."""
+
+    exit_code = 5

@@ -45,6 +45,25 @@ def build_passages(
     Returns:
         Passages with ids ``P1``, ``P2``, ... sorted by number of articles, then words.
     """
+    found = cluster_passages(alignments, min_overlap, article_order)
+    found.sort(key=lambda pf: passage_order(pf[0], pf[1]))
+    return [Passage(f"P{i}", p.spans, p.words) for i, (p, _) in enumerate(found, 1)]
+
+
+def passage_order(passage: Passage, first: int | tuple[int, ...]) -> tuple[object, ...]:
+    """The sort key of passages: most articles, then most words, then where the first copy sits;
+    ``first`` (the passage's first alignment) settles what is left, as the input order would."""
+    return (-len(passage.article_ids), -passage.words, passage.spans[0].article_id, passage.spans[0].start, first)
+
+
+def cluster_passages(
+    alignments: Sequence[Alignment],
+    min_overlap: float,
+    article_order: Mapping[str, int] | None = None,
+) -> list[tuple[Passage, int]]:
+    """The passages of :func:`build_passages` (without ids, not sorted), each with the position in
+    ``alignments`` of its first alignment. Alignments that share no article never join, so a run
+    over one connected group of articles gives that group's passages exactly as a run over all."""
     nodes: list[Span] = []
     for al in alignments:
         nodes.extend((al.left, al.right))
@@ -82,9 +101,8 @@ def build_passages(
     for root, members in groups.items():
         spans = _merge_spans([nodes[n] for n in members])
         spans.sort(key=lambda s: (order.get(s.article_id, len(order)), s.article_id, s.start))
-        passages.append(Passage(id="", spans=tuple(spans), words=words[root]))
-    passages.sort(key=lambda p: (-len(p.article_ids), -p.words, p.spans[0].article_id, p.spans[0].start))
-    return [Passage(f"P{i}", p.spans, p.words) for i, p in enumerate(passages, 1)]
+        passages.append((Passage(id="", spans=tuple(spans), words=words[root]), members[0] // 2))
+    return passages
 
 
 def _absorb(uf: _UnionFind, nodes: Sequence[Span], inside: Sequence[tuple[int, int]]) -> None:

@@ -71,6 +71,15 @@ def read_jsonl_stream(stream: BinaryIO, name: str, warn: Warn, max_line_mb: floa
         warn(f"{name}: no articles in {'input' if name == STDIN_NAME else 'file'}")
 
 
+def article_from_line(raw: bytes, where: str, warn: Warn) -> Article | None:
+    """The article one non-blank line holds, or None (reported through ``warn`` as ``where``)."""
+    record, problem = _parse(raw)
+    if problem is not None:
+        warn(f"{where}: {problem}, line skipped")
+        return None
+    return _article_from_record(record, where, warn)
+
+
 def _parse(raw: bytes) -> tuple[Any, str | None]:
     """The line's JSON value, or what is wrong with the line."""
     try:

@@ -21,6 +21,11 @@ def read_text_file(path: Path, rel: str, settings: InputSettings, warn: Warn) ->
     data = read_bytes(path, settings.max_file_mb, warn)
     if data is None:
         return None
+    return text_article(data, path, rel, settings, warn)
+
+
+def text_article(data: bytes, path: Path | str, rel: str, settings: InputSettings, warn: Warn) -> Article | None:
+    """The article a text file's bytes hold (see :func:`read_text_file`); ``path`` names it."""
     text = decode(data, path, settings.encodings, warn)
     if text is None:
         return None
@@ -40,7 +45,7 @@ def read_text_file(path: Path, rel: str, settings: InputSettings, warn: Warn) ->
     )
 
 
-def _front_matter(text: str, path: Path, warn: Warn) -> tuple[dict[str, Any], int]:
+def _front_matter(text: str, path: Path | str, warn: Warn) -> tuple[dict[str, Any], int]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, 0

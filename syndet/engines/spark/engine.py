@@ -1,0 +1,355 @@
+"""``syndet scan --engine spark``: the local engine's stages as Spark jobs, with the same answers.
+
+The stages and the functions they call are the local engine's (:mod:`syndet.engines.spark.tasks`
+runs them on the executors); what changes is how the work is cut:
+
+1. read: JSON Lines / Parquet records, numbered in the local engine's order (``k``);
+2. segment: chrome learnt from the whole input (one aggregation), paragraphs per article;
+3. hash: shingle hashes per article; MinHash bands per content paragraph;
+4. candidates: band buckets grouped by Spark, pairs cut as the local index cuts them, verified
+   per article pair; articles pairs that share enough shingles anywhere (posting lists with the
+   document-frequency cut-off);
+5. align: each candidate article pair, both articles joined in;
+6. cluster and attribute: connected components of the aligned articles (large-star/small-star),
+   then passages, attribution, pair figures and duplicate groups per component. Every step of
+   those only ever relates articles that share text, so a component's answer is the whole
+   input's answer restricted to it; passages are then numbered over all components.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from syndet.attribution.attribute import attribute
+from syndet.attribution.evidence import Catalogue, load_catalogue
+from syndet.detector import Detector
+from syndet.display import printable
+from syndet.engines.spark import tasks
+from syndet.engines.spark.components import connected_components
+from syndet.engines.spark.inputs import (
+    RECORD_SCHEMA,
+    InputFile,
+    jsonl_records,
+    list_inputs,
+    parquet_records,
+    text_records,
+)
+from syndet.errors import InputError
+from syndet.match.candidates import MemoryIndex
+from syndet.match.cluster import cluster_passages, passage_order
+from syndet.match.pairs import duplicate_groups, pair_figures
+from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
+from syndet.read.tables import resolve_columns
+from syndet.result import ScanResult
+from syndet.settings import Settings
+
+Progress = Callable[[str, int, int], None]
+Warn = Callable[[str], None]
+_CATALOGUES: dict[tuple[str | None, tuple[str, ...]], Catalogue] = {}
+
+
+def _catalogue(settings: Settings) -> Catalogue:
+    """The evidence catalogue on an executor, read once per worker."""
+    at = settings.attribute
+    key = (at.catalogue, tuple(at.extra_catalogues))
+    if key not in _CATALOGUES:
+        _CATALOGUES[key] = load_catalogue(Path(at.catalogue) if at.catalogue else None,
+                                          [Path(p) for p in at.extra_catalogues])
+    return _CATALOGUES[key]
+
+
+def _component(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Settings
+               ) -> list[tuple[str, tuple[Any, ...], Any]]:
+    """Passages (with their sort keys), pairs and duplicate groups of one connected component."""
+    _, (aligned_rows, article_rows) = item
+    rows = sorted((r.asDict() for r in article_rows), key=lambda r: r["k"])
+    articles = [tasks.article_of(r) for r in rows]
+    paragraphs = {a.id: tasks.unpack_paragraphs(a.id, r["paras"]) for a, r in zip(articles, rows, strict=True)}
+    ident = {r["k"]: a.id for a, r in zip(articles, rows, strict=True)}
+    order = {a.id: r["k"] for a, r in zip(articles, rows, strict=True)}
+    keys: list[tuple[int, int, int]] = []
+    alignments: list[Alignment] = []
+    words: dict[str, int] = {}
+    for r in sorted(aligned_rows, key=lambda r: (r.ka, r.kb, r.n)):
+        keys.append((r.ka, r.kb, r.n))
+        a, b = ident[r.ka], ident[r.kb]
+        alignments.append(Alignment(Span(a, r.left_start, r.left_end), Span(b, r.right_start, r.right_end),
+                                    r.words, r.left_words, r.right_words))
+        words[a], words[b] = r.wa, r.wb
+    st = settings
+    found = cluster_passages(alignments, st.verify.min_merge_overlap, order)
+    ranked = sorted(((p, passage_order(p, keys[first])) for p, first in found), key=lambda pk: pk[1])
+    passages = [Passage(f"P{n}", p.spans, p.words) for n, (p, _) in enumerate(ranked, 1)]
+    done = attribute(passages, articles, paragraphs, _catalogue(settings), st.attribute)
+    out: list[tuple[str, tuple[Any, ...], Any]] = [("passage", key, p)
+                                                   for p, (_, key) in zip(done, ranked, strict=True)]
+    figures = pair_figures(alignments, words, order)
+    out.extend(("pair", (-f.words, order[f.articles[0]], order[f.articles[1]]), f) for f in figures)
+    out.extend(("duplicates", (order[g.articles[0]],), g)
+               for g in duplicate_groups(figures, st.verify.duplicate_at, order))
+    return out
+
+
+class SparkEngine:
+    """Scans articles with Spark.
+
+    Args:
+        spark: The Spark session (see :func:`syndet.engines.spark.session.spark_session`).
+        settings: Effective settings, as for the local engine.
+    """
+
+    def __init__(self, spark: Any, settings: Settings | None = None) -> None:
+        self.spark = spark
+        self.settings = settings or Settings()
+        self._detector = Detector(self.settings)  # checks the chrome patterns now, not on an executor
+
+    def scan_paths(self, roots: Sequence[str | Path], progress: Progress | None = None,
+                   warn: Warn | None = None) -> ScanResult:
+        """Read every article under ``roots`` (paths or URIs Spark reads) and scan them; the same
+        :class:`~syndet.result.ScanResult` as :meth:`syndet.detector.Detector.scan_paths`."""
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F  # noqa: N812
+
+        report = progress or (lambda stage, done, total: None)
+        st = self.settings
+        catalogue = self._detector.catalogue  # a bad catalogue is one error before any job runs
+        warnings: list[str] = []
+
+        def _warn(message: str) -> None:
+            message = printable(message)
+            warnings.append(message)
+            if warn:
+                warn(message)
+
+        timings: dict[str, float] = {}
+        keep = StorageLevel.MEMORY_AND_DISK
+        t0 = time.perf_counter()
+        report("read", 0, 0)
+        articles, problems = self._read([str(r) for r in roots], _warn)
+        for message in problems:
+            _warn(message)
+        n_articles = articles.count()
+        timings["read_s"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        report("segment", 0, n_articles)
+        seg = st.segment
+        learned: frozenset[str] = frozenset()
+        if seg.learn_chrome and n_articles >= seg.learn_min_articles:
+            keys = articles.mapInArrow(partial(tasks.chrome_keys, settings=st), "key string, k long")
+            learned = frozenset(r.key for r in keys.groupBy("key").count()
+                                .where(F.col("count") >= seg.learn_min_articles).collect())
+        segmented = articles.mapInArrow(partial(tasks.segmented, settings=st, learned=learned),
+                                        tasks.SEGMENTED_SCHEMA).persist(keep)
+        counts = segmented.select(F.sum(F.length("paras") / 24).alias("p")).collect()[0]
+        timings["segment_s"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        report("hash", 0, n_articles)
+        hashed = segmented.select("k", "id", "text", "title", "source", "published", "url", "path", "author",
+                                  "body_start", "paras").mapInArrow(partial(tasks.hashed, settings=st),
+                                                                    tasks.HASHED_SCHEMA).persist(keep)
+        content = hashed.select(F.sum(F.length("offsets") / 8 - 1).alias("c")).collect()[0]["c"] or 0
+        timings["hash_s"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        report("candidates", 0, 0)
+        index = MemoryIndex(st.lsh.threshold, st.minhash.num_perm, st.minhash.seed)
+        bits = tasks.PARAGRAPH_BITS
+        mask = (1 << bits) - 1
+        banded = hashed.mapInArrow(partial(tasks.bands, settings=st, hashranges=index.hashranges), tasks.BAND_SCHEMA)
+        buckets = (banded.groupBy("band", "value").agg(F.sort_array(F.collect_list("pk")).alias("members"))
+                   .where(F.size("members") >= 2).select("members"))
+        pairs = (buckets.mapInArrow(partial(tasks.bucket_pairs, max_bucket=st.lsh.max_bucket), tasks.PAIR_SCHEMA)
+                 .distinct()
+                 .select(F.shiftright("a", bits).alias("ka"), F.shiftright("b", bits).alias("kb"),
+                         (F.col("a").bitwiseAND(mask)).alias("ja"), (F.col("b").bitwiseAND(mask)).alias("jb"))
+                 .where(F.col("ka") != F.col("kb")).persist(keep))
+        candidates = pairs.count()
+        grouped = pairs.groupBy("ka", "kb").agg(F.collect_list(F.struct("ja", "jb")).alias("js"))
+        left = hashed.select(F.col("k").alias("ka"), F.col("flat").alias("fa"), F.col("offsets").alias("oa"))
+        right = hashed.select(F.col("k").alias("kb"), F.col("flat").alias("fb"), F.col("offsets").alias("ob"))
+        verified = (grouped.join(left, "ka").join(right, "kb")
+                    .mapInArrow(partial(tasks.verified, settings=st), tasks.VERIFIED_SCHEMA)
+                    .select("ka", "kb").persist(keep))
+        linked = verified.select("ka", "kb", F.lit(False).alias("by_shingles"))
+        if st.lsh.shingle_pairs:
+            run_words = st.verify.min_passage_words + 3
+            min_shared = max(1, run_words - st.shingle.size + 1)
+            posted = (hashed.mapInArrow(tasks.postings, tasks.POSTING_SCHEMA)
+                      .groupBy("h").agg(F.count("k").alias("df"), F.sort_array(F.collect_list("k")).alias("members"))
+                      .where((F.col("df") >= 2) & (F.col("df") <= st.lsh.max_shingle_df)).select("members"))
+            shared = (posted.mapInArrow(tasks.posting_pairs, tasks.PAIR_SCHEMA).groupBy("a", "b").count()
+                      .where(F.col("count") >= min_shared)
+                      .select(F.col("a").alias("ka"), F.col("b").alias("kb")))
+            linked = linked.unionByName(shared.join(verified, ["ka", "kb"], "left_anti")
+                                        .select("ka", "kb", F.lit(True).alias("by_shingles")))
+        linked = linked.persist(keep)
+        n_pairs = linked.count()
+        pairs.unpersist()
+        timings["lsh_s"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        report("align", 0, n_pairs)
+        columns = ("id", "text", "title", "source", "published", "url", "path", "author", "body_start", "paras")
+        side_a = segmented.select(F.col("k").alias("ka"), *[F.col(c).alias(f"a_{c}") for c in columns])
+        side_b = segmented.select(F.col("k").alias("kb"), *[F.col(c).alias(f"b_{c}") for c in columns])
+        aligned = (linked.join(side_a, "ka").join(side_b, "kb")
+                   .mapInArrow(partial(tasks.aligned, settings=st), tasks.ALIGNED_SCHEMA).persist(keep))
+        n_aligned = aligned.count()
+        timings["align_s"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        report("attribute", 0, 0)
+        results: list[tuple[str, tuple[Any, ...], Any]] = []
+        if n_aligned:
+            edges = aligned.select(F.col("ka").alias("u"), F.col("kb").alias("v"))
+            comp = connected_components(edges, self.spark)
+            by_comp = aligned.join(comp.select(F.col("node").alias("ka"), "component"), "ka")
+            members = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k")
+            results = (by_comp.rdd.map(lambda r: (r.component, r))
+                       .cogroup(members.rdd.map(lambda r: (r.component, r)))
+                       .flatMap(partial(_component, settings=st)).collect())
+        timings["attribute_s"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        rows = segmented.orderBy("k").collect()
+        alignment_rows = aligned.orderBy("ka", "kb", "n").collect()
+        timings["collect_s"] = time.perf_counter() - t0
+        for frame in (segmented, hashed, verified, linked, aligned, articles):
+            frame.unpersist()
+        return self._result(rows, alignment_rows, results, warnings, catalogue, timings,
+                            {"paragraphs": int(counts["p"] or 0), "content_paragraphs": int(content),
+                             "candidate_pairs": candidates, "article_pairs": n_pairs})
+
+    def _result(self, rows: list[Any], alignment_rows: list[Any], results: list[tuple[str, tuple[Any, ...], Any]],
+                warnings: list[str], catalogue: Catalogue, timings: dict[str, float], counts: dict[str, int]
+                ) -> ScanResult:
+        articles: list[Article] = []
+        paragraphs: dict[str, tuple[Paragraph, ...]] = {}
+        ident: dict[int, str] = {}
+        for row in rows:
+            data = row.asDict()
+            article = tasks.article_of(data)
+            articles.append(article)
+            paragraphs[article.id] = tasks.unpack_paragraphs(article.id, data["paras"])
+            ident[data["k"]] = article.id
+        alignments = tuple(Alignment(Span(ident[r.ka], r.left_start, r.left_end),
+                                     Span(ident[r.kb], r.right_start, r.right_end),
+                                     r.words, r.left_words, r.right_words) for r in alignment_rows)
+        found = sorted((r for r in results if r[0] == "passage"), key=lambda r: r[1])
+        passages = tuple(Passage(f"P{n}", p.spans, p.words, p.attribution) for n, (_, _, p) in enumerate(found, 1))
+        pairs: tuple[Pair, ...] = tuple(r[2] for r in sorted((r for r in results if r[0] == "pair"),
+                                                             key=lambda r: r[1]))
+        duplicates: tuple[DuplicateGroup, ...] = tuple(
+            r[2] for r in sorted((r for r in results if r[0] == "duplicates"), key=lambda r: r[1]))
+        stats: dict[str, float] = {
+            "articles": len(articles),
+            "paragraphs": counts["paragraphs"],
+            "content_paragraphs": counts["content_paragraphs"],
+            "candidate_pairs": counts["candidate_pairs"],
+            "article_pairs": counts["article_pairs"],
+            "passages": len(passages),
+            **timings,
+            "duplicate_groups": len(duplicates),
+        }
+        problems = [p.problem for p in self._detector._chrome if p.problem] + catalogue.pattern_problems()
+        return ScanResult(tuple(articles), paragraphs, passages, alignments, tuple(warnings) + tuple(problems),
+                          stats, {}, pairs, duplicates)
+
+    def _read(self, roots: Sequence[str], warn: Warn) -> tuple[Any, list[str]]:
+        """The articles table (``k`` and the article's fields) and the warnings of reading, in order."""
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F  # noqa: N812
+
+        st = self.settings.input
+        files = list_inputs(self.spark, roots, st, warn)
+        parts = []
+        jsonl = [f for f in files if f.fmt == "jsonl"]
+        if jsonl:
+            text = self.spark.read.text([f.uri for f in jsonl]).select(
+                "value", F.col("_metadata.file_path").alias("uri"), F.col("_metadata.file_block_start").alias("block"))
+            first = self._first_lines(text, jsonl)
+            parts.append(text.mapInArrow(partial(jsonl_records, files=files, first_lines=first,
+                                                 max_line_mb=st.max_file_mb), RECORD_SCHEMA))
+        texts = [f for f in files if f.fmt == "text"]
+        limit = int(st.max_file_mb * 1024 * 1024)
+        for f in texts:
+            if f.size > limit:
+                warn(f"{f.name}: larger than input.max_file_mb ({st.max_file_mb:g} MB), skipped")
+        texts = [f for f in texts if f.size <= limit]
+        if texts:
+            raw = self.spark.read.format("binaryFile").load([f.uri for f in texts]).select("path", "content")
+            parts.append(raw.mapInArrow(partial(text_records, files=files, settings=st), RECORD_SCHEMA))
+        for n, f in enumerate(files):
+            if f.fmt == "parquet":
+                part = self._parquet(f, n, warn)
+                if part is not None:
+                    parts.append(part)
+        if not parts:
+            raise InputError("no JSON Lines, Parquet or text files to read under " + ", ".join(roots))
+        records = parts[0]
+        for part in parts[1:]:
+            records = records.unionByName(part)
+        records = records.persist()
+        problems = [(r.file, r.line, r.warning) for r in records.where(F.col("warning").isNotNull())
+                    .select("file", "line", "warning").collect()]
+        found = records.where(F.col("id").isNotNull()).drop("warning")
+        ranked = found.withColumn("_rank", F.row_number().over(Window.partitionBy("id").orderBy("file", "line")))
+        problems += [(r.file, r.line, f"{r.path}: duplicate article id '{r.id}', skipped")
+                     for r in ranked.where(F.col("_rank") > 1).select("file", "line", "path", "id").collect()]
+        problems.sort(key=lambda p: (p[0], p[1]))
+        ordered = ranked.where(F.col("_rank") == 1).drop("_rank").orderBy("file", "line")
+        ordered = ordered.select("*", F.spark_partition_id().alias("_part"),
+                                 F.monotonically_increasing_id().alias("_mono")).persist()
+        sizes = sorted((r["_part"], r["count"]) for r in ordered.groupBy("_part").count().collect())
+        start, offsets = 0, []
+        for part_no, count in sizes:
+            offsets.append((part_no, start))
+            start += count
+        table = self.spark.createDataFrame(offsets or [(0, 0)], "_part int, _start long")
+        articles = (ordered.join(F.broadcast(table), "_part")
+                    .select((F.col("_start") + F.col("_mono") - F.shiftleft(F.col("_part").cast("long"), 33))
+                            .alias("k"), "id", "text", "title", "source", "published", "url", "path", "author",
+                            "body_start")
+                    .persist())
+        records.unpersist()
+        return articles, [p[2] for p in problems]
+
+    def _first_lines(self, text: Any, files: list[InputFile]) -> dict[tuple[str, int], int]:
+        """The number of the first line of each block of the files Spark splits into blocks."""
+        limit = int(self.spark.conf.get("spark.sql.files.maxPartitionBytes", "134217728").rstrip("b"))
+        if all(f.size <= limit for f in files):
+            return {}
+        from pyspark.sql import functions as F  # noqa: N812
+
+        counts = sorted((r.uri, r.block, r["count"]) for r in text.groupBy("uri", "block").count().collect())
+        first: dict[tuple[str, int], int] = {}
+        line, current = 1, None
+        for uri, block, count in counts:
+            if uri != current:
+                line, current = 1, uri
+            first[(uri, block)] = line
+            line += count
+        del F
+        return first
+
+    def _parquet(self, file: InputFile, file_no: int, warn: Warn) -> Any:
+        from pyspark.sql import functions as F  # noqa: N812
+
+        try:
+            frame = self.spark.read.parquet(file.uri)
+        except Exception as exc:  # Spark's AnalysisException family
+            warn(f"{file.name}: not a readable Parquet file ({str(exc).splitlines()[0][:160]}), skipped")
+            return None
+        cols = resolve_columns(frame.columns, self.settings.input.columns)
+        if isinstance(cols, str):
+            warn(f"{file.name}: {cols}, skipped")
+            return None
+        picked = frame.select(*[F.col(f"`{c}`") for c in cols.names()],
+                              F.col("_metadata.row_index").alias("__row"))
+        return picked.mapInArrow(partial(parquet_records, file=file, file_no=file_no, cols=cols), RECORD_SCHEMA)
