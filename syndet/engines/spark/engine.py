@@ -273,7 +273,7 @@ class SparkEngine:
         if jsonl:
             text = self.spark.read.text([f.uri for f in jsonl]).select(
                 "value", F.col("_metadata.file_path").alias("uri"), F.col("_metadata.file_block_start").alias("block"))
-            first = self._first_lines(text, jsonl)
+            first = self._first_lines(text)
             parts.append(text.mapInArrow(partial(jsonl_records, files=files, first_lines=first,
                                                  max_line_mb=st.max_file_mb), RECORD_SCHEMA))
         texts = [f for f in files if f.fmt == "text"]
@@ -320,13 +320,9 @@ class SparkEngine:
         records.unpersist()
         return articles, [p[2] for p in problems]
 
-    def _first_lines(self, text: Any, files: list[InputFile]) -> dict[tuple[str, int], int]:
-        """The number of the first line of each block of the files Spark splits into blocks."""
-        limit = int(self.spark.conf.get("spark.sql.files.maxPartitionBytes", "134217728").rstrip("b"))
-        if all(f.size <= limit for f in files):
-            return {}
-        from pyspark.sql import functions as F  # noqa: N812
-
+    def _first_lines(self, text: Any) -> dict[tuple[str, int], int]:
+        """The number of the first line of each block Spark cuts the files into (a file of a few
+        megabytes is cut too, to give every core a share)."""
         counts = sorted((r.uri, r.block, r["count"]) for r in text.groupBy("uri", "block").count().collect())
         first: dict[tuple[str, int], int] = {}
         line, current = 1, None
@@ -335,7 +331,6 @@ class SparkEngine:
                 line, current = 1, uri
             first[(uri, block)] = line
             line += count
-        del F
         return first
 
     def _parquet(self, file: InputFile, file_no: int, warn: Warn) -> Any:
