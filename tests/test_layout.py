@@ -27,7 +27,7 @@ RANKS: dict[str, int] = {
     "syndet.result": 6,
     "syndet.report": 7, "syndet.store": 7,
     "syndet.detector": 8,
-    "syndet.filter": 9,
+    "syndet.filter": 9, "syndet.engines": 9,
     "syndet.config": 10,
     "syndet.tuning": 11,
     "syndet.cli": 12,

@@ -14,7 +14,7 @@ from syndet.report import FORMATS
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @config_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Report format (text is coloured only on a terminal).")
@@ -33,15 +33,22 @@ from syndet.report import FORMATS
 @click.option("--summary", is_flag=True, help="Text report: counts and the largest pairs and articles only.")
 @click.option("--with-text", is_flag=True,
               help="JSON/JSONL report: include each article's text (the text every offset points into).")
+@click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
+              help="Run on this machine, or as Spark jobs (needs syndet[spark] and Java 17+).")
+@click.option("--master", help="Spark master URL (--engine spark), e.g. local[4], spark://host:7077, yarn.")
+@click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
+              help="A Spark setting (--engine spark; repeatable), e.g. spark.executor.memory=8g.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on standard error.")
-def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: Path | None,
+def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Path | None,
          jobs: int | None, threshold: float | None, min_words: int | None, include: tuple[str, ...],
-         exclude: tuple[str, ...], full: bool, top: int, summary: bool, with_text: bool, quiet: bool) -> None:
+         exclude: tuple[str, ...], full: bool, top: int, summary: bool, with_text: bool, engine: str,
+         master: str | None, spark_conf: tuple[str, ...], quiet: bool) -> None:
     """Scan articles under PATHS and report the passages two or more of them share.
 
     PATHS are directories (read recursively) or files: text and Markdown, JSON Lines, HTML pages,
     web archives (WARC/ARC), CSV/TSV/Parquet tables, RSS/Atom feeds. '-' reads JSON Lines from
-    standard input.
+    standard input. With ``--engine spark``, PATHS are anything Spark reads (local paths,
+    hdfs://, s3a://) holding JSON Lines, Parquet or text files.
     """
     from syndet.detector import Detector
     from syndet.progress import StderrProgress
@@ -60,7 +67,16 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
             if not quiet:
                 click.secho(f"warning: {printable(message)}", fg="yellow", err=True)
 
-        result = Detector(settings).scan_paths(paths, progress=progress, warn=warn)
+        if engine == "spark":
+            from syndet.engines.spark.engine import SparkEngine
+            from syndet.engines.spark.session import spark_session
+
+            session = spark_session(master, _spark_conf(spark_conf))
+            result = SparkEngine(session, settings).scan_paths(paths, progress=progress, warn=warn)
+        else:
+            if master or spark_conf:
+                raise click.UsageError("--master and --spark-conf go with --engine spark")
+            result = Detector(settings).scan_paths([Path(p) for p in paths], progress=progress, warn=warn)
         if progress:
             progress.close()
     except SyndetError as exc:
@@ -68,3 +84,13 @@ def scan(paths: tuple[Path, ...], configs: tuple[Path, ...], fmt: str, output: P
     options = ReportOptions(color=output is None and sys.stdout.isatty(), full=full, top=top, summary=summary,
                             with_text=with_text)
     write_output(output, lambda out: write_report(result, fmt, out, options), "report")
+
+
+def _spark_conf(items: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"'{item}' is not KEY=VALUE", param_hint="--spark-conf")
+        out[key.strip()] = value.strip()
+    return out

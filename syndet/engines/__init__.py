@@ -1,1 +1,2 @@
-"""Engines that run the pipeline's stages: :mod:`syndet.detector` on one machine, :mod:`syndet.engines.spark` on Spark."""
+"""Engines that run the pipeline's stages: :mod:`syndet.detector` on one machine,
+:mod:`syndet.engines.spark` on Spark."""

@@ -114,8 +114,8 @@ def _checked(article: Article | None, problems: list[str]) -> Article | None:
     return clean_article(article, problems.append) if article is not None else None
 
 
-def jsonl_records(batches: Iterator[pa.RecordBatch], files: Sequence[InputFile], first_lines: dict[tuple[str, int], int],
-                  max_line_mb: float) -> Iterator[pa.RecordBatch]:
+def jsonl_records(batches: Iterator[pa.RecordBatch], files: Sequence[InputFile],
+                  first_lines: dict[tuple[str, int], int], max_line_mb: float) -> Iterator[pa.RecordBatch]:
     """Articles (or one warning each) from lines of ``spark.read.text`` with their file and block.
 
     Rows arrive in file order within a task and a block is never split between tasks, so a line's
