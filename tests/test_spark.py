@@ -117,7 +117,7 @@ def test_cli_spark_report_is_the_local_report(spark: Any, geneva: Path, tmp_path
 def test_cli_master_needs_spark_engine(geneva: Path) -> None:
     result = CliRunner().invoke(main, ["scan", str(geneva), "--master", "local[2]"])
     assert result.exit_code == 2
-    assert "--master and --spark-conf go with --engine spark" in result.output
+    assert "--master, --spark-conf and --output-dir go with --engine spark" in result.output
 
 
 def test_cli_missing_path_is_one_line(spark: Any, tmp_path: Path) -> None:
@@ -150,3 +150,39 @@ def test_connected_components_match_union_find(spark: Any) -> None:
     got = {r.node: r.component for r in connected_components(frame, spark).collect()}
     loops = {u for u, v in edges if u == v and all(u not in e or e == (u, u) for e in edges)}
     assert got == {n: c for n, c in expected.items() if n not in loops}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_output_dir_parts_hold_the_report(spark: Any, geneva: Path, tmp_path: Path, fmt: str) -> None:
+    runner = CliRunner()
+    local = tmp_path / "local.json"
+    assert runner.invoke(main, ["scan", str(geneva), "--format", "json", "-o", str(local), "-q"]).exit_code == 0
+    report = json.loads(local.read_text(encoding="utf-8"))
+    out = tmp_path / "parts"
+    result = runner.invoke(main, ["scan", str(geneva), "--engine", "spark", "--output-dir", str(out),
+                                  "--parts-format", fmt])
+    assert result.exit_code == 0, result.output
+    assert f"5 articles, {len(report['passages'])} passages, 0 duplicate groups: written to {out}" in result.output
+    for kind in ("articles", "passages", "pairs", "duplicates"):
+        assert _parts(out / kind, fmt) == [_plain(r) for r in report[kind]], kind  # parts in name order
+    scan = json.loads(spark.read.text(str(out / "scan")).collect()[0].value)
+    assert scan["layout"] == "syndet.scan.parts/1" and scan["stats"]["passages"] == len(report["passages"])
+    again = runner.invoke(main, ["scan", str(geneva), "--engine", "spark", "--output-dir", str(out), "-q"])
+    assert again.exit_code == 5 and "already exists" in again.output
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def _parts(folder: Path, fmt: str) -> list[Any]:
+    """The records of a folder of part files, read in name order."""
+    import pyarrow.parquet as pq
+
+    out: list[Any] = []
+    for part in sorted(folder.glob("part-*")):
+        if fmt == "jsonl":
+            out.extend(json.loads(line) for line in part.read_text(encoding="utf-8").splitlines())
+        else:
+            out.extend(_plain(row) for row in pq.read_table(part).to_pylist())
+    return out

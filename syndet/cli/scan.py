@@ -38,11 +38,16 @@ from syndet.report import FORMATS
 @click.option("--master", help="Spark master URL (--engine spark), e.g. local[4], spark://host:7077, yarn.")
 @click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
               help="A Spark setting (--engine spark; repeatable), e.g. spark.executor.memory=8g.")
+@click.option("--output-dir", "parts", metavar="DIR",
+              help="--engine spark: write the report as partitioned files under DIR (articles/, passages/, "
+                   "pairs/, duplicates/, scan/) instead of gathering it; for inputs larger than the driver's memory.")
+@click.option("--parts-format", type=click.Choice(("jsonl", "parquet")), default="jsonl", show_default=True,
+              help="Format of the --output-dir files.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on standard error.")
 def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Path | None,
          jobs: int | None, threshold: float | None, min_words: int | None, include: tuple[str, ...],
          exclude: tuple[str, ...], full: bool, top: int, summary: bool, with_text: bool, engine: str,
-         master: str | None, spark_conf: tuple[str, ...], quiet: bool) -> None:
+         master: str | None, spark_conf: tuple[str, ...], parts: str | None, parts_format: str, quiet: bool) -> None:
     """Scan articles under PATHS and report the passages two or more of them share.
 
     PATHS are directories (read recursively) or files: text and Markdown, JSON Lines, HTML pages,
@@ -72,10 +77,20 @@ def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Pa
             from syndet.engines.spark.session import spark_session
 
             session = spark_session(master, _spark_conf(spark_conf))
-            result = SparkEngine(session, settings).scan_paths(paths, progress=progress, warn=warn)
+            spark_engine = SparkEngine(session, settings)
+            if parts:
+                summary = spark_engine.write_parts(paths, parts, parts_format, progress=progress, warn=warn)
+                if progress:
+                    progress.close()
+                if not quiet:
+                    stats = summary["stats"]
+                    click.echo(f"{stats['articles']:,} articles, {stats['passages']:,} passages, "
+                               f"{stats['duplicate_groups']:,} duplicate groups: written to {parts}", err=True)
+                return
+            result = spark_engine.scan_paths(paths, progress=progress, warn=warn)
         else:
-            if master or spark_conf:
-                raise click.UsageError("--master and --spark-conf go with --engine spark")
+            if master or spark_conf or parts:
+                raise click.UsageError("--master, --spark-conf and --output-dir go with --engine spark")
             result = Detector(settings).scan_paths([Path(p) for p in paths], progress=progress, warn=warn)
         if progress:
             progress.close()

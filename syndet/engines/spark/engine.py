@@ -18,8 +18,10 @@ runs them on the executors); what changes is how the work is cut:
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -38,17 +40,21 @@ from syndet.engines.spark.inputs import (
     parquet_records,
     text_records,
 )
-from syndet.errors import InputError
+from syndet.errors import EngineError, InputError
 from syndet.match.candidates import MemoryIndex
 from syndet.match.cluster import cluster_passages, passage_order
 from syndet.match.pairs import duplicate_groups, pair_figures
 from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
 from syndet.read.tables import resolve_columns
+from syndet.report.common import SCHEMA
+from syndet.report.json import to_json
 from syndet.result import ScanResult
 from syndet.settings import Settings
 
 Progress = Callable[[str, int, int], None]
 Warn = Callable[[str], None]
+PARTS_LAYOUT = "syndet.scan.parts/1"
+"""The layout :meth:`SparkEngine.write_parts` writes (see the README)."""
 _CATALOGUES: dict[tuple[str | None, tuple[str, ...]], Catalogue] = {}
 
 
@@ -62,10 +68,31 @@ def _catalogue(settings: Settings) -> Catalogue:
     return _CATALOGUES[key]
 
 
-def _component(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Settings
-               ) -> list[tuple[str, tuple[Any, ...], Any]]:
+@dataclass(frozen=True)
+class Component:
+    """What one connected group of articles shares: its articles, alignments, passages (numbered
+    inside the group, each with its global sort key), pairs and duplicate groups."""
+
+    articles: tuple[Article, ...]
+    paragraphs: dict[str, tuple[Paragraph, ...]]
+    alignments: tuple[Alignment, ...]
+    passages: tuple[tuple[tuple[Any, ...], Passage], ...]
+    pairs: tuple[Pair, ...]
+    duplicates: tuple[DuplicateGroup, ...]
+    order: dict[str, int]
+
+    def result(self, numbers: dict[int, int] | None = None) -> ScanResult:
+        """The component as a scan result, its passages numbered as ``numbers`` says (their place
+        in the group -> their number in the whole scan; the group's own numbers without it)."""
+        passages = tuple(Passage(f"P{numbers[n] if numbers else n + 1}", p.spans, p.words, p.attribution)
+                         for n, (_, p) in enumerate(self.passages))
+        return ScanResult(self.articles, self.paragraphs, passages, self.alignments, pairs=self.pairs,
+                          duplicates=self.duplicates)
+
+
+def _component(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Settings) -> tuple[int, Component]:
     """Passages (with their sort keys), pairs and duplicate groups of one connected component."""
-    _, (aligned_rows, article_rows) = item
+    comp, (aligned_rows, article_rows) = item
     rows = sorted((r.asDict() for r in article_rows), key=lambda r: r["k"])
     articles = [tasks.article_of(r) for r in rows]
     paragraphs = {a.id: tasks.unpack_paragraphs(a.id, r["paras"]) for a, r in zip(articles, rows, strict=True)}
@@ -85,13 +112,60 @@ def _component(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: 
     ranked = sorted(((p, passage_order(p, keys[first])) for p, first in found), key=lambda pk: pk[1])
     passages = [Passage(f"P{n}", p.spans, p.words) for n, (p, _) in enumerate(ranked, 1)]
     done = attribute(passages, articles, paragraphs, _catalogue(settings), st.attribute)
-    out: list[tuple[str, tuple[Any, ...], Any]] = [("passage", key, p)
-                                                   for p, (_, key) in zip(done, ranked, strict=True)]
     figures = pair_figures(alignments, words, order)
-    out.extend(("pair", (-f.words, order[f.articles[0]], order[f.articles[1]]), f) for f in figures)
-    out.extend(("duplicates", (order[g.articles[0]],), g)
-               for g in duplicate_groups(figures, st.verify.duplicate_at, order))
+    groups = duplicate_groups(figures, st.verify.duplicate_at, order)
+    return comp, Component(tuple(articles), paragraphs, tuple(alignments),
+                           tuple((key, p) for p, (_, key) in zip(done, ranked, strict=True)),
+                           tuple(figures), tuple(groups), order)
+
+
+def _records(item: tuple[int, tuple[Component, dict[int, int] | None]]) -> list[tuple[str, Any, str]]:
+    """``(kind, sort key, JSON line)`` of a component's articles, passages, pairs and duplicates."""
+    _, (component, numbers) = item
+    data = to_json(component.result(numbers or {}))
+    order = component.order
+    out: list[tuple[str, Any, str]] = []
+    for record in data["articles"]:
+        out.append(("articles", order[record["id"]], json.dumps(record, ensure_ascii=False)))
+    for record in data["passages"]:
+        out.append(("passages", int(record["id"][1:]), json.dumps(record, ensure_ascii=False)))
+    for record in data["pairs"]:
+        a, b = record["articles"]
+        out.append(("pairs", (-record["words"], order[a], order[b]), json.dumps(record, ensure_ascii=False)))
+    for record in data["duplicates"]:
+        out.append(("duplicates", order[record["articles"][0]], json.dumps(record, ensure_ascii=False)))
     return out
+
+
+def _lone_article(row: dict[str, Any]) -> tuple[str, Any, str]:
+    """The article record of an article that shares nothing."""
+    article = tasks.article_of(row)
+    result = ScanResult((article,), {article.id: tasks.unpack_paragraphs(article.id, row["paras"])}, (), ())
+    return "articles", row["k"], json.dumps(to_json(result)["articles"][0], ensure_ascii=False)
+
+
+@dataclass
+class _Run:
+    """A scan run up to its components: what :meth:`SparkEngine.scan_paths` gathers and
+    :meth:`SparkEngine.write_parts` writes."""
+
+    segmented: Any
+    components: Any
+    warnings: list[str]
+    timings: dict[str, float]
+    counts: dict[str, int]
+    articles: int
+    persisted: list[Any]
+
+    def stats(self, passages: int, duplicates: int) -> dict[str, float]:
+        """The report's stats, in the local engine's order."""
+        return {"articles": self.articles, **self.counts, "passages": passages, **self.timings,
+                "duplicate_groups": duplicates}
+
+    def release(self) -> None:
+        """Drop what the stages kept in memory or on local disk."""
+        for frame in self.persisted:
+            frame.unpersist()
 
 
 class SparkEngine:
@@ -110,7 +184,97 @@ class SparkEngine:
     def scan_paths(self, roots: Sequence[str | Path], progress: Progress | None = None,
                    warn: Warn | None = None) -> ScanResult:
         """Read every article under ``roots`` (paths or URIs Spark reads) and scan them; the same
-        :class:`~syndet.result.ScanResult` as :meth:`syndet.detector.Detector.scan_paths`."""
+        :class:`~syndet.result.ScanResult` as :meth:`syndet.detector.Detector.scan_paths`, gathered
+        on the driver (for inputs that fit in its memory; see :meth:`write_parts` for the others)."""
+        run = self._run(roots, progress, warn)
+        t0 = time.perf_counter()
+        found = [c for _, c in run.components.collect()]
+        rows = run.segmented.orderBy("k").collect()
+        run.timings["collect_s"] = time.perf_counter() - t0
+        run.release()
+        articles: list[Article] = []
+        paragraphs: dict[str, tuple[Paragraph, ...]] = {}
+        for row in rows:
+            data = row.asDict()
+            article = tasks.article_of(data)
+            articles.append(article)
+            paragraphs[article.id] = tasks.unpack_paragraphs(article.id, data["paras"])
+        alignments = tuple(al for _, al in sorted(
+            ((c.order[al.left.article_id], c.order[al.right.article_id], n), al)
+            for c in found for n, al in enumerate(c.alignments)))
+        ranked = sorted((key, p) for c in found for key, p in c.passages)
+        passages = tuple(Passage(f"P{n}", p.spans, p.words, p.attribution) for n, (_, p) in enumerate(ranked, 1))
+        pairs = tuple(f for _, f in sorted(((-f.words, c.order[f.articles[0]], c.order[f.articles[1]]), f)
+                                           for c in found for f in c.pairs))
+        duplicates = tuple(g for _, g in sorted((c.order[g.articles[0]], g) for c in found for g in c.duplicates))
+        stats = run.stats(len(passages), len(duplicates))
+        return ScanResult(tuple(articles), paragraphs, passages, alignments, tuple(run.warnings), stats, {},
+                          pairs, duplicates)
+
+    def write_parts(self, roots: Sequence[str | Path], out: str, fmt: str = "jsonl", progress: Progress | None = None,
+                    warn: Warn | None = None) -> dict[str, Any]:
+        """Scan as :meth:`scan_paths` does, but write the report as partitioned files under ``out``
+        (any path Spark writes), never gathering it on the driver:
+
+        - ``articles/``, ``passages/``, ``pairs/``, ``duplicates/``: one record per line (``jsonl``)
+          or per row (``parquet``), shaped as in the JSON report, each folder sorted as the report
+          lists them (articles in input order, passages by number, pairs most shared first);
+        - ``scan/``: one record with the schema, the warnings and the stats.
+
+        Returns:
+            The ``scan`` record.
+
+        Raises:
+            EngineError: ``out`` exists already.
+        """
+        from pyspark.sql import functions as F  # noqa: N812
+
+        jvm = self.spark.sparkContext._jvm
+        target = jvm.org.apache.hadoop.fs.Path(out)
+        if target.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration()).exists(target):
+            raise EngineError(f"{out}: already exists (choose a new folder for the report's parts)")
+        run = self._run(roots, progress, warn)
+        t0 = time.perf_counter()
+        keys = run.components.flatMap(lambda kc: [(key, (kc[0], n)) for n, (key, _) in enumerate(kc[1].passages)])
+        numbers = (keys.sortByKey().zipWithIndex().map(lambda t: (t[0][1][0], (t[0][1][1], t[1] + 1)))
+                   .groupByKey().mapValues(dict))
+        records = run.components.leftOuterJoin(numbers).flatMap(_records)
+        alone = (run.segmented.where(F.col("component").isNull()).drop("component").rdd
+                 .map(lambda r: _lone_article(r.asDict())))
+        records = records.union(alone).persist()
+        counts: dict[str, int] = {}
+        for kind in ("articles", "passages", "pairs", "duplicates"):
+            lines = records.filter(lambda r, kind=kind: r[0] == kind).map(lambda r: (r[1], r[2])).sortByKey().values()
+            counts[kind] = self._write_lines(lines, f"{out.rstrip('/')}/{kind}", fmt)
+        records.unpersist()
+        run.release()
+        run.timings["write_s"] = time.perf_counter() - t0
+        scan = {"type": "scan", "schema": SCHEMA, "layout": PARTS_LAYOUT, "warnings": run.warnings,
+                "stats": {k: (round(v, 4) if isinstance(v, float) else v)
+                          for k, v in run.stats(counts["passages"], counts["duplicates"]).items()}}
+        self._write_lines(self.spark.sparkContext.parallelize([json.dumps(scan, ensure_ascii=False)], 1),
+                          f"{out.rstrip('/')}/scan", "jsonl")
+        return scan
+
+    def _write_lines(self, lines: Any, path: str, fmt: str) -> int:
+        """Write an RDD of JSON lines as text parts, or as Parquet with the schema Spark infers."""
+        frame = self.spark.createDataFrame(lines.map(lambda line: (line,)), "value string")
+        if fmt == "parquet":
+            from pyspark.sql import functions as F  # noqa: N812
+
+            count = frame.count()
+            if count:
+                schema = self.spark.read.json(frame.rdd.map(lambda r: r.value)).schema
+                frame.select(F.from_json("value", schema).alias("r")).select("r.*").write.parquet(path)
+            else:
+                frame.write.parquet(path)
+            return int(count)
+        frame.write.text(path)
+        return int(self.spark.read.text(path).count())
+
+    def _run(self, roots: Sequence[str | Path], progress: Progress | None, warn: Warn | None) -> _Run:
+        """Every stage up to the components, which are left as a persisted RDD of
+        ``(component, Component)``."""
         from pyspark import StorageLevel
         from pyspark.sql import functions as F  # noqa: N812
 
@@ -145,7 +309,7 @@ class SparkEngine:
                                 .where(F.col("count") >= seg.learn_min_articles).collect())
         segmented = articles.mapInArrow(partial(tasks.segmented, settings=st, learned=learned),
                                         tasks.SEGMENTED_SCHEMA).persist(keep)
-        counts = segmented.select(F.sum(F.length("paras") / 24).alias("p")).collect()[0]
+        paragraph_count = segmented.select(F.sum(F.length("paras") / 24).alias("p")).collect()[0]
         timings["segment_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -205,61 +369,25 @@ class SparkEngine:
 
         t0 = time.perf_counter()
         report("attribute", 0, 0)
-        results: list[tuple[str, tuple[Any, ...], Any]] = []
+        components = self.spark.sparkContext.emptyRDD()
         if n_aligned:
             edges = aligned.select(F.col("ka").alias("u"), F.col("kb").alias("v"))
-            comp = connected_components(edges, self.spark)
+            comp = connected_components(edges, self.spark).persist(keep)
             by_comp = aligned.join(comp.select(F.col("node").alias("ka"), "component"), "ka")
             members = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k")
-            results = (by_comp.rdd.map(lambda r: (r.component, r))
-                       .cogroup(members.rdd.map(lambda r: (r.component, r)))
-                       .flatMap(partial(_component, settings=st)).collect())
+            components = (by_comp.rdd.map(lambda r: (r.component, r))
+                          .cogroup(members.rdd.map(lambda r: (r.component, r)))
+                          .map(partial(_component, settings=st)).persist(keep))
+            components.count()
+            segmented = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k", "left")
+        else:
+            segmented = segmented.withColumn("component", F.lit(None).cast("long"))
         timings["attribute_s"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        rows = segmented.orderBy("k").collect()
-        alignment_rows = aligned.orderBy("ka", "kb", "n").collect()
-        timings["collect_s"] = time.perf_counter() - t0
-        for frame in (segmented, hashed, verified, linked, aligned, articles):
-            frame.unpersist()
-        return self._result(rows, alignment_rows, results, warnings, catalogue, timings,
-                            {"paragraphs": int(counts["p"] or 0), "content_paragraphs": int(content),
-                             "candidate_pairs": candidates, "article_pairs": n_pairs})
-
-    def _result(self, rows: list[Any], alignment_rows: list[Any], results: list[tuple[str, tuple[Any, ...], Any]],
-                warnings: list[str], catalogue: Catalogue, timings: dict[str, float], counts: dict[str, int]
-                ) -> ScanResult:
-        articles: list[Article] = []
-        paragraphs: dict[str, tuple[Paragraph, ...]] = {}
-        ident: dict[int, str] = {}
-        for row in rows:
-            data = row.asDict()
-            article = tasks.article_of(data)
-            articles.append(article)
-            paragraphs[article.id] = tasks.unpack_paragraphs(article.id, data["paras"])
-            ident[data["k"]] = article.id
-        alignments = tuple(Alignment(Span(ident[r.ka], r.left_start, r.left_end),
-                                     Span(ident[r.kb], r.right_start, r.right_end),
-                                     r.words, r.left_words, r.right_words) for r in alignment_rows)
-        found = sorted((r for r in results if r[0] == "passage"), key=lambda r: r[1])
-        passages = tuple(Passage(f"P{n}", p.spans, p.words, p.attribution) for n, (_, _, p) in enumerate(found, 1))
-        pairs: tuple[Pair, ...] = tuple(r[2] for r in sorted((r for r in results if r[0] == "pair"),
-                                                             key=lambda r: r[1]))
-        duplicates: tuple[DuplicateGroup, ...] = tuple(
-            r[2] for r in sorted((r for r in results if r[0] == "duplicates"), key=lambda r: r[1]))
-        stats: dict[str, float] = {
-            "articles": len(articles),
-            "paragraphs": counts["paragraphs"],
-            "content_paragraphs": counts["content_paragraphs"],
-            "candidate_pairs": counts["candidate_pairs"],
-            "article_pairs": counts["article_pairs"],
-            "passages": len(passages),
-            **timings,
-            "duplicate_groups": len(duplicates),
-        }
         problems = [p.problem for p in self._detector._chrome if p.problem] + catalogue.pattern_problems()
-        return ScanResult(tuple(articles), paragraphs, passages, alignments, tuple(warnings) + tuple(problems),
-                          stats, {}, pairs, duplicates)
+        counts = {"paragraphs": int(paragraph_count["p"] or 0), "content_paragraphs": int(content),
+                  "candidate_pairs": candidates, "article_pairs": n_pairs}
+        return _Run(segmented, components, warnings + problems, timings, counts, n_articles,
+                    [hashed, verified, linked, aligned, articles])
 
     def _read(self, roots: Sequence[str], warn: Warn) -> tuple[Any, list[str]]:
         """The articles table (``k`` and the article's fields) and the warnings of reading, in order."""

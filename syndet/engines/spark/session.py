@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from syndet.errors import EngineError
@@ -41,7 +42,11 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
         builder = builder.master(master)
     elif "spark.master" not in (conf or {}) and not os.environ.get("PYSPARK_SUBMIT_ARGS"):
         builder = builder.master(os.environ.get("SPARK_MASTER", "local[*]"))
-    for key, value in {**_DEFAULTS, **(conf or {})}.items():
+    settings = dict(_DEFAULTS)
+    if "SPARK_CONF_DIR" not in os.environ:  # Spark's start-up chatter, unless the user set up logging
+        logging = Path(__file__).resolve().parent.parent.parent / "data" / "log4j2.properties"
+        settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile=file:{logging}"
+    for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
         spark = builder.getOrCreate()
