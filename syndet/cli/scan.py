@@ -79,11 +79,11 @@ def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Pa
             session = spark_session(master, _spark_conf(spark_conf))
             spark_engine = SparkEngine(session, settings)
             if parts:
-                summary = spark_engine.write_parts(paths, parts, parts_format, progress=progress, warn=warn)
+                written = spark_engine.write_parts(paths, parts, parts_format, progress=progress, warn=warn)
                 if progress:
                     progress.close()
                 if not quiet:
-                    stats = summary["stats"]
+                    stats = written["stats"]
                     click.echo(f"{stats['articles']:,} articles, {stats['passages']:,} passages, "
                                f"{stats['duplicate_groups']:,} duplicate groups: written to {parts}", err=True)
                 return

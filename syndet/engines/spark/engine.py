@@ -37,6 +37,7 @@ from syndet.engines.spark.inputs import (
     InputFile,
     jsonl_records,
     list_inputs,
+    numbered,
     parquet_records,
     text_records,
 )
@@ -189,7 +190,7 @@ class SparkEngine:
         run = self._run(roots, progress, warn)
         t0 = time.perf_counter()
         found = [c for _, c in run.components.collect()]
-        rows = run.segmented.orderBy("k").collect()
+        rows = sorted(run.segmented.collect(), key=lambda r: r["k"])
         run.timings["collect_s"] = time.perf_counter() - t0
         run.release()
         articles: list[Article] = []
@@ -325,8 +326,10 @@ class SparkEngine:
         index = MemoryIndex(st.lsh.threshold, st.minhash.num_perm, st.minhash.seed)
         bits = tasks.PARAGRAPH_BITS
         mask = (1 << bits) - 1
-        banded = hashed.mapInArrow(partial(tasks.bands, settings=st, hashranges=index.hashranges), tasks.BAND_SCHEMA)
-        buckets = (banded.groupBy("band", "value").agg(F.sort_array(F.collect_list("pk")).alias("members"))
+        schema = tasks.band_schema(index.hashranges)
+        banded = hashed.mapInArrow(partial(tasks.bands, settings=st, hashranges=index.hashranges), schema)
+        bucket = [c.split()[0] for c in schema.split(", ")][:-1]
+        buckets = (banded.groupBy(*bucket).agg(F.sort_array(F.collect_list("pk")).alias("members"))
                    .where(F.size("members") >= 2).select("members"))
         pairs = (buckets.mapInArrow(partial(tasks.bucket_pairs, max_bucket=st.lsh.max_bucket), tasks.PAIR_SCHEMA)
                  .distinct()
@@ -426,25 +429,24 @@ class SparkEngine:
         records = records.persist()
         problems = [(r.file, r.line, r.warning) for r in records.where(F.col("warning").isNotNull())
                     .select("file", "line", "warning").collect()]
-        found = records.where(F.col("id").isNotNull()).drop("warning")
-        ranked = found.withColumn("_rank", F.row_number().over(Window.partitionBy("id").orderBy("file", "line")))
-        problems += [(r.file, r.line, f"{r.path}: duplicate article id '{r.id}', skipped")
-                     for r in ranked.where(F.col("_rank") > 1).select("file", "line", "path", "id").collect()]
+        found = records.where(F.col("id").isNotNull())
+        # Only the keys move: the first record of an id wins, the others are reported and dropped.
+        ranked = found.select("id", "file", "block", "line", "path").withColumn(
+            "_rank", F.row_number().over(Window.partitionBy("id").orderBy("file", "line")))
+        dups = ranked.where(F.col("_rank") > 1).select("file", "block", "line", "path", "id").collect()
+        problems += [(r.file, r.line, f"{r.path}: duplicate article id '{r.id}', skipped") for r in dups]
         problems.sort(key=lambda p: (p[0], p[1]))
-        ordered = ranked.where(F.col("_rank") == 1).drop("_rank").orderBy("file", "line")
-        ordered = ordered.select("*", F.spark_partition_id().alias("_part"),
-                                 F.monotonically_increasing_id().alias("_mono")).persist()
-        sizes = sorted((r["_part"], r["count"]) for r in ordered.groupBy("_part").count().collect())
-        start, offsets = 0, []
-        for part_no, count in sizes:
-            offsets.append((part_no, start))
-            start += count
-        table = self.spark.createDataFrame(offsets or [(0, 0)], "_part int, _start long")
-        articles = (ordered.join(F.broadcast(table), "_part")
-                    .select((F.col("_start") + F.col("_mono") - F.shiftleft(F.col("_part").cast("long"), 33))
-                            .alias("k"), "id", "text", "title", "source", "published", "url", "path", "author",
-                            "body_start")
-                    .persist())
+        per_block = {(r.file, r.block): r["count"] for r in found.groupBy("file", "block").count().collect()}
+        for r in dups:
+            per_block[(r.file, r.block)] -= 1
+        starts, total = {}, 0
+        for key in sorted(per_block):
+            starts[key] = total
+            total += per_block[key]
+        articles = found.mapInArrow(
+            partial(numbered, starts=starts, dropped=frozenset((r.file, r.line) for r in dups)),
+            tasks.ARTICLE_SCHEMA).persist()
+        articles.count()
         records.unpersist()
         return articles, [p[2] for p in problems]
 
@@ -474,5 +476,6 @@ class SparkEngine:
             warn(f"{file.name}: {cols}, skipped")
             return None
         picked = frame.select(*[F.col(f"`{c}`") for c in cols.names()],
-                              F.col("_metadata.row_index").alias("__row"))
+                              F.col("_metadata.row_index").alias("__row"),
+                              F.col("_metadata.file_block_start").alias("__block"))
         return picked.mapInArrow(partial(parquet_records, file=file, file_no=file_no, cols=cols), RECORD_SCHEMA)

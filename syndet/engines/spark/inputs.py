@@ -25,8 +25,8 @@ from syndet.read.tables import PARQUET_SUFFIXES, Columns, article_from_row
 from syndet.read.text import text_article
 from syndet.settings import InputSettings
 
-RECORD_SCHEMA = ("file int, line long, id string, text string, title string, source string, published string, "
-                 "url string, path string, author string, body_start int, warning string")
+RECORD_SCHEMA = ("file int, block long, line long, id string, text string, title string, source string, "
+                 "published string, url string, path string, author string, body_start int, warning string")
 _FIELDS = ("id", "text", "title", "source", "published", "url", "path", "author")
 
 
@@ -94,18 +94,23 @@ def _walk_key(rel: str) -> list[tuple[int, str]]:
     return [(1, d) for d in parts[:-1]] + [(0, parts[-1])]
 
 
-def _record_batch(rows: list[tuple[int, int, Article | None, str | None]]) -> pa.RecordBatch:
-    cols: dict[str, list[Any]] = {"file": [], "line": []}
+Row = tuple[int, int, int, Article | None, str | None]
+"""file number, block, line (or row) number, the article or None, a warning or None"""
+
+
+def _record_batch(rows: list[Row]) -> pa.RecordBatch:
+    cols: dict[str, list[Any]] = {"file": [], "block": [], "line": []}
     for name in (*_FIELDS, "body_start", "warning"):
         cols[name] = []
-    for file_no, line, article, warning in rows:
+    for file_no, block, line, article, warning in rows:
         cols["file"].append(file_no)
+        cols["block"].append(block)
         cols["line"].append(line)
         for name in _FIELDS:
             cols[name].append(getattr(article, name) if article else None)
         cols["body_start"].append(article.body_start if article else None)
         cols["warning"].append(warning)
-    types = {"file": pa.int32(), "line": pa.int64(), "body_start": pa.int32()}
+    types = {"file": pa.int32(), "block": pa.int64(), "line": pa.int64(), "body_start": pa.int32()}
     return pa.RecordBatch.from_arrays([pa.array(v, types.get(k, pa.string())) for k, v in cols.items()],
                                       names=list(cols))
 
@@ -127,7 +132,7 @@ def jsonl_records(batches: Iterator[pa.RecordBatch], files: Sequence[InputFile],
     current: tuple[str, int] | None = None
     line = 0
     for batch in batches:
-        rows: list[tuple[int, int, Article | None, str | None]] = []
+        rows: list[Row] = []
         for value, uri, block in zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True):
             if (uri, block) != current:
                 current = (uri, block)
@@ -146,26 +151,27 @@ def jsonl_records(batches: Iterator[pa.RecordBatch], files: Sequence[InputFile],
                 article = None
             else:
                 article = _checked(article_from_line(raw, where, problems.append), problems)
-            rows.extend((file_no, line, None, p) for p in problems)
+            rows.extend((file_no, block, line, None, p) for p in problems)
             if article is not None:
-                rows.append((file_no, line, article, None))
+                rows.append((file_no, block, line, article, None))
         yield _record_batch(rows)
 
 
 def parquet_records(batches: Iterator[pa.RecordBatch], file: InputFile, file_no: int, cols: Columns
                     ) -> Iterator[pa.RecordBatch]:
     """Articles (or one warning each) from the rows of one Parquet file (``cols`` chosen from its
-    columns), each with its ``__row`` index."""
+    columns), each with its ``__row`` index and ``__block``."""
     for batch in batches:
-        rows: list[tuple[int, int, Article | None, str | None]] = []
+        rows: list[Row] = []
         for record in batch.to_pylist():
             rowno = int(record.pop("__row")) + 1
+            block = int(record.pop("__block"))
             problems: list[str] = []
             article = _checked(article_from_row(record, cols, file.rel, rowno, f"{file.name}:row {rowno}",
                                                 problems.append), problems)
-            rows.extend((file_no, rowno, None, p) for p in problems)
+            rows.extend((file_no, block, rowno, None, p) for p in problems)
             if article is not None:
-                rows.append((file_no, rowno, article, None))
+                rows.append((file_no, block, rowno, article, None))
         yield _record_batch(rows)
 
 
@@ -174,13 +180,38 @@ def text_records(batches: Iterator[pa.RecordBatch], files: Sequence[InputFile], 
     """Articles (or warnings) from whole text files (``path``, ``content`` of Spark's binary reader)."""
     index = {f.uri: n for n, f in enumerate(files)}
     for batch in batches:
-        rows: list[tuple[int, int, Article | None, str | None]] = []
+        rows: list[Row] = []
         for uri, content in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
             file_no = index[uri]
             file = files[file_no]
             problems: list[str] = []
             article = _checked(text_article(content, file.name, file.rel, settings, problems.append), problems)
-            rows.extend((file_no, 0, None, p) for p in problems)
+            rows.extend((file_no, 0, 0, None, p) for p in problems)
             if article is not None:
-                rows.append((file_no, 0, article, None))
+                rows.append((file_no, 0, 0, article, None))
         yield _record_batch(rows)
+
+
+def numbered(batches: Iterator[pa.RecordBatch], starts: dict[tuple[int, int], int], dropped: frozenset[tuple[int, int]]
+             ) -> Iterator[pa.RecordBatch]:
+    """The articles with their number ``k`` (their place in input order), the records at
+    ``dropped`` (file, line) left out. Rows of one block arrive together and in order, so ``k`` is
+    the number of the block's first article (``starts``) plus the articles before it in the block."""
+    current: tuple[int, int] | None = None
+    k = 0
+    for batch in batches:
+        files, blocks, lines = (batch.column(n).to_pylist() for n in range(3))
+        keep: list[bool] = []
+        ks: list[int] = []
+        for file_no, block, line in zip(files, blocks, lines, strict=True):
+            if (file_no, block) != current:
+                current = (file_no, block)
+                k = starts[current]
+            if (file_no, line) in dropped:
+                keep.append(False)
+                continue
+            keep.append(True)
+            ks.append(k)
+            k += 1
+        kept = batch.filter(pa.array(keep, pa.bool_()))
+        yield kept.drop_columns(["file", "block", "line", "warning"]).add_column(0, "k", pa.array(ks, pa.int64()))

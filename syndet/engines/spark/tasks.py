@@ -33,7 +33,7 @@ ARTICLE_SCHEMA = ("k long, id string, text string, title string, source string, 
                   "path string, author string, body_start int")
 SEGMENTED_SCHEMA = ARTICLE_SCHEMA + ", paras binary"
 HASHED_SCHEMA = "k long, flat binary, offsets binary"
-BAND_SCHEMA = "band int, value binary, pk long"
+BAND_SCHEMA = "hi long, lo long, pk long"
 PAIR_SCHEMA = "a long, b long"
 VERIFIED_SCHEMA = "ka long, kb long, n long"
 POSTING_SCHEMA = "h long, k long"
@@ -129,50 +129,95 @@ def _flat(row: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
 
 def bands(batches: Iterator[pa.RecordBatch], settings: Settings, hashranges: Sequence[tuple[int, int]]
           ) -> Iterator[pa.RecordBatch]:
-    """``(band, value, pk)``: each band of the MinHash signature of every content paragraph with
-    words, under the paragraph's key."""
+    """``(hi, lo, pk)``: each band of the MinHash signature of every content paragraph with words,
+    under the paragraph's key: ``hi`` holds the band's number and its first value, ``lo`` the next
+    two, so that two rows of bands up to three values wide (datasketch's choice at the default
+    threshold) are in one bucket exactly when their ``(hi, lo)`` are equal. Wider bands carry the
+    rest of their values in a ``rest`` column (:func:`band_schema`)."""
     perms = permutations(settings.minhash.num_perm, settings.minhash.seed)
+    wide = "rest" in band_schema(hashranges)
     for batch in batches:
-        band_no: list[np.ndarray] = []
-        values: list[bytes] = []
+        his: list[np.ndarray] = []
+        los: list[np.ndarray] = []
+        rests: list[bytes] = []
         keys: list[np.ndarray] = []
         for row in _rows(batch):
             flat, offsets = _flat(row)
             nonempty = np.flatnonzero(np.diff(offsets))
             if len(nonempty) == 0:
                 continue
-            sigs = signatures_flat(flat, np.append(offsets[nonempty], offsets[-1]), perms)
+            sigs = signatures_flat(flat, np.append(offsets[nonempty], offsets[-1]), perms).astype(np.uint64)
             pks = (np.int64(row["k"]) << np.int64(PARAGRAPH_BITS)) | nonempty.astype(np.int64)
             for n, (lo, hi) in enumerate(hashranges):
-                part = np.ascontiguousarray(sigs[:, lo:hi])
-                values.extend(part[i].tobytes() for i in range(len(part)))
-                band_no.append(np.full(len(part), n, dtype=np.int32))
+                his.append(((np.uint64(n) << np.uint64(32)) | sigs[:, lo]).view(np.int64))
+                los.append(_fold(sigs[:, lo + 1:min(hi, lo + 3)]).view(np.int64))
                 keys.append(pks)
-        if not keys:
+                if wide:
+                    rest = np.ascontiguousarray(sigs[:, lo + 3:hi].astype(np.uint32))
+                    rests.extend(rest[i].tobytes() for i in range(len(rest)))
+        if keys:
+            arrays = [pa.array(np.concatenate(his)), pa.array(np.concatenate(los))]
+            if wide:
+                arrays.append(pa.array(rests, pa.binary()))
+            yield pa.RecordBatch.from_arrays([*arrays, pa.array(np.concatenate(keys))],
+                                             names=[c.split()[0] for c in band_schema(hashranges).split(", ")])
+
+
+def band_schema(hashranges: Sequence[tuple[int, int]]) -> str:
+    """The columns :func:`bands` yields for this banding (``rest`` only for bands wider than three)."""
+    if max(hi - lo for lo, hi in hashranges) > 3:
+        return "hi long, lo long, rest binary, pk long"
+    return BAND_SCHEMA
+
+
+def _fold(values: np.ndarray) -> np.ndarray:
+    """Up to two 32-bit values of each row as one ``uint64`` (exact)."""
+    out = np.zeros(len(values), dtype=np.uint64)
+    for col in range(values.shape[1]):
+        out = (out << np.uint64(32)) | values[:, col]
+    return out
+
+
+def _groups(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The members of a list column, flat, and each list's size."""
+    lists = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    offsets = np.asarray(lists.offsets, dtype=np.int64)
+    flat = np.asarray(lists.flatten(), dtype=np.int64)
+    return flat[offsets[0]:offsets[-1]], np.diff(offsets)
+
+
+def _all_pairs(flat: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair ``(i < j)`` of members inside each group, lists of one size at a time."""
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    left: list[np.ndarray] = []
+    right: list[np.ndarray] = []
+    for size in np.unique(sizes):
+        if size < 2:
             continue
-        yield pa.RecordBatch.from_arrays([pa.array(np.concatenate(band_no)), pa.array(values, pa.binary()),
-                                          pa.array(np.concatenate(keys))], names=["band", "value", "pk"])
+        rows = flat[starts[sizes == size][:, None] + np.arange(size)]
+        i, j = np.triu_indices(int(size), 1)
+        left.append(rows[:, i].ravel())
+        right.append(rows[:, j].ravel())
+    if not left:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(left), np.concatenate(right)
 
 
 def bucket_pairs(batches: Iterator[pa.RecordBatch], max_bucket: int) -> Iterator[pa.RecordBatch]:
-    """``(a, b)``: the pairs of one bucket (``members``, sorted), as
+    """``(a, b)``: the pairs of each bucket (``members``, sorted), as
     :meth:`syndet.match.candidates.MemoryIndex.candidate_pairs` pairs them: a bucket larger than
     ``max_bucket`` pairs each member with its first only."""
     for batch in batches:
-        left: list[np.ndarray] = []
-        right: list[np.ndarray] = []
-        for members in batch.column(0).to_pylist():
-            m = np.asarray(members, dtype=np.int64)
-            if len(m) > max_bucket:
-                left.append(np.full(len(m) - 1, m[0]))
-                right.append(m[1:])
-                continue
-            i, j = np.triu_indices(len(m), 1)
-            left.append(m[i])
-            right.append(m[j])
-        if left:
-            yield pa.RecordBatch.from_arrays([pa.array(np.concatenate(left)), pa.array(np.concatenate(right))],
-                                             names=["a", "b"])
+        flat, sizes = _groups(batch.column(0))
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        big = sizes > max_bucket
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        firsts = flat[starts][owner]
+        in_big = big[owner] & (np.arange(len(flat)) != starts[owner])
+        small_flat = flat[~big[owner]]
+        left, right = _all_pairs(small_flat, sizes[~big])
+        yield pa.RecordBatch.from_arrays([pa.array(np.concatenate([firsts[in_big], left])),
+                                          pa.array(np.concatenate([flat[in_big], right]))], names=["a", "b"])
 
 
 def verified(batches: Iterator[pa.RecordBatch], settings: Settings) -> Iterator[pa.RecordBatch]:
@@ -213,16 +258,8 @@ def postings(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 def posting_pairs(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """``(a, b)``: every pair of the articles (``members``, sorted) that hold one shingle."""
     for batch in batches:
-        left: list[np.ndarray] = []
-        right: list[np.ndarray] = []
-        for members in batch.column(0).to_pylist():
-            m = np.asarray(members, dtype=np.int64)
-            i, j = np.triu_indices(len(m), 1)
-            left.append(m[i])
-            right.append(m[j])
-        if left:
-            yield pa.RecordBatch.from_arrays([pa.array(np.concatenate(left)), pa.array(np.concatenate(right))],
-                                             names=["a", "b"])
+        left, right = _all_pairs(*_groups(batch.column(0)))
+        yield pa.RecordBatch.from_arrays([pa.array(left), pa.array(right)], names=["a", "b"])
 
 
 def _side(row: dict[str, Any], prefix: str) -> tuple[Article, tuple[Paragraph, ...]]:
