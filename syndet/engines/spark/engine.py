@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -41,7 +42,8 @@ from syndet.engines.spark.inputs import (
     parquet_records,
     text_records,
 )
-from syndet.errors import EngineError, InputError
+from syndet.engines.spark.session import job_error
+from syndet.errors import EngineError, InputError, SyndetError
 from syndet.match.candidates import MemoryIndex
 from syndet.match.cluster import cluster_passages, passage_order
 from syndet.match.pairs import duplicate_groups, pair_figures
@@ -82,6 +84,10 @@ class Component:
     duplicates: tuple[DuplicateGroup, ...]
     order: dict[str, int]
 
+    def light(self) -> Component:
+        """The component without its articles (the driver has them already)."""
+        return Component((), {}, self.alignments, self.passages, self.pairs, self.duplicates, self.order)
+
     def result(self, numbers: dict[int, int] | None = None) -> ScanResult:
         """The component as a scan result, its passages numbered as ``numbers`` says (their place
         in the group -> their number in the whole scan; the group's own numbers without it)."""
@@ -118,6 +124,19 @@ def _component(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: 
     return comp, Component(tuple(articles), paragraphs, tuple(alignments),
                            tuple((key, p) for p, (_, key) in zip(done, ranked, strict=True)),
                            tuple(figures), tuple(groups), order)
+
+
+@contextmanager
+def _spark_errors() -> Iterator[None]:
+    """Spark's and py4j's exceptions as one :class:`EngineError` line."""
+    try:
+        yield
+    except SyndetError:
+        raise
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] in ("py4j", "pyspark"):
+            raise job_error(exc) from None
+        raise
 
 
 def _records(item: tuple[int, tuple[Component, dict[int, int] | None]]) -> list[tuple[str, Any, str]]:
@@ -187,12 +206,13 @@ class SparkEngine:
         """Read every article under ``roots`` (paths or URIs Spark reads) and scan them; the same
         :class:`~syndet.result.ScanResult` as :meth:`syndet.detector.Detector.scan_paths`, gathered
         on the driver (for inputs that fit in its memory; see :meth:`write_parts` for the others)."""
-        run = self._run(roots, progress, warn)
-        t0 = time.perf_counter()
-        found = [c for _, c in run.components.collect()]
-        rows = sorted(run.segmented.collect(), key=lambda r: r["k"])
-        run.timings["collect_s"] = time.perf_counter() - t0
-        run.release()
+        with _spark_errors():
+            run = self._run(roots, progress, warn)
+            t0 = time.perf_counter()
+            found = [c for _, c in run.components.map(lambda kc: (kc[0], kc[1].light())).collect()]
+            rows = sorted(run.segmented.collect(), key=lambda r: r["k"])
+            run.timings["collect_s"] = time.perf_counter() - t0
+            run.release()
         articles: list[Article] = []
         paragraphs: dict[str, tuple[Paragraph, ...]] = {}
         for row in rows:
@@ -234,27 +254,30 @@ class SparkEngine:
         target = jvm.org.apache.hadoop.fs.Path(out)
         if target.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration()).exists(target):
             raise EngineError(f"{out}: already exists (choose a new folder for the report's parts)")
-        run = self._run(roots, progress, warn)
-        t0 = time.perf_counter()
-        keys = run.components.flatMap(lambda kc: [(key, (kc[0], n)) for n, (key, _) in enumerate(kc[1].passages)])
-        numbers = (keys.sortByKey().zipWithIndex().map(lambda t: (t[0][1][0], (t[0][1][1], t[1] + 1)))
-                   .groupByKey().mapValues(dict))
-        records = run.components.leftOuterJoin(numbers).flatMap(_records)
-        alone = (run.segmented.where(F.col("component").isNull()).drop("component").rdd
-                 .map(lambda r: _lone_article(r.asDict())))
-        records = records.union(alone).persist()
-        counts: dict[str, int] = {}
-        for kind in ("articles", "passages", "pairs", "duplicates"):
-            lines = records.filter(lambda r, kind=kind: r[0] == kind).map(lambda r: (r[1], r[2])).sortByKey().values()
-            counts[kind] = self._write_lines(lines, f"{out.rstrip('/')}/{kind}", fmt)
-        records.unpersist()
-        run.release()
-        run.timings["write_s"] = time.perf_counter() - t0
+        with _spark_errors():
+            run = self._run(roots, progress, warn)
+            t0 = time.perf_counter()
+            keys = run.components.flatMap(lambda kc: [(key, (kc[0], n)) for n, (key, _) in enumerate(kc[1].passages)])
+            numbers = (keys.sortByKey().zipWithIndex().map(lambda t: (t[0][1][0], (t[0][1][1], t[1] + 1)))
+                       .groupByKey().mapValues(dict))
+            records = run.components.leftOuterJoin(numbers).flatMap(_records)
+            alone = (run.segmented.where(F.col("component").isNull()).drop("component").rdd
+                     .map(lambda r: _lone_article(r.asDict())))
+            records = records.union(alone).persist()
+            counts: dict[str, int] = {}
+            for kind in ("articles", "passages", "pairs", "duplicates"):
+                chosen = records.filter(lambda r, kind=kind: r[0] == kind)
+                lines = chosen.map(lambda r: (r[1], r[2])).sortByKey().values()
+                counts[kind] = self._write_lines(lines, f"{out.rstrip('/')}/{kind}", fmt)
+            records.unpersist()
+            run.release()
+            run.timings["write_s"] = time.perf_counter() - t0
         scan = {"type": "scan", "schema": SCHEMA, "layout": PARTS_LAYOUT, "warnings": run.warnings,
                 "stats": {k: (round(v, 4) if isinstance(v, float) else v)
                           for k, v in run.stats(counts["passages"], counts["duplicates"]).items()}}
-        self._write_lines(self.spark.sparkContext.parallelize([json.dumps(scan, ensure_ascii=False)], 1),
-                          f"{out.rstrip('/')}/scan", "jsonl")
+        with _spark_errors():
+            self._write_lines(self.spark.sparkContext.parallelize([json.dumps(scan, ensure_ascii=False)], 1),
+                              f"{out.rstrip('/')}/scan", "jsonl")
         return scan
 
     def _write_lines(self, lines: Any, path: str, fmt: str) -> int:

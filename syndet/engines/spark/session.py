@@ -22,9 +22,10 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
     """The active Spark session, or a new one.
 
     ``master`` wins over ``spark.master`` from ``spark-submit`` or ``SPARK_*`` settings; without
-    either, Spark runs in this process on every core (``local[*]``). ``conf`` adds Spark settings
-    (``key=value`` from ``--spark-conf``). Workers run this Python unless ``PYSPARK_PYTHON`` says
-    otherwise.
+    either, ``SPARK_MASTER``, else Spark runs on this machine on every core (``local[*]``). ``conf``
+    adds Spark settings (``key=value`` from ``--spark-conf``). On a local master the workers run
+    this Python unless ``PYSPARK_PYTHON`` says otherwise; on a cluster, ``PYSPARK_PYTHON`` names the
+    executors' Python.
 
     Raises:
         EngineError: pyspark is not installed, or Java is missing or cannot start.
@@ -35,14 +36,20 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
         raise EngineError("the Spark engine needs pyspark: pip install 'syndet[spark]'") from None
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise EngineError("the Spark engine needs Java 17 or newer (run scripts/services/java.sh, or set JAVA_HOME)")
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("syndet")
-    if master:
-        builder = builder.master(master)
-    elif "spark.master" not in (conf or {}) and not os.environ.get("PYSPARK_SUBMIT_ARGS"):
-        builder = builder.master(os.environ.get("SPARK_MASTER", "local[*]"))
     settings = dict(_DEFAULTS)
+    chosen = master or (conf or {}).get("spark.master")
+    if not chosen and not os.environ.get("PYSPARK_SUBMIT_ARGS") and not os.environ.get("PYSPARK_GATEWAY_PORT"):
+        chosen = os.environ.get("SPARK_MASTER", "local[*]")
+    if chosen:
+        builder = builder.master(chosen)
+    if chosen and chosen.startswith("local"):  # workers on this machine run this Python
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        # On a local master every task runs in the driver's JVM: give it a quarter of the machine
+        # (Spark's own default is 1 GB), and let the gathered report be as large as it is.
+        settings.setdefault("spark.driver.memory", f"{max(1, _memory_gb() // 4)}g")
+        settings.setdefault("spark.driver.maxResultSize", "0")
     if "SPARK_CONF_DIR" not in os.environ:  # Spark's start-up chatter, unless the user set up logging
         logging = Path(__file__).resolve().parent.parent.parent / "data" / "log4j2.properties"
         settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile=file:{logging}"
@@ -57,3 +64,22 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
         cores = spark.sparkContext.defaultParallelism
         spark.conf.set("spark.sql.shuffle.partitions", str(max(4, 4 * cores)))
     return spark
+
+
+def _memory_gb() -> int:
+    """This machine's memory in whole gigabytes (4 when it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**30)
+    except (ValueError, OSError, AttributeError):
+        return 4
+
+
+def job_error(exc: BaseException) -> EngineError:
+    """A failed Spark job as one line: the first line of the cause Spark reports."""
+    text = str(exc)
+    for marker in ("Caused by: ", "Exception: ", "Error: "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+            break
+    first = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
+    return EngineError(f"a Spark job failed: {first}")
