@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 _STAGES = ("segment_s", "hash_s", "minhash_s", "lsh_s", "align_s", "attribute_s")
-_SPARK_STAGES = ("read_s", "segment_s", "hash_s", "lsh_s", "align_s", "attribute_s", "collect_s")
+_SPARK_STAGES = ("read_s", "segment_s", "hash_s", "bands_s", "verify_s", "postings_s", "align_s", "attribute_s",
+                 "collect_s")
 _SAMPLE_S = 0.2
 
 

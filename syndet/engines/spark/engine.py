@@ -1,6 +1,6 @@
 """``syndet scan --engine spark``: the local engine's stages as Spark jobs, with the same answers.
 
-The stages and the functions they call are the local engine's (:mod:`syndet.engines.spark.tasks`
+The stages and the functions they call are the local engine's (:mod:`~syndet.engines.spark.tasks`
 runs them on the executors); what changes is how the work is cut:
 
 1. read: JSON Lines / Parquet records, numbered in the local engine's order (``k``);
@@ -10,47 +10,36 @@ runs them on the executors); what changes is how the work is cut:
    per article pair; articles pairs that share enough shingles anywhere (posting lists with the
    document-frequency cut-off);
 5. align: each candidate article pair, both articles joined in;
-6. cluster and attribute: connected components of the aligned articles (large-star/small-star),
-   then passages, attribution, pair figures and duplicate groups per component. Every step of
-   those only ever relates articles that share text, so a component's answer is the whole
-   input's answer restricted to it; passages are then numbered over all components.
+6. cluster and attribute: connected components of the aligned articles (large-star/small-star,
+   :mod:`~syndet.engines.spark.components`), then passages, attribution, pair figures and
+   duplicate groups per component (:mod:`~syndet.engines.spark.groups`); passages are then
+   numbered over all components.
+
+Reading is :mod:`~syndet.engines.spark.reading`; the session, :mod:`~syndet.engines.spark.session`.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from syndet.attribution.attribute import attribute
-from syndet.attribution.evidence import Catalogue, load_catalogue
+from syndet.attribution.evidence import Catalogue
 from syndet.detector import Detector
 from syndet.display import printable
-from syndet.engines.spark import tasks
+from syndet.engines.spark import groups, tasks
 from syndet.engines.spark.components import connected_components
-from syndet.engines.spark.inputs import (
-    RECORD_SCHEMA,
-    InputFile,
-    jsonl_records,
-    list_inputs,
-    numbered,
-    parquet_records,
-    text_records,
-)
+from syndet.engines.spark.reading import read_articles
 from syndet.engines.spark.session import job_error
-from syndet.errors import EngineError, InputError, SyndetError
+from syndet.errors import EngineError, SyndetError
 from syndet.match.candidates import MemoryIndex
-from syndet.match.cluster import cluster_passages, passage_order
-from syndet.match.pairs import duplicate_groups, pair_figures
-from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
-from syndet.read.tables import resolve_columns
+from syndet.models import Article, Paragraph, Passage
 from syndet.report.common import SCHEMA
-from syndet.report.json import to_json
 from syndet.result import ScanResult
 from syndet.settings import Settings
 
@@ -59,71 +48,6 @@ Warn = Callable[[str], None]
 PARTS_LAYOUT = "syndet.scan.parts/1"
 """The layout :meth:`SparkEngine.write_parts` writes (see the README)."""
 _CATALOGUES: dict[tuple[str | None, tuple[str, ...]], Catalogue] = {}
-
-
-def _catalogue(settings: Settings) -> Catalogue:
-    """The evidence catalogue on an executor, read once per worker."""
-    at = settings.attribute
-    key = (at.catalogue, tuple(at.extra_catalogues))
-    if key not in _CATALOGUES:
-        _CATALOGUES[key] = load_catalogue(Path(at.catalogue) if at.catalogue else None,
-                                          [Path(p) for p in at.extra_catalogues])
-    return _CATALOGUES[key]
-
-
-@dataclass(frozen=True)
-class Component:
-    """What one connected group of articles shares: its articles, alignments, passages (numbered
-    inside the group, each with its global sort key), pairs and duplicate groups."""
-
-    articles: tuple[Article, ...]
-    paragraphs: dict[str, tuple[Paragraph, ...]]
-    alignments: tuple[Alignment, ...]
-    passages: tuple[tuple[tuple[Any, ...], Passage], ...]
-    pairs: tuple[Pair, ...]
-    duplicates: tuple[DuplicateGroup, ...]
-    order: dict[str, int]
-
-    def light(self) -> Component:
-        """The component without its articles (the driver has them already)."""
-        return Component((), {}, self.alignments, self.passages, self.pairs, self.duplicates, self.order)
-
-    def result(self, numbers: dict[int, int] | None = None) -> ScanResult:
-        """The component as a scan result, its passages numbered as ``numbers`` says (their place
-        in the group -> their number in the whole scan; the group's own numbers without it)."""
-        passages = tuple(Passage(f"P{numbers[n] if numbers else n + 1}", p.spans, p.words, p.attribution)
-                         for n, (_, p) in enumerate(self.passages))
-        return ScanResult(self.articles, self.paragraphs, passages, self.alignments, pairs=self.pairs,
-                          duplicates=self.duplicates)
-
-
-def _component(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Settings) -> tuple[int, Component]:
-    """Passages (with their sort keys), pairs and duplicate groups of one connected component."""
-    comp, (aligned_rows, article_rows) = item
-    rows = sorted((r.asDict() for r in article_rows), key=lambda r: r["k"])
-    articles = [tasks.article_of(r) for r in rows]
-    paragraphs = {a.id: tasks.unpack_paragraphs(a.id, r["paras"]) for a, r in zip(articles, rows, strict=True)}
-    ident = {r["k"]: a.id for a, r in zip(articles, rows, strict=True)}
-    order = {a.id: r["k"] for a, r in zip(articles, rows, strict=True)}
-    keys: list[tuple[int, int, int]] = []
-    alignments: list[Alignment] = []
-    words: dict[str, int] = {}
-    for r in sorted(aligned_rows, key=lambda r: (r.ka, r.kb, r.n)):
-        keys.append((r.ka, r.kb, r.n))
-        a, b = ident[r.ka], ident[r.kb]
-        alignments.append(Alignment(Span(a, r.left_start, r.left_end), Span(b, r.right_start, r.right_end),
-                                    r.words, r.left_words, r.right_words))
-        words[a], words[b] = r.wa, r.wb
-    st = settings
-    found = cluster_passages(alignments, st.verify.min_merge_overlap, order)
-    ranked = sorted(((p, passage_order(p, keys[first])) for p, first in found), key=lambda pk: pk[1])
-    passages = [Passage(f"P{n}", p.spans, p.words) for n, (p, _) in enumerate(ranked, 1)]
-    done = attribute(passages, articles, paragraphs, _catalogue(settings), st.attribute)
-    figures = pair_figures(alignments, words, order)
-    groups = duplicate_groups(figures, st.verify.duplicate_at, order)
-    return comp, Component(tuple(articles), paragraphs, tuple(alignments),
-                           tuple((key, p) for p, (_, key) in zip(done, ranked, strict=True)),
-                           tuple(figures), tuple(groups), order)
 
 
 @contextmanager
@@ -137,31 +61,6 @@ def _spark_errors() -> Iterator[None]:
         if type(exc).__module__.split(".")[0] in ("py4j", "pyspark"):
             raise job_error(exc) from None
         raise
-
-
-def _records(item: tuple[int, tuple[Component, dict[int, int] | None]]) -> list[tuple[str, Any, str]]:
-    """``(kind, sort key, JSON line)`` of a component's articles, passages, pairs and duplicates."""
-    _, (component, numbers) = item
-    data = to_json(component.result(numbers or {}))
-    order = component.order
-    out: list[tuple[str, Any, str]] = []
-    for record in data["articles"]:
-        out.append(("articles", order[record["id"]], json.dumps(record, ensure_ascii=False)))
-    for record in data["passages"]:
-        out.append(("passages", int(record["id"][1:]), json.dumps(record, ensure_ascii=False)))
-    for record in data["pairs"]:
-        a, b = record["articles"]
-        out.append(("pairs", (-record["words"], order[a], order[b]), json.dumps(record, ensure_ascii=False)))
-    for record in data["duplicates"]:
-        out.append(("duplicates", order[record["articles"][0]], json.dumps(record, ensure_ascii=False)))
-    return out
-
-
-def _lone_article(row: dict[str, Any]) -> tuple[str, Any, str]:
-    """The article record of an article that shares nothing."""
-    article = tasks.article_of(row)
-    result = ScanResult((article,), {article.id: tasks.unpack_paragraphs(article.id, row["paras"])}, (), ())
-    return "articles", row["k"], json.dumps(to_json(result)["articles"][0], ensure_ascii=False)
 
 
 @dataclass
@@ -260,9 +159,9 @@ class SparkEngine:
             keys = run.components.flatMap(lambda kc: [(key, (kc[0], n)) for n, (key, _) in enumerate(kc[1].passages)])
             numbers = (keys.sortByKey().zipWithIndex().map(lambda t: (t[0][1][0], (t[0][1][1], t[1] + 1)))
                        .groupByKey().mapValues(dict))
-            records = run.components.leftOuterJoin(numbers).flatMap(_records)
+            records = run.components.leftOuterJoin(numbers).flatMap(groups.records)
             alone = (run.segmented.where(F.col("component").isNull()).drop("component").rdd
-                     .map(lambda r: _lone_article(r.asDict())))
+                     .map(lambda r: groups.lone_article(r.asDict())))
             records = records.union(alone).persist()
             counts: dict[str, int] = {}
             for kind in ("articles", "passages", "pairs", "duplicates"):
@@ -317,7 +216,7 @@ class SparkEngine:
         keep = StorageLevel.MEMORY_AND_DISK
         t0 = time.perf_counter()
         report("read", 0, 0)
-        articles, problems = self._read([str(r) for r in roots], _warn)
+        articles, problems = read_articles(self.spark, [str(r) for r in roots], st.input, _warn)
         for message in problems:
             _warn(message)
         n_articles = articles.count()
@@ -360,12 +259,17 @@ class SparkEngine:
                          (F.col("a").bitwiseAND(mask)).alias("ja"), (F.col("b").bitwiseAND(mask)).alias("jb"))
                  .where(F.col("ka") != F.col("kb")).persist(keep))
         candidates = pairs.count()
+        timings["bands_s"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
         grouped = pairs.groupBy("ka", "kb").agg(F.collect_list(F.struct("ja", "jb")).alias("js"))
         left = hashed.select(F.col("k").alias("ka"), F.col("flat").alias("fa"), F.col("offsets").alias("oa"))
         right = hashed.select(F.col("k").alias("kb"), F.col("flat").alias("fb"), F.col("offsets").alias("ob"))
         verified = (grouped.join(left, "ka").join(right, "kb")
                     .mapInArrow(partial(tasks.verified, settings=st), tasks.VERIFIED_SCHEMA)
                     .select("ka", "kb").persist(keep))
+        verified.count()
+        timings["verify_s"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
         linked = verified.select("ka", "kb", F.lit(False).alias("by_shingles"))
         if st.lsh.shingle_pairs:
             run_words = st.verify.min_passage_words + 3
@@ -381,6 +285,7 @@ class SparkEngine:
         linked = linked.persist(keep)
         n_pairs = linked.count()
         pairs.unpersist()
+        timings["postings_s"] = time.perf_counter() - t1
         timings["lsh_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -403,7 +308,7 @@ class SparkEngine:
             members = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k")
             components = (by_comp.rdd.map(lambda r: (r.component, r))
                           .cogroup(members.rdd.map(lambda r: (r.component, r)))
-                          .map(partial(_component, settings=st)).persist(keep))
+                          .map(partial(groups.group_of, settings=st)).persist(keep))
             components.count()
             segmented = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k", "left")
         else:
@@ -414,91 +319,3 @@ class SparkEngine:
                   "candidate_pairs": candidates, "article_pairs": n_pairs}
         return _Run(segmented, components, warnings + problems, timings, counts, n_articles,
                     [hashed, verified, linked, aligned, articles])
-
-    def _read(self, roots: Sequence[str], warn: Warn) -> tuple[Any, list[str]]:
-        """The articles table (``k`` and the article's fields) and the warnings of reading, in order."""
-        from pyspark.sql import Window
-        from pyspark.sql import functions as F  # noqa: N812
-
-        st = self.settings.input
-        files = list_inputs(self.spark, roots, st, warn)
-        parts = []
-        jsonl = [f for f in files if f.fmt == "jsonl"]
-        if jsonl:
-            text = self.spark.read.text([f.uri for f in jsonl]).select(
-                "value", F.col("_metadata.file_path").alias("uri"), F.col("_metadata.file_block_start").alias("block"))
-            first = self._first_lines(text)
-            parts.append(text.mapInArrow(partial(jsonl_records, files=files, first_lines=first,
-                                                 max_line_mb=st.max_file_mb), RECORD_SCHEMA))
-        texts = [f for f in files if f.fmt == "text"]
-        limit = int(st.max_file_mb * 1024 * 1024)
-        for f in texts:
-            if f.size > limit:
-                warn(f"{f.name}: larger than input.max_file_mb ({st.max_file_mb:g} MB), skipped")
-        texts = [f for f in texts if f.size <= limit]
-        if texts:
-            raw = self.spark.read.format("binaryFile").load([f.uri for f in texts]).select("path", "content")
-            parts.append(raw.mapInArrow(partial(text_records, files=files, settings=st), RECORD_SCHEMA))
-        for n, f in enumerate(files):
-            if f.fmt == "parquet":
-                part = self._parquet(f, n, warn)
-                if part is not None:
-                    parts.append(part)
-        if not parts:
-            raise InputError("no JSON Lines, Parquet or text files to read under " + ", ".join(roots))
-        records = parts[0]
-        for part in parts[1:]:
-            records = records.unionByName(part)
-        records = records.persist()
-        problems = [(r.file, r.line, r.warning) for r in records.where(F.col("warning").isNotNull())
-                    .select("file", "line", "warning").collect()]
-        found = records.where(F.col("id").isNotNull())
-        # Only the keys move: the first record of an id wins, the others are reported and dropped.
-        ranked = found.select("id", "file", "block", "line", "path").withColumn(
-            "_rank", F.row_number().over(Window.partitionBy("id").orderBy("file", "line")))
-        dups = ranked.where(F.col("_rank") > 1).select("file", "block", "line", "path", "id").collect()
-        problems += [(r.file, r.line, f"{r.path}: duplicate article id '{r.id}', skipped") for r in dups]
-        problems.sort(key=lambda p: (p[0], p[1]))
-        per_block = {(r.file, r.block): r["count"] for r in found.groupBy("file", "block").count().collect()}
-        for r in dups:
-            per_block[(r.file, r.block)] -= 1
-        starts, total = {}, 0
-        for key in sorted(per_block):
-            starts[key] = total
-            total += per_block[key]
-        articles = found.mapInArrow(
-            partial(numbered, starts=starts, dropped=frozenset((r.file, r.line) for r in dups)),
-            tasks.ARTICLE_SCHEMA).persist()
-        articles.count()
-        records.unpersist()
-        return articles, [p[2] for p in problems]
-
-    def _first_lines(self, text: Any) -> dict[tuple[str, int], int]:
-        """The number of the first line of each block Spark cuts the files into (a file of a few
-        megabytes is cut too, to give every core a share)."""
-        counts = sorted((r.uri, r.block, r["count"]) for r in text.groupBy("uri", "block").count().collect())
-        first: dict[tuple[str, int], int] = {}
-        line, current = 1, None
-        for uri, block, count in counts:
-            if uri != current:
-                line, current = 1, uri
-            first[(uri, block)] = line
-            line += count
-        return first
-
-    def _parquet(self, file: InputFile, file_no: int, warn: Warn) -> Any:
-        from pyspark.sql import functions as F  # noqa: N812
-
-        try:
-            frame = self.spark.read.parquet(file.uri)
-        except Exception as exc:  # Spark's AnalysisException family
-            warn(f"{file.name}: not a readable Parquet file ({str(exc).splitlines()[0][:160]}), skipped")
-            return None
-        cols = resolve_columns(frame.columns, self.settings.input.columns)
-        if isinstance(cols, str):
-            warn(f"{file.name}: {cols}, skipped")
-            return None
-        picked = frame.select(*[F.col(f"`{c}`") for c in cols.names()],
-                              F.col("_metadata.row_index").alias("__row"),
-                              F.col("_metadata.file_block_start").alias("__block"))
-        return picked.mapInArrow(partial(parquet_records, file=file, file_no=file_no, cols=cols), RECORD_SCHEMA)
