@@ -127,6 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  source = the original where the original is dated: {right / max(1, len(with_date)):.4f} "
               f"({right}/{len(with_date)}); where it is not: "
               f"{ev.source.correct - right}/{ev.source.total - len(with_date)}")
+        # An undated original whose whole text a copy repeats byte for byte: nothing in either
+        # text says which came first, so no reading of the text can be right there but by chance.
+        by_id = {a.id: a for a in chains.articles}
+        undated = [p for p in chains.passages if p.source_article and p.source_article not in dated]
+        twins = [p for p in undated if any(by_id[s.article_id].text == by_id[p.source_article].text
+                                           for s in p.spans if s.article_id != p.source_article)]
+        twin_right = sum(1 for p in twins if p.id not in wrong)
+        print(f"  undated originals with a word-for-word twin among their copies: {len(twins)} "
+              f"({twin_right} right); without one: {ev.source.correct - right - twin_right}/"
+              f"{len(undated) - len(twins)}; the best any reading of the text can do is "
+              f"{(ev.source.total - len(twins)) / max(1, ev.source.total):.4f} with every twin lost")
         if ev.source.value < 0.95:
             failures.append(f"reprint chains: source-article accuracy {ev.source.value:.4f} < 0.95")
 
