@@ -77,3 +77,27 @@ def test_band_rows_grouped_give_the_local_candidate_pairs(threshold: float) -> N
     expected = {(int(a), int(b)) for a, b in index.candidate_pairs(settings.lsh.max_bucket)}
     assert got == expected
     assert len(expected) > 20
+
+
+def test_missing_pyspark_or_java_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from syndet.engines.spark.session import spark_session
+    from syndet.errors import EngineError
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import fails as if not installed
+    with pytest.raises(EngineError, match=r"needs pyspark: pip install 'syndet\[spark\]'"):
+        spark_session("local[1]")
+    monkeypatch.undo()
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(EngineError, match=r"needs Java 17 or newer \(run scripts/services/java.sh"):
+        spark_session("local[1]")
+
+
+def test_spark_job_failure_is_one_line() -> None:
+    from syndet.engines.spark.session import job_error
+
+    exc = RuntimeError("An error occurred while calling o243.collectToPython.\n: org.apache.spark.SparkException: "
+                       "Job aborted\nCaused by: java.lang.OutOfMemoryError: Java heap space\n\tat java.base/...")
+    assert str(job_error(exc)) == "a Spark job failed: java.lang.OutOfMemoryError: Java heap space"
