@@ -186,3 +186,25 @@ def _parts(folder: Path, fmt: str) -> list[Any]:
         else:
             out.extend(_plain(row) for row in pq.read_table(part).to_pylist())
     return out
+
+
+def test_slow_user_patterns_switched_off_are_reported(spark: Any, geneva: Path, tmp_path: Path) -> None:
+    from syndet.config import load_settings
+
+    extra = tmp_path / "agencies.yaml"
+    extra.write_text("press_phrases:\n  - '(a|aa)+$'\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"segment:\n  chrome_patterns: ['^(a|aa)+$']\nattribute:\n  extra_catalogues: ['{extra}']\n",
+                      encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shared = (geneva / "003_a116120311b8510c.txt").read_text(encoding="utf-8")
+    for n in range(3):  # a line that makes both patterns backtrack without end, and text the articles share
+        (folder / f"a{n}.txt").write_text("a" * 40 + "!\n\n" + shared, encoding="utf-8")
+    local, remote = _both([folder], spark, load_settings([config]))
+    assert remote.passages == local.passages
+    assert remote.warnings == local.warnings == (
+        "segment.chrome_patterns[0]: pattern '^(a|aa)+$' took more than 0.05 s on one text (or 5 s in all): "
+        "switched off for this run",
+        f"{extra}:2: press_phrases: pattern '(a|aa)+$' took more than 0.05 s on one text (or 5 s in all): "
+        "switched off for this run")

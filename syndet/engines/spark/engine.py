@@ -29,6 +29,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pyspark.accumulators import AccumulatorParam
+
 from syndet.attribution.evidence import Catalogue
 from syndet.detector import Detector
 from syndet.display import printable
@@ -48,6 +50,17 @@ Warn = Callable[[str], None]
 PARTS_LAYOUT = "syndet.scan.parts/1"
 """The layout :meth:`SparkEngine.write_parts` writes (see the README)."""
 _CATALOGUES: dict[tuple[str | None, tuple[str, ...]], Catalogue] = {}
+
+
+class _SetParam(AccumulatorParam[set[Any]]):
+    """A set that the workers add to (patterns switched off for their cost)."""
+
+    def zero(self, value: set[Any]) -> set[Any]:
+        return set()
+
+    def addInPlace(self, a: set[Any], b: set[Any]) -> set[Any]:  # noqa: N802 (Spark's name)
+        a |= b
+        return a
 
 
 @contextmanager
@@ -203,7 +216,7 @@ class SparkEngine:
 
         report = progress or (lambda stage, done, total: None)
         st = self.settings
-        catalogue = self._detector.catalogue  # a bad catalogue is one error before any job runs
+        self._detector.catalogue  # noqa: B018 (a bad catalogue is one error before any job runs)
         warnings: list[str] = []
 
         def _warn(message: str) -> None:
@@ -213,6 +226,7 @@ class SparkEngine:
                 warn(message)
 
         timings: dict[str, float] = {}
+        switched_off = self.spark.sparkContext.accumulator(set(), _SetParam())
         keep = StorageLevel.MEMORY_AND_DISK
         t0 = time.perf_counter()
         report("read", 0, 0)
@@ -227,10 +241,11 @@ class SparkEngine:
         seg = st.segment
         learned: frozenset[str] = frozenset()
         if seg.learn_chrome and n_articles >= seg.learn_min_articles:
-            keys = articles.mapInArrow(partial(tasks.chrome_keys, settings=st), "key string, k long")
+            keys = articles.mapInArrow(partial(tasks.chrome_keys, settings=st, problems=switched_off),
+                                      "key string, k long")
             learned = frozenset(r.key for r in keys.groupBy("key").count()
                                 .where(F.col("count") >= seg.learn_min_articles).collect())
-        segmented = articles.mapInArrow(partial(tasks.segmented, settings=st, learned=learned),
+        segmented = articles.mapInArrow(partial(tasks.segmented, settings=st, learned=learned, problems=switched_off),
                                         tasks.SEGMENTED_SCHEMA).persist(keep)
         paragraph_count = segmented.select(F.sum(F.length("paras") / 24).alias("p")).collect()[0]
         timings["segment_s"] = time.perf_counter() - t0
@@ -308,13 +323,14 @@ class SparkEngine:
             members = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k")
             components = (by_comp.rdd.map(lambda r: (r.component, r))
                           .cogroup(members.rdd.map(lambda r: (r.component, r)))
-                          .map(partial(groups.group_of, settings=st)).persist(keep))
+                          .map(partial(groups.group_of, settings=st, problems=switched_off)).persist(keep))
             components.count()
             segmented = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k", "left")
         else:
             segmented = segmented.withColumn("component", F.lit(None).cast("long"))
         timings["attribute_s"] = time.perf_counter() - t0
-        problems = [p.problem for p in self._detector._chrome if p.problem] + catalogue.pattern_problems()
+        # Patterns switched off for their cost on the workers, each once, in the order of the lists.
+        problems = list(dict.fromkeys(m for _, m in sorted(switched_off.value)))
         counts = {"paragraphs": int(paragraph_count["p"] or 0), "content_paragraphs": int(content),
                   "candidate_pairs": candidates, "article_pairs": n_pairs}
         return _Run(segmented, components, warnings + problems, timings, counts, n_articles,

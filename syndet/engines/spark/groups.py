@@ -63,7 +63,8 @@ class Component:
                           duplicates=self.duplicates)
 
 
-def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Settings) -> tuple[int, Component]:
+def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Settings, problems: Any = None
+             ) -> tuple[int, Component]:
     """Passages (with their sort keys), pairs and duplicate groups of one connected component."""
     comp, (aligned_rows, article_rows) = item
     rows = sorted((r.asDict() for r in article_rows), key=lambda r: r["k"])
@@ -84,7 +85,10 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
     found = cluster_passages(alignments, st.verify.min_merge_overlap, order)
     ranked = sorted(((p, passage_order(p, keys[first])) for p, first in found), key=lambda pk: pk[1])
     passages = [Passage(f"P{n}", p.spans, p.words) for n, (p, _) in enumerate(ranked, 1)]
-    done = attribute(passages, articles, paragraphs, _catalogue(settings), st.attribute)
+    catalogue = _catalogue(settings)
+    done = attribute(passages, articles, paragraphs, catalogue, st.attribute)
+    if problems is not None and catalogue.pattern_problems():
+        problems.add({(1_000_000 + n, m) for n, m in enumerate(catalogue.pattern_problems())})
     figures = pair_figures(alignments, words, order)
     groups = duplicate_groups(figures, st.verify.duplicate_at, order)
     return comp, Component(tuple(articles), paragraphs, tuple(alignments),

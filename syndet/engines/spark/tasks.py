@@ -61,12 +61,22 @@ def unpack_paragraphs(article_id: str, data: bytes) -> tuple[Paragraph, ...]:
     return tuple(Paragraph(article_id, n, s, e, bool(c)) for n, (s, e, c) in enumerate(rows))
 
 
+def report_problems(patterns: Sequence[Any], problems: Any) -> None:
+    """Add the patterns switched off for their cost on this worker to the ``problems`` accumulator
+    (a set of ``(place, message)``: the driver lists them in the patterns' order)."""
+    if problems is not None:
+        found = {(n, p.problem) for n, p in enumerate(patterns) if p.problem}
+        if found:
+            problems.add(found)
+
+
 def _rows(batch: pa.RecordBatch) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = batch.to_pylist()
     return rows
 
 
-def chrome_keys(batches: Iterator[pa.RecordBatch], settings: Settings) -> Iterator[pa.RecordBatch]:
+def chrome_keys(batches: Iterator[pa.RecordBatch], settings: Settings, problems: Any = None
+                ) -> Iterator[pa.RecordBatch]:
     """``(key, k)``: each short line of each article with a known outlet (see
     :func:`syndet.text.segment.learn_chrome`), once per article."""
     chrome = compile_chrome(settings.segment.chrome_patterns)
@@ -86,11 +96,12 @@ def chrome_keys(batches: Iterator[pa.RecordBatch], settings: Settings) -> Iterat
                     seen.add(key)
                     keys.append(f"{outlet}\x00{key}")
                     owners.append(row["k"])
+        report_problems(chrome, problems)
         yield pa.RecordBatch.from_arrays([pa.array(keys, pa.string()), pa.array(owners, pa.int64())],
                                          names=["key", "k"])
 
 
-def segmented(batches: Iterator[pa.RecordBatch], settings: Settings, learned: frozenset[str]
+def segmented(batches: Iterator[pa.RecordBatch], settings: Settings, learned: frozenset[str], problems: Any = None
               ) -> Iterator[pa.RecordBatch]:
     """The articles with their paragraphs (configured and learnt chrome flagged) in ``paras``."""
     chrome = compile_chrome(settings.segment.chrome_patterns)
@@ -102,6 +113,7 @@ def segmented(batches: Iterator[pa.RecordBatch], settings: Settings, learned: fr
             if learned:
                 paras = mark_learned(article, paras, set(learned))
             packed.append(pack_paragraphs(paras))
+        report_problems(chrome, problems)
         yield batch.append_column("paras", pa.array(packed, pa.binary()))
 
 
