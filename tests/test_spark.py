@@ -90,12 +90,17 @@ def test_bad_lines_nested_folders_and_tables_same_as_local(spark: Any, geneva: P
                                          {"body": texts[0].read_text(encoding="utf-8"), "headline": "again"}]),
                    tmp_path / "b" / "table.parquet")
     (tmp_path / "b" / "notes.csv").write_text("text\nhello\n", encoding="utf-8")  # not read by Spark: excluded
+    (tmp_path / "b" / "empty.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "b" / "blank.jsonl").write_text("\n  \n", encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist([{"body": " ", "headline": "blank"}]), tmp_path / "b" / "blank.parquet")
     settings = apply_overrides(Settings(), {"input.exclude": ["**/*.csv"]})
     local, remote = _both([tmp_path], spark, settings)
     _same(local, remote)
     assert [a.path for a in remote.articles][:2] == [f"{tmp_path}/z-first.txt", f"{tmp_path}/a/feed.jsonl:1"]
     assert any("duplicate article id 'j1'" in w for w in remote.warnings)
     assert any(w.startswith(f"{tmp_path}/a/feed.jsonl:2: invalid JSON") for w in remote.warnings)
+    assert f"{tmp_path}/b/empty.jsonl: no articles in file" in remote.warnings
+    assert f"{tmp_path}/b/blank.parquet: no articles in table" in remote.warnings
     assert remote.passages  # the parquet copy of the first text
 
 

@@ -55,11 +55,13 @@ def read_articles(spark: Any, roots: Sequence[str], settings: InputSettings, war
     if texts:
         raw = spark.read.format("binaryFile").load([f.uri for f in texts]).select("path", "content")
         parts.append(raw.mapInArrow(partial(text_records, files=files, settings=st), RECORD_SCHEMA))
+    tables: set[int] = set()  # the Parquet files read (their columns found)
     for n, f in enumerate(files):
         if f.fmt == "parquet":
             part = _parquet(spark, f, n, settings, warn)
             if part is not None:
                 parts.append(part)
+                tables.add(n)
     if not parts:
         raise InputError("no JSON Lines, Parquet or text files to read under " + ", ".join(roots))
     records = parts[0]
@@ -68,6 +70,16 @@ def read_articles(spark: Any, roots: Sequence[str], settings: InputSettings, war
     records = records.persist()
     problems = [(r.file, r.line, r.warning) for r in records.where(F.col("warning").isNotNull())
                 .select("file", "line", "warning").collect()]
+    # A file that gave no article is reported after its other warnings, as the local readers do:
+    # a JSON Lines file when nothing in it was a problem either, a table in any case.
+    tally = {r.file: (r.articles, r.rows) for r in records.groupBy("file").agg(
+        F.count("id").alias("articles"), F.count("*").alias("rows")).collect()}
+    for n, f in enumerate(files):
+        articles_in, rows_in = tally.get(n, (0, 0))
+        if f.fmt == "jsonl" and rows_in == 0:
+            problems.append((n, 1 << 62, f"{f.name}: no articles in file"))
+        elif f.fmt == "parquet" and n in tables and articles_in == 0:
+            problems.append((n, 1 << 62, f"{f.name}: no articles in table"))
     found = records.where(F.col("id").isNotNull())
     # Only the keys move: the first record of an id wins, the others are reported and dropped.
     ranked = found.select("id", "file", "block", "line", "path").withColumn(
