@@ -11,7 +11,7 @@ import numpy as np
 
 from syndet.attribution.attribute import attribute
 from syndet.attribution.evidence import Catalogue, load_catalogue
-from syndet.display import printable
+from syndet.display import warning_log
 from syndet.errors import ConfigError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
@@ -76,14 +76,7 @@ class Detector:
     def scan_paths(self, paths: Iterable[Path], progress: Progress | None = None,
                    warn: Warn | None = None) -> ScanResult:
         """Read every article under ``paths`` and scan them (see :meth:`scan`)."""
-        warnings: list[str] = []
-
-        def _warn(message: str) -> None:
-            message = printable(message)
-            warnings.append(message)
-            if warn:
-                warn(message)
-
+        warnings, _warn = warning_log(warn)
         report = progress or _no_progress
         articles = []
         skipped: Counter[str] = Counter()

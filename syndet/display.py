@@ -8,6 +8,7 @@ Redis URL can hold a password. Nothing of the kind reaches a terminal, a report 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _PASSWORD_QUERY = re.compile(r"(?i)([?&](?:password|pass|pwd|auth|token)=)[^&#]*")
@@ -47,3 +48,17 @@ def redact(url: str) -> str:
 
     masked = _USERINFO.sub(mask_userinfo, url, count=1)
     return printable(_PASSWORD_QUERY.sub(lambda m: m.group(1) + "***", masked))
+
+
+def warning_log(warn: Callable[[str], None] | None) -> tuple[list[str], Callable[[str], None]]:
+    """A list that keeps a run's warnings, and the function that adds one: made printable, kept,
+    and passed on to ``warn`` (the command line's printer) when there is one."""
+    kept: list[str] = []
+
+    def add(message: str) -> None:
+        message = printable(message)
+        kept.append(message)
+        if warn:
+            warn(message)
+
+    return kept, add

@@ -152,7 +152,7 @@ def test_connected_components_match_union_find(spark: Any) -> None:
     nodes = {n for e in edges for n in e}
     expected = {n: min(m for m in nodes if find(m) == find(n)) for n in nodes}
     frame = spark.createDataFrame(edges, "u long, v long")
-    got = {r.node: r.component for r in connected_components(frame, spark).collect()}
+    got = {r.node: r.component for r in connected_components(frame).collect()}
     loops = {u for u, v in edges if u == v and all(u not in e or e == (u, u) for e in edges)}
     assert got == {n: c for n, c in expected.items() if n not in loops}
 

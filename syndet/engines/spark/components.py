@@ -8,8 +8,6 @@ checkpointed locally, so the plan does not grow with the rounds.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F  # noqa: N812 (the name Spark's own documentation uses)
 
@@ -37,7 +35,7 @@ def _small_star(edges: DataFrame) -> DataFrame:
     return _oriented(linked.unionByName(low.select(F.col("u"), F.col("m").alias("v"))))
 
 
-def connected_components(edges: DataFrame, spark: Any) -> DataFrame:
+def connected_components(edges: DataFrame) -> DataFrame:
     """``(node, component)`` for every node on an edge of ``edges`` (columns ``u``, ``v``, long),
     the component named by its smallest node.
 

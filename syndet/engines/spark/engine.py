@@ -31,9 +31,8 @@ from typing import Any
 
 from pyspark.accumulators import AccumulatorParam
 
-from syndet.attribution.evidence import Catalogue
 from syndet.detector import Detector
-from syndet.display import printable
+from syndet.display import warning_log
 from syndet.engines.spark import groups, tasks
 from syndet.engines.spark.components import connected_components
 from syndet.engines.spark.reading import read_articles
@@ -49,7 +48,6 @@ Progress = Callable[[str, int, int], None]
 Warn = Callable[[str], None]
 PARTS_LAYOUT = "syndet.scan.parts/1"
 """The layout :meth:`SparkEngine.write_parts` writes (see the README)."""
-_CATALOGUES: dict[tuple[str | None, tuple[str, ...]], Catalogue] = {}
 
 
 class _SetParam(AccumulatorParam[set[Any]]):
@@ -217,14 +215,7 @@ class SparkEngine:
         report = progress or (lambda stage, done, total: None)
         st = self.settings
         self._detector.catalogue  # noqa: B018 (a bad catalogue is one error before any job runs)
-        warnings: list[str] = []
-
-        def _warn(message: str) -> None:
-            message = printable(message)
-            warnings.append(message)
-            if warn:
-                warn(message)
-
+        warnings, _warn = warning_log(warn)
         timings: dict[str, float] = {}
         switched_off = self.spark.sparkContext.accumulator(set(), _SetParam())
         keep = StorageLevel.MEMORY_AND_DISK
@@ -247,15 +238,14 @@ class SparkEngine:
                                 .where(F.col("count") >= seg.learn_min_articles).collect())
         segmented = articles.mapInArrow(partial(tasks.segmented, settings=st, learned=learned, problems=switched_off),
                                         tasks.SEGMENTED_SCHEMA).persist(keep)
-        paragraph_count = segmented.select(F.sum(F.length("paras") / 24).alias("p")).collect()[0]
+        paragraph_count = segmented.select(
+            F.sum(F.length("paras") / tasks.PACKED_PARAGRAPH_BYTES).alias("p")).collect()[0]
         timings["segment_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         report("hash", 0, n_articles)
-        hashed = segmented.select("k", "id", "text", "title", "source", "published", "url", "path", "author",
-                                  "body_start", "paras").mapInArrow(partial(tasks.hashed, settings=st),
-                                                                    tasks.HASHED_SCHEMA).persist(keep)
-        content = hashed.select(F.sum(F.length("offsets") / 8 - 1).alias("c")).collect()[0]["c"] or 0
+        hashed = segmented.mapInArrow(partial(tasks.hashed, settings=st), tasks.HASHED_SCHEMA).persist(keep)
+        content = hashed.select(F.sum(F.length("offsets") / tasks.OFFSET_BYTES - 1).alias("c")).collect()[0]["c"] or 0
         timings["hash_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -316,15 +306,17 @@ class SparkEngine:
         t0 = time.perf_counter()
         report("attribute", 0, 0)
         components = self.spark.sparkContext.emptyRDD()
+        persisted = [articles, segmented, hashed, verified, linked, aligned]
         if n_aligned:
             edges = aligned.select(F.col("ka").alias("u"), F.col("kb").alias("v"))
-            comp = connected_components(edges, self.spark).persist(keep)
+            comp = connected_components(edges).persist(keep)
             by_comp = aligned.join(comp.select(F.col("node").alias("ka"), "component"), "ka")
             members = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k")
             components = (by_comp.rdd.map(lambda r: (r.component, r))
                           .cogroup(members.rdd.map(lambda r: (r.component, r)))
                           .map(partial(groups.group_of, settings=st, problems=switched_off)).persist(keep))
             components.count()
+            persisted += [comp, components]
             segmented = segmented.join(comp.select(F.col("node").alias("k"), "component"), "k", "left")
         else:
             segmented = segmented.withColumn("component", F.lit(None).cast("long"))
@@ -333,5 +325,4 @@ class SparkEngine:
         problems = list(dict.fromkeys(m for _, m in sorted(switched_off.value)))
         counts = {"paragraphs": int(paragraph_count["p"] or 0), "content_paragraphs": int(content),
                   "candidate_pairs": candidates, "article_pairs": n_pairs}
-        return _Run(segmented, components, warnings + problems, timings, counts, n_articles,
-                    [hashed, verified, linked, aligned, articles])
+        return _Run(segmented, components, warnings + problems, timings, counts, n_articles, persisted)

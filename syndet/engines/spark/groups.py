@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from syndet.attribution.attribute import attribute
-from syndet.attribution.evidence import Catalogue, load_catalogue
+from syndet.attribution.evidence import Catalogue
+from syndet.detector import Detector
 from syndet.engines.spark import tasks
 from syndet.match.cluster import cluster_passages, passage_order
 from syndet.match.pairs import duplicate_groups, pair_figures
@@ -28,12 +28,11 @@ _CATALOGUES: dict[tuple[str | None, tuple[str, ...]], Catalogue] = {}
 
 
 def _catalogue(settings: Settings) -> Catalogue:
-    """The evidence catalogue on an executor, read once per worker."""
+    """The evidence catalogue on an executor, read once per worker (as the local engine reads it)."""
     at = settings.attribute
     key = (at.catalogue, tuple(at.extra_catalogues))
     if key not in _CATALOGUES:
-        _CATALOGUES[key] = load_catalogue(Path(at.catalogue) if at.catalogue else None,
-                                          [Path(p) for p in at.extra_catalogues])
+        _CATALOGUES[key] = Detector(settings).catalogue
     return _CATALOGUES[key]
 
 

@@ -24,6 +24,7 @@ from syndet.engines.spark.inputs import (
     parquet_records,
     text_records,
 )
+from syndet.engines.spark.session import cause_line
 from syndet.errors import InputError
 from syndet.read.tables import resolve_columns
 from syndet.settings import InputSettings
@@ -36,8 +37,7 @@ def read_articles(spark: Any, roots: Sequence[str], settings: InputSettings, war
     from pyspark.sql import Window
     from pyspark.sql import functions as F  # noqa: N812
 
-    st = settings
-    files = list_inputs(spark, roots, st, warn)
+    files = list_inputs(spark, roots, settings, warn)
     parts = []
     jsonl = [f for f in files if f.fmt == "jsonl"]
     if jsonl:
@@ -45,16 +45,16 @@ def read_articles(spark: Any, roots: Sequence[str], settings: InputSettings, war
             "value", F.col("_metadata.file_path").alias("uri"), F.col("_metadata.file_block_start").alias("block"))
         first = _first_lines(text)
         parts.append(text.mapInArrow(partial(jsonl_records, files=files, first_lines=first,
-                                             max_line_mb=st.max_file_mb), RECORD_SCHEMA))
+                                             max_line_mb=settings.max_file_mb), RECORD_SCHEMA))
     texts = [f for f in files if f.fmt == "text"]
-    limit = int(st.max_file_mb * 1024 * 1024)
+    limit = int(settings.max_file_mb * 1024 * 1024)
     for f in texts:
         if f.size > limit:
-            warn(f"{f.name}: larger than input.max_file_mb ({st.max_file_mb:g} MB), skipped")
+            warn(f"{f.name}: larger than input.max_file_mb ({settings.max_file_mb:g} MB), skipped")
     texts = [f for f in texts if f.size <= limit]
     if texts:
         raw = spark.read.format("binaryFile").load([f.uri for f in texts]).select("path", "content")
-        parts.append(raw.mapInArrow(partial(text_records, files=files, settings=st), RECORD_SCHEMA))
+        parts.append(raw.mapInArrow(partial(text_records, files=files, settings=settings), RECORD_SCHEMA))
     tables: set[int] = set()  # the Parquet files read (their columns found)
     for n, f in enumerate(files):
         if f.fmt == "parquet":
@@ -101,6 +101,7 @@ def read_articles(spark: Any, roots: Sequence[str], settings: InputSettings, war
     records.unpersist()
     return articles, [p[2] for p in problems]
 
+
 def _first_lines(text: Any) -> dict[tuple[str, int], int]:
     """The number of the first line of each block Spark cuts the files into (a file of a few
     megabytes is cut too, to give every core a share)."""
@@ -114,13 +115,14 @@ def _first_lines(text: Any) -> dict[tuple[str, int], int]:
         line += count
     return first
 
+
 def _parquet(spark: Any, file: InputFile, file_no: int, settings: InputSettings, warn: Warn) -> Any:
     from pyspark.sql import functions as F  # noqa: N812
 
     try:
         frame = spark.read.parquet(file.uri)
     except Exception as exc:  # Spark's AnalysisException family
-        warn(f"{file.name}: not a readable Parquet file ({str(exc).splitlines()[0][:160]}), skipped")
+        warn(f"{file.name}: not a readable Parquet file ({cause_line(exc)[:160]}), skipped")
         return None
     cols = resolve_columns(frame.columns, settings.columns)
     if isinstance(cols, str):

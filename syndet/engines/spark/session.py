@@ -74,12 +74,16 @@ def _memory_gb() -> int:
         return 4
 
 
-def job_error(exc: BaseException) -> EngineError:
-    """A failed Spark job as one line: the first line of the cause Spark reports."""
+def cause_line(exc: BaseException) -> str:
+    """The first line of the cause Spark reports for ``exc`` (py4j wraps it in lines of its own)."""
     text = str(exc)
     for marker in ("Caused by: ", "Exception: ", "Error: "):
         if marker in text:
             text = text.split(marker, 1)[1]
             break
-    first = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
-    return EngineError(f"a Spark job failed: {first}")
+    return text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
+
+
+def job_error(exc: BaseException) -> EngineError:
+    """A failed Spark job as one line."""
+    return EngineError(f"a Spark job failed: {cause_line(exc)}")

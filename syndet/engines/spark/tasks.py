@@ -49,8 +49,14 @@ def article_of(row: dict[str, Any]) -> Article:
                    body_start=int(row["body_start"] or 0))
 
 
+PACKED_PARAGRAPH_BYTES = 24
+"""Bytes of one paragraph as :func:`pack_paragraphs` packs it."""
+OFFSET_BYTES = 8
+"""Bytes of one ``int64`` offset in the ``offsets`` column of :func:`hashed`."""
+
+
 def pack_paragraphs(paragraphs: Sequence[Paragraph]) -> bytes:
-    """Paragraphs as ``int64`` triples (start, end, chrome)."""
+    """Paragraphs as ``int64`` triples (start, end, chrome), :data:`PACKED_PARAGRAPH_BYTES` each."""
     data = np.array([(p.start, p.end, int(p.chrome)) for p in paragraphs], dtype=np.int64).reshape(-1, 3)
     return data.tobytes()
 
@@ -147,32 +153,40 @@ def bands(batches: Iterator[pa.RecordBatch], settings: Settings, hashranges: Seq
     threshold) are in one bucket exactly when their ``(hi, lo)`` are equal. Wider bands carry the
     rest of their values in a ``rest`` column (:func:`band_schema`)."""
     perms = permutations(settings.minhash.num_perm, settings.minhash.seed)
-    wide = "rest" in band_schema(hashranges)
+    names = [c.split()[0] for c in band_schema(hashranges).split(", ")]
+    wide = "rest" in names
     for batch in batches:
-        his: list[np.ndarray] = []
-        los: list[np.ndarray] = []
-        rests: list[bytes] = []
-        keys: list[np.ndarray] = []
+        # The whole batch in one signature pass: the content paragraphs with words of each article
+        # are contiguous in its flat hashes, and the articles follow one another.
+        flats, starts, keys = [], [], []
+        total = 0
         for row in _rows(batch):
             flat, offsets = _flat(row)
             nonempty = np.flatnonzero(np.diff(offsets))
-            if len(nonempty) == 0:
-                continue
-            sigs = signatures_flat(flat, np.append(offsets[nonempty], offsets[-1]), perms).astype(np.uint64)
-            pks = (np.int64(row["k"]) << np.int64(PARAGRAPH_BITS)) | nonempty.astype(np.int64)
-            for n, (lo, hi) in enumerate(hashranges):
-                his.append(((np.uint64(n) << np.uint64(32)) | sigs[:, lo]).view(np.int64))
-                los.append(_fold(sigs[:, lo + 1:min(hi, lo + 3)]).view(np.int64))
-                keys.append(pks)
-                if wide:
-                    rest = np.ascontiguousarray(sigs[:, lo + 3:hi].astype(np.uint32))
-                    rests.extend(rest[i].tobytes() for i in range(len(rest)))
-        if keys:
-            arrays = [pa.array(np.concatenate(his)), pa.array(np.concatenate(los))]
+            if len(nonempty):
+                flats.append(flat)
+                starts.append(offsets[nonempty] + total)
+                keys.append((np.int64(row["k"]) << np.int64(PARAGRAPH_BITS)) | nonempty.astype(np.int64))
+                total += len(flat)
+        if not keys:
+            continue
+        bounds = np.append(np.concatenate(starts), total)
+        sigs = signatures_flat(np.concatenate(flats), bounds, perms).astype(np.uint64)
+        pks = np.concatenate(keys)
+        his: list[np.ndarray] = []
+        los: list[np.ndarray] = []
+        rests: list[bytes] = []
+        for n, (lo, hi) in enumerate(hashranges):
+            his.append(((np.uint64(n) << np.uint64(32)) | sigs[:, lo]).view(np.int64))
+            los.append(_fold(sigs[:, lo + 1:min(hi, lo + 3)]).view(np.int64))
             if wide:
-                arrays.append(pa.array(rests, pa.binary()))
-            yield pa.RecordBatch.from_arrays([*arrays, pa.array(np.concatenate(keys))],
-                                             names=[c.split()[0] for c in band_schema(hashranges).split(", ")])
+                rest = np.ascontiguousarray(sigs[:, lo + 3:hi].astype(np.uint32))
+                rests.extend(rest[i].tobytes() for i in range(len(rest)))
+        arrays = [pa.array(np.concatenate(his)), pa.array(np.concatenate(los))]
+        if wide:
+            arrays.append(pa.array(rests, pa.binary()))
+        arrays.append(pa.array(np.tile(pks, len(hashranges))))
+        yield pa.RecordBatch.from_arrays(arrays, names=names)
 
 
 def band_schema(hashranges: Sequence[tuple[int, int]]) -> str:
