@@ -230,7 +230,7 @@ def test_article_citing_two_agencies_for_different_passages() -> None:
 
 def test_outlet_to_outlet_copy_is_republished() -> None:
     original = article("planet", STORY + story(20, 1), source="Daily Planet", published="2022-01-10T08:00:00Z")
-    copy = article("bugle", story(21, 1) + "\n" + STORY.replace("closed-door", "closed door") + "\n" + story(26, 1),
+    copy = article("bugle", STORY.replace("closed-door", "closed door") + "\n" + story(21, 1) + "\n" + story(26, 1),
                    source="Bugle",
                    published="2022-01-10T11:30:00Z")
     att = only_passages(scan(original, copy), "planet", "bugle")[0].attribution
@@ -248,6 +248,7 @@ def test_trimmed_copy_points_at_the_longer_story() -> None:
     att = only_passages(scan(original, trimmed), "long", "short")[0].attribution
     assert att is not None and att.source_article == "long"
     assert any(e.kind == "edit:trimmed_end" and e.article_id == "short" for e in att.evidence)
+    assert any(e.kind == "edit:lead_added" and e.article_id == "short" for e in att.evidence)  # its paragraph on top
 
 
 def test_short_passage_without_evidence_is_unknown() -> None:

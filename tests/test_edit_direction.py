@@ -154,3 +154,70 @@ def test_one_story_one_direction() -> None:
     pair = [p for p in result.passages if set(p.article_ids) == {"orig", "copy"}]
     assert len(pair) >= 2
     assert {p.attribution.source_article for p in pair if p.attribution} == {"orig"}
+
+
+def _edit_kinds(result: object) -> dict[str, set[str]]:
+    """Edit kinds shown, by the article they are shown on."""
+    out: dict[str, set[str]] = {}
+    for passage in result.passages:  # type: ignore[attr-defined]
+        for ev in passage.attribution.evidence if passage.attribution else ():
+            if ev.kind.startswith("edit:"):
+                out.setdefault(ev.article_id, set()).add(ev.kind)
+    return out
+
+
+def test_a_dropped_paragraph_is_no_split() -> None:
+    """A copy one paragraph short has one break fewer, and words within a tenth of the other's:
+    still no split, since no break of either falls inside a paragraph of the other."""
+    body = BODY[:12]
+    original = Article("wire", "\n\n".join(body) + "\n")
+    copy = Article("site", "\n\n".join(body[:5] + body[6:]) + "\n")
+    shown = _edit_kinds(Detector().scan([original, copy]))
+    assert "edit:paragraphs_split" not in shown.get("wire", set()) | shown.get("site", set())
+
+
+def test_a_copy_cut_short_inside_one_passage_is_trimmed() -> None:
+    """The original and a full reprint share the whole story, so the passage runs to the end of
+    both; a third copy that stops after six paragraphs ends where the other two go on."""
+    body = BODY[:12]
+    original = Article("first", "\n\n".join(body) + "\n")
+    full = Article("full", "\n\n".join(p.replace("“", "").replace("”", "") for p in body) + "\n")
+    short = Article("short", "\n\n".join(body[:6]) + "\n")
+    result = Detector().scan([original, full, short])
+    main = max(result.passages, key=lambda p: len(p.article_ids))
+    assert set(main.article_ids) == {"first", "full", "short"}
+    assert "edit:trimmed_end" in _edit_kinds(result)["short"]
+
+
+def test_a_lead_in_of_its_own_points_at_the_copy() -> None:
+    body = BODY[:10]
+    original = Article("first", "\n\n".join(body) + "\n")
+    copy = Article("second", "A story now going the rounds of the press this week.\n\n" + "\n\n".join(body) + "\n")
+    result = Detector().scan([copy, original])
+    assert _edit_kinds(result) == {"second": {"edit:lead_added"}}
+    assert all(p.attribution and p.attribution.source_article == "first" for p in result.passages)
+
+
+def test_a_dateline_is_no_lead_in() -> None:
+    """Words in front of the story inside its first paragraph (a dateline) are not a lead of its own."""
+    body = BODY[:10]
+    wire = Article("wire", _story("GENEVA, Switzerland, Jan 10 (AP) — ", body))
+    site = Article("site", _story("", body))
+    kinds = _edit_kinds(Detector().scan([wire, site]))
+    assert "edit:lead_added" not in kinds.get("wire", set()) | kinds.get("site", set())
+
+
+def test_an_undated_original_beats_a_dated_copy_its_edits_show() -> None:
+    """Time orders the dated copies only: the earliest dated copy put a lead on top of the story and
+    the later one was cut short, so the undated one that did neither is the original."""
+    body = BODY[:12]
+    original = Article("undated", "\n\n".join(body) + "\n", source="The Westport Express")
+    lead = Article("early", "The following will interest our readers.\n\n" + "\n\n".join(body) + "\n",
+                   source="The Dunmore Courier", published="1885-03-04")
+    cut = Article("late", "\n\n".join(body[:7]) + "\n", source="The Halden Gazette", published="1885-03-20")
+    result = Detector().scan([cut, lead, original])
+    main = max(result.passages, key=lambda p: len(p.article_ids))
+    assert set(main.article_ids) == {"undated", "early", "late"}
+    assert main.attribution is not None and main.attribution.source_article == "undated"
+    kinds = _edit_kinds(result)
+    assert "undated" not in kinds and "edit:lead_added" in kinds["early"] and "edit:trimmed_end" in kinds["late"]

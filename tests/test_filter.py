@@ -81,8 +81,9 @@ def test_a_flagged_wire_copy_names_the_agency_and_the_indexed_original(indexed: 
     att = passage.attribution
     assert att is not None
     assert (att.kind, att.origin, att.source_article) == ("agency", "AP", "wire")
-    assert [(e.kind, e.article_id) for e in att.evidence] == [("dateline", "wire"), ("earliest", "wire")]
-    assert att.evidence[1].detail == "published 2022-01-10T08:00:00Z, before site (2022-01-10T12:00:00Z)"
+    assert [(e.kind, e.article_id) for e in att.evidence] == [("dateline", "wire"), ("edit:lead_added", "site"),
+                                                             ("earliest", "wire")]
+    assert att.evidence[2].detail == "published 2022-01-10T08:00:00Z, before site (2022-01-10T12:00:00Z)"
     assert {s.article_id for s in passage.spans} == {"site", "wire"}
 
 

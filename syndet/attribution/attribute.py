@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
+from syndet.attribution.edits import Layout, layout, one_way_edits
 from syndet.attribution.evidence import Catalogue, Sign, article_signs
 from syndet.duration import parse_time
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
@@ -31,8 +32,6 @@ _SAID = re.compile(r"\b(?:said|says|say|told|tells|added|adds|noted|stressed|ins
 _DOTTED = re.compile(r"\b([A-Z])\.([A-Z])\.")
 _END_SLACK_WORDS = 3  # a copy this close to its article's end ends the story
 _OWN_MARKS = ("dateline", "source_field", "copyright", "signoff")  # signs an origin puts on its own copy
-_SPLIT_MIN_WORDS = 4  # words a paragraph must hold of a copy to count in a split or a merge
-_SAME_WORDS = 0.1  # copies whose word counts differ more than this share did not split or merge
 TIME_WEIGHT = 2.0
 """Weight of being published first (doubled from ``attribute.time_window_hours`` apart)."""
 EDIT_WEIGHT = 0.75
@@ -49,6 +48,7 @@ class _Copy:
     span: Span  # the article's longest span of the passage
     text: str
     reach: int = 0  # where the article's last span of the passage ends
+    begin: int = 0  # where the article's first span of the passage starts
 
 
 def attribute(passages: Sequence[Passage], articles: Sequence[Article],
@@ -85,12 +85,13 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
                 prose[aid].append(passage)
     drafts: dict[str, tuple[_Draft, list[_Copy]]] = {}
     quotes: dict[str, Attribution] = {}
+    layouts: dict[str, Layout] = {}
     for passage in passages:
         copies = _copies(passage, by_id)
         if passage.id in quote_like and not _next_to_prose(passage, prose, settings.quote_context_chars):
             quotes[passage.id] = _quote(passage, copies, paragraphs, settings)
             continue
-        drafts[passage.id] = (_origin(copies, signs, paragraphs, catalogue, settings, passage.words), copies)
+        drafts[passage.id] = (_origin(copies, signs, paragraphs, catalogue, settings, passage.words, layouts), copies)
     sources = _story_sources(drafts)
     out = []
     for passage in passages:
@@ -160,14 +161,16 @@ def origin_shares(copies: Iterable[tuple[Passage, Span]], article_id: str,
 
 
 def _copies(passage: Passage, by_id: Mapping[str, Article]) -> list[_Copy]:
-    """One copy per article: its longest span (and where its last span ends)."""
+    """One copy per article: its longest span (and where its first span starts and its last ends)."""
     best: dict[str, Span] = {}
     reach: dict[str, int] = {}
+    begin: dict[str, int] = {}
     for span in passage.spans:
         if span.article_id not in best or span.length > best[span.article_id].length:
             best[span.article_id] = span
         reach[span.article_id] = max(reach.get(span.article_id, 0), span.end)
-    return [_Copy(by_id[a], s, by_id[a].text[s.start:s.end], reach[a]) for a, s in best.items()]
+        begin[span.article_id] = min(begin.get(span.article_id, span.start), span.start)
+    return [_Copy(by_id[a], s, by_id[a].text[s.start:s.end], reach[a], begin[a]) for a, s in best.items()]
 
 
 # --- quotations -------------------------------------------------------------------------------------
@@ -314,7 +317,7 @@ class _Draft:
 
 def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
-            settings: AttributeSettings, words: int) -> _Draft:
+            settings: AttributeSettings, words: int, layouts: MutableMapping[str, Layout]) -> _Draft:
     scores: dict[str, float] = defaultdict(float)
     press_score = 0.0
     feed: list[Evidence] = []
@@ -342,7 +345,7 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
                 per_origin[ev.agency].append(sign)
     ranked = [kv for kv in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
               if kv[1] >= settings.agency_min_score]
-    pieces, direction = _edits(copies, paragraphs, settings)
+    pieces, direction = _edits(copies, paragraphs, settings, layouts)
     credited = _credited_outlets(copies)
     shown_marks = tuple(m.evidence for m in marks)
     if ranked or press_score >= settings.press_min_score:
@@ -483,11 +486,12 @@ def _pick(score: Mapping[str, float]) -> str | None:
     return ranked[0][0]
 
 
-def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
-           settings: AttributeSettings) -> tuple[list[tuple[str, Evidence]], dict[str, float]]:
+def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]], settings: AttributeSettings,
+           layouts: MutableMapping[str, Layout]) -> tuple[list[tuple[str, Evidence]], dict[str, float]]:
     """One-way edits between each pair of copies, each with the article it points at as the original,
     and a score per article (+ for the original); the earliest publication once, as evidence (its
-    weight is :func:`time_scores`')."""
+    weight is :func:`time_scores`'). Each edit is checked in both directions, word for word
+    (:mod:`syndet.attribution.edits`)."""
     pieces: list[tuple[str, Evidence]] = []
     direction: dict[str, float] = defaultdict(float)
 
@@ -496,25 +500,23 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]],
         direction[original.article.id] += 1.0
         direction[copy.article.id] -= 1.0
 
-    facts = {c.article.id: _facts(c, paragraphs[c.article.id]) for c in copies}
+    for c in copies:
+        if c.article.id not in layouts:
+            layouts[c.article.id] = layout(c.article, paragraphs[c.article.id])
+    regions = {c.article.id: layouts[c.article.id].range(c.begin, max(c.reach, c.span.end)) for c in copies}
+    dotted = {c.article.id: tuple(sorted({m.group(1) + m.group(2) for m in _DOTTED.finditer(c.text)}))
+              for c in copies}
     for i, a in enumerate(copies):
         for b in copies[i + 1:]:
             for x, y in ((a, b), (b, a)):
-                fx, fy = facts[x.article.id], facts[y.article.id]
-                if fx.marks >= 2 and fy.marks * 4 <= fx.marks:
-                    note("edit:quotes_stripped", x, y, f"quotation marks stripped: {fx.marks} in {x.article.id}, "
-                         f"{fy.marks} in {y.article.id}")
-                for abbr in fx.dotted:
-                    dotted = f"{abbr[0]}.{abbr[1]}."
-                    if dotted not in y.text and re.search(rf"\b{abbr}\b", y.text):
-                        note("edit:abbreviation", x, y, f"“{dotted}” rewritten as “{abbr}” in {y.article.id}")
-                # A split keeps the words and adds breaks; a copy that dropped a paragraph has fewer
-                # words and fewer breaks, which is no split of the other's paragraphs.
-                if fy.paragraphs > fx.paragraphs and abs(fx.words - fy.words) <= _SAME_WORDS * max(fx.words, fy.words):
-                    note("edit:paragraphs_split", x, y, f"{fx.paragraphs} paragraphs in {x.article.id} split into "
-                         f"{fy.paragraphs} in {y.article.id}")
-                if fy.words_after <= _END_SLACK_WORDS and fx.words_after >= settings.trim_min_words:
-                    note("edit:trimmed_end", x, y, f"{y.article.id} ends where {x.article.id} goes on")
+                xid, yid = x.article.id, y.article.id
+                for abbr in dotted[xid]:
+                    spelt = f"{abbr[0]}.{abbr[1]}."
+                    if spelt not in y.text and re.search(rf"\b{abbr}\b", y.text):
+                        note("edit:abbreviation", x, y, f"“{spelt}” rewritten as “{abbr}” in {yid}")
+                for edit in one_way_edits(layouts[xid], regions[xid], layouts[yid], regions[yid], xid, yid,
+                                          settings.trim_min_words, _END_SLACK_WORDS):
+                    note(edit.kind, x, y, edit.detail)
     first = _earliest_copy([c.article for c in copies])
     if first is not None:
         by_id = {c.article.id: c.article for c in copies}
@@ -542,42 +544,6 @@ def _shown(pieces: Sequence[tuple[str, Evidence]], source: str | None) -> list[E
 def _kinds(edits: Sequence[Evidence]) -> int:
     """Kinds of one-way edit seen (confidence grows with the kinds, not with the number of copies)."""
     return len({e.kind for e in edits})
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """What the edit checks compare, worked out once per copy."""
-
-    marks: int  # quotation marks in the copy
-    dotted: tuple[str, ...]  # dotted abbreviations ("U.S." as "US"), sorted
-    paragraphs: int  # content paragraphs the copy touches
-    words_after: int  # content words of the article after the copy
-    words: int  # words of the copy
-
-
-def _facts(copy: _Copy, paragraphs: Sequence[Paragraph]) -> _Facts:
-    return _Facts(_marks(copy.text), tuple(sorted({m.group(1) + m.group(2) for m in _DOTTED.finditer(copy.text)})),
-                  _paragraph_count(copy.article, paragraphs, copy.span),
-                  _words_after(copy.article, paragraphs, Span(copy.article.id, copy.span.start,
-                                                              max(copy.reach, copy.span.end))),
-                  len(_WORD.findall(copy.text)))
-
-
-def _marks(text: str) -> int:
-    return sum(text.count(ch) for ch in _OPEN + _CLOSE + _STRAIGHT)
-
-
-def _paragraph_count(article: Article, paragraphs: Sequence[Paragraph], span: Span) -> int:
-    """Content paragraphs holding at least :data:`_SPLIT_MIN_WORDS` words of the copy: a split needs
-    words on both sides, so a dangling word or two left on a line of its own is not one."""
-    return sum(1 for p in paragraphs if not p.chrome and p.start < span.end and span.start < p.end
-               and len(_WORD.findall(article.text, max(p.start, span.start), min(p.end, span.end)))
-               >= _SPLIT_MIN_WORDS)
-
-
-def _words_after(article: Article, paragraphs: Sequence[Paragraph], span: Span) -> int:
-    return sum(len(_WORD.findall(article.text, max(p.start, span.end), p.end))
-               for p in paragraphs if not p.chrome and p.end > span.end)
 
 
 def _moment(value: str | None) -> tuple[datetime, bool] | None:

@@ -103,6 +103,8 @@ class Evaluation:
         wrong_origin: ``(label id, labelled origin, detected origin)`` for each wrong origin.
         source: Source-article accuracy over found passages whose label names a source article.
         wrong_source: ``(label id, labelled source, detected source)`` for each wrong source.
+        edit_owner: Of the one-way edits (``edit:...`` evidence) shown on an article of a found
+            passage whose label names a source article, those shown on a copy, not on the source.
     """
 
     passages: Score
@@ -118,6 +120,7 @@ class Evaluation:
     wrong_origin: tuple[tuple[str, str, str | None], ...] = ()
     source: Accuracy | None = None
     wrong_source: tuple[tuple[str, str, str | None], ...] = ()
+    edit_owner: Accuracy | None = None
 
 
 def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
@@ -140,7 +143,7 @@ def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
     attributed = any(p.attribution is not None for p in detected)
     copy_found = copy_total = found = 0
     missed: list[str] = []
-    origin_ok = origin_n = kind_ok = source_ok = source_n = 0
+    origin_ok = origin_n = kind_ok = source_ok = source_n = owner_ok = owner_n = 0
     wrong: list[tuple[str, str, str | None]] = []
     wrong_source: list[tuple[str, str, str | None]] = []
     for label in labels:
@@ -179,6 +182,11 @@ def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
                 source_ok += 1
             else:
                 wrong_source.append((label.id, label.source_article, got_source))
+            holders = {s.article_id for s in label.spans}
+            for ev in attribution.evidence if attribution else ():
+                if ev.kind.startswith("edit:") and ev.article_id in holders:
+                    owner_n += 1
+                    owner_ok += ev.article_id != label.source_article
     return Evaluation(
         passages=passages,
         pairs=pairs,
@@ -193,6 +201,7 @@ def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
         wrong_origin=tuple(wrong) if attributed else (),
         source=Accuracy(source_ok, source_n) if attributed and source_n else None,
         wrong_source=tuple(wrong_source) if attributed else (),
+        edit_owner=Accuracy(owner_ok, owner_n) if owner_n else None,
     )
 
 
