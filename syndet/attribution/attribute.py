@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from syndet.attribution.edits import Layout, layout, one_way_edits
+from syndet.attribution.edits import Layouts, one_way_edits
 from syndet.attribution.evidence import Catalogue, Sign, article_signs
 from syndet.duration import parse_time
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
@@ -85,7 +85,7 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
                 prose[aid].append(passage)
     drafts: dict[str, tuple[_Draft, list[_Copy]]] = {}
     quotes: dict[str, Attribution] = {}
-    layouts: dict[str, Layout] = {}
+    layouts = Layouts()
     for passage in passages:
         copies = _copies(passage, by_id)
         if passage.id in quote_like and not _next_to_prose(passage, prose, settings.quote_context_chars):
@@ -317,7 +317,7 @@ class _Draft:
 
 def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
-            settings: AttributeSettings, words: int, layouts: MutableMapping[str, Layout]) -> _Draft:
+            settings: AttributeSettings, words: int, layouts: Layouts) -> _Draft:
     scores: dict[str, float] = defaultdict(float)
     press_score = 0.0
     feed: list[Evidence] = []
@@ -487,7 +487,7 @@ def _pick(score: Mapping[str, float]) -> str | None:
 
 
 def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]], settings: AttributeSettings,
-           layouts: MutableMapping[str, Layout]) -> tuple[list[tuple[str, Evidence]], dict[str, float]]:
+           layouts: Layouts) -> tuple[list[tuple[str, Evidence]], dict[str, float]]:
     """One-way edits between each pair of copies, each with the article it points at as the original,
     and a score per article (+ for the original); the earliest publication once, as evidence (its
     weight is :func:`time_scores`'). Each edit is checked in both directions, word for word
@@ -500,10 +500,9 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]], s
         direction[original.article.id] += 1.0
         direction[copy.article.id] -= 1.0
 
-    for c in copies:
-        if c.article.id not in layouts:
-            layouts[c.article.id] = layout(c.article, paragraphs[c.article.id])
-    regions = {c.article.id: layouts[c.article.id].range(c.begin, max(c.reach, c.span.end)) for c in copies}
+    lays = {c.article.id: layouts.get(c.article, paragraphs[c.article.id]) for c in copies}
+    regions = {aid: lays[aid].range(c.begin, max(c.reach, c.span.end)) for aid, c in
+               ((c.article.id, c) for c in copies)}
     dotted = {c.article.id: tuple(sorted({m.group(1) + m.group(2) for m in _DOTTED.finditer(c.text)}))
               for c in copies}
     for i, a in enumerate(copies):
@@ -514,7 +513,7 @@ def _edits(copies: list[_Copy], paragraphs: Mapping[str, Sequence[Paragraph]], s
                     spelt = f"{abbr[0]}.{abbr[1]}."
                     if spelt not in y.text and re.search(rf"\b{abbr}\b", y.text):
                         note("edit:abbreviation", x, y, f"“{spelt}” rewritten as “{abbr}” in {yid}")
-                for edit in one_way_edits(layouts[xid], regions[xid], layouts[yid], regions[yid], xid, yid,
+                for edit in one_way_edits(lays[xid], regions[xid], lays[yid], regions[yid], xid, yid,
                                           settings.trim_min_words, _END_SLACK_WORDS):
                     note(edit.kind, x, y, edit.detail)
     first = _earliest_copy([c.article for c in copies])

@@ -12,14 +12,17 @@ changed.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from syndet.models import Article, Paragraph
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_OPENING = "“«„\""
+_MARK = re.compile(r"[“«„]|(?:^|(?<=\s))\"")  # a straight mark opens only after a space
 GRAM = 5
 """Words a located run holds (a run this long found in the other copy is the same place)."""
 SPLIT_SIDE_WORDS = 3
@@ -36,22 +39,18 @@ class Layout:
     """The content words of an article, located: what the checks search.
 
     Attributes:
-        text: The article's text.
         joined: The casefolded words joined by single spaces, with a space at each end.
         offsets: Where each word starts in ``joined``.
-        starts: Where each word starts in ``text``.
-        ends: Where each word ends in ``text``.
-        para_of: The content paragraph (counted from 0) of each word.
+        starts: Where each word starts in the article's text.
+        ends: Where each word ends in the article's text.
         para_first: The first word of each content paragraph, and the word count at the end.
-        opens: The words a quotation mark opens (a mark between them and the word before).
+        opens: The words a quotation mark opens.
     """
 
-    text: str
     joined: str
-    offsets: tuple[int, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-    para_of: tuple[int, ...]
+    offsets: array[int]
+    starts: array[int]
+    ends: array[int]
     para_first: tuple[int, ...]
     opens: tuple[int, ...]
 
@@ -63,20 +62,24 @@ class Layout:
         """The words inside the characters ``[start, end)``, as a ``[lo, hi)`` word range."""
         return bisect_left(self.starts, start), bisect_right(self.ends, end)
 
+    def _stop(self, hi: int) -> int:
+        """Where word ``hi - 1`` ends in ``joined``, with the space after it."""
+        return self.offsets[hi - 1] + self.ends[hi - 1] - self.starts[hi - 1] + 1
+
     def gram(self, lo: int, hi: int) -> str:
         """The words ``[lo, hi)`` as a search key (spaces around)."""
-        if lo >= hi:
-            return ""
-        return self.joined[self.offsets[lo] - 1: self.offsets[hi - 1] + self.ends[hi - 1] - self.starts[hi - 1] + 1]
+        return self.joined[self.offsets[lo] - 1: self._stop(hi)] if lo < hi else ""
 
     def find(self, key: str, lo: int = 0, hi: int | None = None) -> int | None:
         """The first word of the first run ``key`` (from :meth:`gram`) inside words ``[lo, hi)``."""
         hi = self.words if hi is None else hi
         if not key or lo >= hi:
             return None
-        at = self.joined.find(key, self.offsets[lo] - 1, self.offsets[hi - 1] + self.ends[hi - 1]
-                              - self.starts[hi - 1] + 1)
+        at = self.joined.find(key, self.offsets[lo] - 1, self._stop(hi))
         return None if at < 0 else bisect_left(self.offsets, at + 1)
+
+    def paragraph_of(self, word: int) -> int:
+        return bisect_right(self.para_first, word) - 1
 
     def paragraph_start(self, word: int) -> bool:
         return _member(self.para_first, word)
@@ -85,7 +88,7 @@ class Layout:
         return _member(self.opens, word)
 
 
-def _member(values: tuple[int, ...], value: int) -> bool:
+def _member(values: Sequence[int], value: int) -> bool:
     k = bisect_left(values, value)
     return k < len(values) and values[k] == value
 
@@ -93,42 +96,50 @@ def _member(values: tuple[int, ...], value: int) -> bool:
 def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
     """The located content words of an article (chrome paragraphs left out)."""
     text = article.text
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    para_of: list[int] = []
+    folded = text.casefold()
+    if len(folded) != len(text):  # "ß" -> "ss": every character must keep its place
+        folded = text.lower()
+        if len(folded) != len(text):
+            folded = text
+    spans: list[tuple[int, int]] = []
     para_first: list[int] = []
-    opens: list[int] = []
-    k = 0
     for para in paragraphs:
-        if para.chrome:
-            continue
-        found = [(m.start(), m.end()) for m in _WORD.finditer(text, para.start, para.end)]
-        if not found:
-            continue
-        para_first.append(len(starts))
-        last = para.start
-        for lo, hi in found:
-            if any(ch in _OPENING for ch in text[last:lo]):
-                opens.append(len(starts))
-            word = text[lo:hi]
-            folded = word.casefold()
-            if len(folded) != len(word):  # "ß" -> "ss": keep the text's own length
-                folded = word.lower() if len(word.lower()) == len(word) else word
-            starts.append(lo)
-            ends.append(hi)
-            words.append(folded)
-            para_of.append(k)
-            last = hi
-        k += 1
-    para_first.append(len(starts))
-    offsets: list[int] = []
-    pos = 1
-    for w in words:
-        offsets.append(pos)
-        pos += len(w) + 1
-    return Layout(text, " " + " ".join(words) + " ", tuple(offsets), tuple(starts), tuple(ends), tuple(para_of),
+        if not para.chrome:
+            found = [m.span() for m in _WORD.finditer(text, para.start, para.end)]
+            if found:
+                para_first.append(len(spans))
+                spans += found
+    para_first.append(len(spans))
+    starts = array("i", [lo for lo, _ in spans])
+    ends = array("i", [hi for _, hi in spans])
+    offsets = array("i", accumulate([hi - lo + 1 for lo, hi in spans[:-1]], initial=1)) if spans else array("i")
+    opens: list[int] = []
+    for m in _MARK.finditer(text):
+        k = bisect_left(starts, m.end())
+        touching = k < len(starts) and not text[m.end():starts[k]].strip()
+        if touching and (m.group() != '"' or starts[k] == m.end()) and (not opens or opens[-1] != k):
+            opens.append(k)
+    return Layout(" " + " ".join([folded[lo:hi] for lo, hi in spans]) + " ", offsets, starts, ends,
                   tuple(para_first), tuple(opens))
+
+
+class Layouts:
+    """Layouts of the articles seen lately (an article is in many passages; the newest
+    ``capacity`` are kept, so memory does not grow with the corpus)."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._capacity = capacity
+        self._kept: OrderedDict[str, Layout] = OrderedDict()
+
+    def get(self, article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
+        found = self._kept.get(article.id)
+        if found is not None:
+            self._kept.move_to_end(article.id)
+            return found
+        made = self._kept[article.id] = layout(article, paragraphs)
+        if len(self._kept) > self._capacity:
+            self._kept.popitem(last=False)
+        return made
 
 
 @dataclass(frozen=True)
@@ -211,7 +222,7 @@ def splits(x: Layout, rx: tuple[int, int], y: Layout, ry: tuple[int, int]) -> in
         if b - side < lo or b + side > hi:
             continue
         at = x.find(y.gram(b - side, b + side), rx[0], rx[1])
-        if at is not None and x.para_of[at] == x.para_of[at + 2 * side - 1]:
+        if at is not None and x.paragraph_of(at) == x.paragraph_of(at + 2 * side - 1):
             count += 1
     return count
 
