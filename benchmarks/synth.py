@@ -49,6 +49,7 @@ EDIT_KINDS: tuple[str, ...] = (
     "reordered",
     "rewrite",
     "headline_changed",
+    "light_rewrite",
 )
 """Every edit a copy can show, in the order they are listed in a passage's ``edits``."""
 
@@ -75,6 +76,9 @@ class SynthConfig:
         max_lag_hours: Latest a copy appears after its source.
         outlets: Number of outlets publishing copies and originals.
         min_label_words: Shortest source paragraph that gets a passage label.
+        hard: Also make the edits of a careful republisher (``light_rewrite``): a word changed
+            every 8-15 words, a clause dropped, "said" turned into "told reporters", two
+            sentences swapped. Off, the corpus is byte for byte the one of earlier versions.
     """
 
     articles: int = 1000
@@ -89,6 +93,7 @@ class SynthConfig:
     max_lag_hours: int = 48
     outlets: int = 240
     min_label_words: int = 8
+    hard: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -1541,6 +1546,52 @@ class _Copier:
         self._r = rng.random
         self.writer = writer
 
+    def _light(self, sentences: list[str]) -> list[str]:
+        """A careful republisher's pass over one paragraph: a word changed every 8-15 words (a
+        synonym, or another word of the same kind), then maybe a clause between commas dropped,
+        "said" turned into "told reporters", and two sentences swapped."""
+        r = self._r
+        tokens = [sent.split(" ") for sent in sentences]
+        flat = [(si, ti) for si, toks in enumerate(tokens) for ti in range(len(toks))]
+        at = 8 + int(r() * 8)
+        while at < len(flat):
+            for k in range(at, min(at + 4, len(flat))):
+                si, ti = flat[k]
+                tok = tokens[si][ti]
+                core = tok.rstrip(_PUNCT_TAIL)
+                if not core or not core[0].islower():
+                    continue
+                new = _SYNONYMS.get(core)
+                pool = _REPLACEMENTS.get(core)
+                if new is None and pool is None:
+                    continue
+                if new is None or (pool is not None and r() < 0.5):
+                    assert pool is not None
+                    new = pool[int(r() * len(pool))]
+                if new != core:
+                    tokens[si][ti] = new + tok[len(core):]
+                    at = k
+                    break
+            at += 8 + int(r() * 8)
+        out = [" ".join(toks) for toks in tokens]
+        if r() < 0.4:  # a clause between commas dropped: ", a senior analyst at X," -> ","
+            for i, sent in enumerate(out):
+                a = sent.find(", ")
+                b = sent.find(", ", a + 2) if a >= 0 else -1
+                if a > 0 and b > a and 3 <= len(sent[a + 2:b].split()) <= 10:
+                    out[i] = sent[:a] + sent[b:]
+                    break
+        if r() < 0.4:  # reported speech: "said" -> "told reporters"
+            for i, sent in enumerate(out):
+                if " said" in sent and "“" not in sent:
+                    out[i] = sent.replace(" said", " told reporters", 1)
+                    break
+        if len(out) >= 3 and r() < 0.25:  # two sentences swapped
+            k = 1 + int(r() * (len(out) - 2))
+            if "“" not in out[k] + out[k + 1]:
+                out[k], out[k + 1] = out[k + 1], out[k]
+        return out
+
     def _rewrite(self, sentences: list[str]) -> list[str]:
         """Change two to four words, as a light copy edit does; unchanged if none qualify."""
         tokens = [s.split(" ") for s in sentences]
@@ -1616,6 +1667,13 @@ class _Copier:
                 if new != sents[i]:
                     sents[i] = new
                     marks[i].add("rewrite")
+        if "light_rewrite" in chosen:
+            for i in range(keep):
+                if not pars[i].fixed and pars[i].words >= 12:
+                    new = self._light(sents[i])
+                    if new != sents[i]:
+                        sents[i] = new
+                        marks[i].add("light_rewrite")
         groups: list[list[int]] = [[i] for i in range(keep)]
         if "merged" in chosen:
             options = [j for j in range(keep - 1) if not pars[j].fixed and not pars[j + 1].fixed]
@@ -1997,6 +2055,11 @@ class _Generator:
             edits = [(m.art, m.edits[j]) for m in members if m.edits is not None and j in m.spans]
             unit.labels.append(_Label(kind, origin, source, spans, edits))
 
+    def _probs(self, probs: dict[str, float], light: float) -> dict[str, float]:
+        """The chances of each edit, with a light rewrite's on a hard corpus (drawn last, so that
+        the other draws stay those of the plain corpus up to it)."""
+        return {**probs, "light_rewrite": light} if self.cfg.hard else probs
+
     def _copies(
         self,
         unit: _Unit,
@@ -2043,7 +2106,7 @@ class _Generator:
             text, spans = _layout(_plain(pars))
             members.append(_Member(self._art(unit, t0, title, text, display, host, "article"), spans, None))
         count = min(self._weighted(_COPY_WEIGHTS), budget - len(members))
-        members += self._copies(unit, pars, title, topic, t0, max(0, count), _WIRE_EDITS)
+        members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(_WIRE_EDITS, 0.25))
         self._members_labels(unit, members, pars, "agency", code, has_source)
         return [m.art for m in members]
 
@@ -2095,7 +2158,8 @@ class _Generator:
             text, spans = _layout(_plain(pars))
             members.append(_Member(self._art(unit, t0, title, text, wire, host, "news-release"), spans, None))
         count = min(self._weighted(_PR_COPY_WEIGHTS), budget - len(members))
-        members += self._copies(unit, pars, title, topic, t0, max(0, count), _PR_EDITS, city=place)
+        members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(_PR_EDITS, 0.10),
+                                city=place)
         self._members_labels(unit, members, pars, "press_release", wire, has_source)
         return [m.art for m in members]
 
@@ -2134,7 +2198,8 @@ class _Generator:
         if self._r() < self.cfg.republish_rate and budget > 1:
             count = min(self._weighted(_REPUB_COPY_WEIGHTS), budget - 1)
             members += self._copies(
-                unit, pars, title, topic, t0, count, _REPUB_EDITS, exclude=outlet.name, credit_source=outlet.name
+                unit, pars, title, topic, t0, count, self._probs(_REPUB_EDITS, 0.30), exclude=outlet.name,
+                credit_source=outlet.name
             )
             self._members_labels(unit, members, pars, "republished", outlet.name, True)
         return [m.art for m in members]
@@ -2305,8 +2370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SynthConfig.seed, help="random seed")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--labels", action="store_true", help="also write the labelled corpus labels.jsonl")
+    parser.add_argument("--hard", action="store_true", help="also light rewrites (SynthConfig.hard)")
     args = parser.parse_args(argv)
-    config = SynthConfig(articles=args.articles, seed=args.seed)
+    config = SynthConfig(articles=args.articles, seed=args.seed, hard=args.hard)
     began = time.perf_counter()
     counts = write_corpus(config, args.out / "articles.jsonl", args.out / "labels.jsonl" if args.labels else None)
     elapsed = time.perf_counter() - began

@@ -155,11 +155,14 @@ class Pair:
         words: Words the two share with each other, in order.
         containment: Share of each article's content words found in the other, in the order of
             ``articles``: asymmetric, so a short copy of a long story is near 1 on its side.
+        edit_ratio: Share of the words of the stretches the two share (on the longer side) that
+            are not matched: words changed, added or dropped inside them (0 for a verbatim copy).
     """
 
     articles: tuple[str, str]
     words: int
     containment: tuple[float, float]
+    edit_ratio: float = 0.0
 
     @property
     def score(self) -> float:

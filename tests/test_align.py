@@ -100,12 +100,30 @@ def test_a_phrase_two_stories_share_does_not_chain_them() -> None:
     assert {t.lower() for t in shared} == {phrase + "."}
 
 
+def test_swapped_sentences_are_one_stretch() -> None:
+    """A copy that swapped two sentences of a paragraph and changed a word shares one stretch, with
+    its matched words below the words it spans."""
+    sentences = [x.strip() + "." for x in P[1].split(".") if x.strip()]
+    assert len(sentences) >= 3
+    swapped = [sentences[0], sentences[2], sentences[1], *sentences[3:]]
+    copy = " ".join(swapped)
+    found = scan(P[0] + "\n\n" + P[1], copy + "\n\n" + P[3])
+    assert found == [(("a0", "a1"), [P[1], copy])]
+    result = Detector().scan([Article("a0", P[0] + "\n\n" + P[1]), Article("a1", copy + "\n\n" + P[3])])
+    (pair,) = result.pairs
+    assert pair.edit_ratio < 0.2
+
+
 def test_us_and_quotes_edits_still_match() -> None:
     original = "“We will not back down,” the U.S. envoy said. " + P[1]
     copy = "We will not back down, the US envoy said. " + P[1]
     found = scan(P[0] + "\n\n" + original, copy + "\n\n" + P[3])
     assert len(found) == 1
     assert found[0][1] == [original, copy]
+
+
+def _holds(seq: list[str], run: list[str]) -> bool:
+    return any(seq[k:k + len(run)] == run for k in range(len(seq) - len(run) + 1))
 
 
 @settings(max_examples=40, deadline=None)
@@ -118,7 +136,9 @@ def test_reported_spans_are_the_shared_text(layout: list[list[int]]) -> None:
     for al in result.alignments:
         left = words(result.article(al.left.article_id).text[al.left.start:al.left.end])
         right = words(result.article(al.right.article_id).text[al.right.start:al.right.end])
-        assert left[:size] == right[:size] and left[-size:] == right[-size:]
+        # each span opens and ends with words of the other (in place, or as runs a copy swapped)
+        for one, other in ((left, right), (right, left)):
+            assert _holds(other, one[:size]) and _holds(other, one[-size:])
         assert len(left) == al.left_words and len(right) == al.right_words
     for passage in result.passages:
         assert len(passage.article_ids) >= 2

@@ -69,7 +69,8 @@ def test_duplicates_and_pair_figures_in_the_reports(tmp_path: Path) -> None:
     assert data["duplicates"] == [{"articles": ["mirror-a.txt", "outlet-a.txt"], "similarity": data["duplicates"][0]
                                    ["similarity"]}]
     for pair in data["pairs"]:
-        assert set(pair) == {"articles", "passages", "words", "containment", "score"}
+        assert set(pair) == {"articles", "passages", "words", "containment", "score", "edit_ratio"}
+        assert 0 <= pair["edit_ratio"] < 1
         assert pair["score"] == max(pair["containment"])
     text = CliRunner().invoke(main, ["scan", str(folder), "-q"]).stdout
     assert "Duplicates (the same text)\n  mirror-a.txt = outlet-a.txt  (similarity " in text

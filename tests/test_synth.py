@@ -140,7 +140,7 @@ def test_source_article_is_the_earliest_copy_and_not_an_edited_one(
 
 def test_every_kind_of_edit_and_passage_occurs(passages: list[Record]) -> None:
     edits = Counter(e for p in passages for names in p["edits"].values() for e in names)
-    assert set(edits) == set(EDIT_KINDS)
+    assert set(edits) == set(EDIT_KINDS) - {"light_rewrite"}  # that one on a hard corpus only
     assert {p["kind"] for p in passages} == set(PASSAGE_KINDS)
     origins = {p["origin"] for p in passages if p["kind"] == "agency"}
     assert {"AP", "Reuters", "AFP"} <= origins
@@ -246,3 +246,24 @@ def test_command_line_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert (tmp_path / "labels.jsonl").exists()
     err = capsys.readouterr().err
     assert "articles: 40" in err and "seconds:" in err
+
+
+def test_a_hard_corpus_rewrites_copies_lightly() -> None:
+    """``hard`` adds light rewrites: a rewritten copy keeps most of the source paragraph's words but
+    changes some (a word every 8-15 words, maybe a clause or "said"), and its label says so."""
+    records = list(generate(SynthConfig(articles=600, seed=5, hard=True)))
+    articles = {r["id"]: r for r in records if r["type"] == "article"}
+    light = 0
+    for p in (r for r in records if r["type"] == "passage" and r["source_article"]):
+        spans = {s["article"]: articles[s["article"]]["text"][s["start"]:s["end"]] for s in p["spans"]}
+        source = spans[p["source_article"]]
+        for aid, names in p["edits"].items():
+            if "light_rewrite" in names and not {"rewrite", "split", "merged"} & set(names):
+                light += 1
+                share = overlap(source, spans[aid])
+                assert 0.6 <= share < 1.0, (p["id"], aid, share)
+                changed = len(normalise(source)) * (1 - share)
+                assert changed <= len(normalise(source)) / 3  # two thirds of the words kept or more
+    assert light >= 50
+    plain = list(generate(SynthConfig(articles=600, seed=5)))
+    assert not any("light_rewrite" in n for r in plain if r["type"] == "passage" for n in r["edits"].values())

@@ -149,21 +149,33 @@ def align(a: WordStream, b: WordStream, settings: VerifySettings) -> list[Alignm
     if len(runs) == 0:
         return []
     pieces = sorted(_take_one_to_one(runs, a, b))
-    groups: list[list[int]] = []  # [a_start, a_end, b_start, b_end, matched]
-    for i, j, n in pieces:
-        if groups:
-            g = groups[-1]
-            gap_a, gap_b = i - g[1], j - g[3]
-            if 0 <= gap_a <= settings.max_gap_words and 0 <= gap_b <= settings.max_gap_words:
-                g[1], g[3], g[4] = i + n, j + n, g[4] + n
-                continue
-        groups.append([i, i + n, j, j + n, n])
+    groups = _stretches(pieces, settings.max_gap_words)
     out = []
     for a0, a1, b0, b1, matched in groups:
         if matched < settings.min_passage_words:
             continue
         out.append(Alignment(_span(a, a0, a1), _span(b, b0, b1),
                              words=matched, left_words=a1 - a0, right_words=b1 - b0))
+    return out
+
+
+def _stretches(pieces: Sequence[tuple[int, int, int]], gap: int) -> list[list[int]]:
+    """Join matched pieces (in the first copy's order) into stretches ``[a_start, a_end, b_start,
+    b_end, matched]``: a piece joins the stretch before it when the text between them is at most
+    ``gap`` words in each copy, in the same order (a changed word, a dropped clause) or swapped (two
+    sentences or paragraphs a copy put the other way round). A joined stretch is tried against the
+    one before it again, so a swap that closes a gap joins all three."""
+    out: list[list[int]] = []
+    for i, j, n in pieces:
+        out.append([i, i + n, j, j + n, n])
+        while len(out) >= 2:
+            h, g = out[-2], out[-1]
+            touch_a = 0 <= g[0] - h[1] <= gap
+            touch_b = 0 <= g[2] - h[3] <= gap or 0 <= h[2] - g[3] <= gap
+            if not (touch_a and touch_b):
+                break
+            h[1], h[2], h[3], h[4] = max(h[1], g[1]), min(h[2], g[2]), max(h[3], g[3]), h[4] + g[4]
+            out.pop()
     return out
 
 

@@ -22,14 +22,18 @@ def pair_figures(alignments: Sequence[Alignment], content_words: Mapping[str, in
         order: Position of each article in the scan (pairs list their articles in that order).
     """
     shared: dict[tuple[str, str], int] = defaultdict(int)
+    stretch: dict[tuple[str, str], int] = defaultdict(int)
     for al in alignments:
         a, b = al.left.article_id, al.right.article_id
         key = (a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)
         shared[key] += al.words
+        stretch[key] += max(al.words, al.left_words, al.right_words)
     out = []
     for (a, b), words in shared.items():
         wa, wb = content_words.get(a, 0), content_words.get(b, 0)
-        out.append(Pair((a, b), words, (min(1.0, words / wa) if wa else 0.0, min(1.0, words / wb) if wb else 0.0)))
+        edited = round(1.0 - words / stretch[(a, b)], 4) if stretch[(a, b)] else 0.0
+        out.append(Pair((a, b), words, (min(1.0, words / wa) if wa else 0.0, min(1.0, words / wb) if wb else 0.0),
+                        edited))
     out.sort(key=lambda p: (-p.words, order.get(p.articles[0], 0), order.get(p.articles[1], 0)))
     return out
 

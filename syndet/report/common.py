@@ -83,15 +83,17 @@ def origins_text(result: ScanResult, article_id: str) -> str:
 def pair_summary(result: ScanResult) -> list[dict[str, Any]]:
     """Per pair of articles that share text: the passages holding both, the words the two share with
     each other (their own aligned words, not the whole passages' words), the containment of each in
-    the other (in the order of ``articles``) and the pair's score (the larger containment: how much
-    one is derived from the other), most shared words first."""
+    the other (in the order of ``articles``), the pair's score (the larger containment: how much
+    one is derived from the other) and its edit ratio (words changed inside the shared stretches),
+    most shared words first."""
     held: dict[frozenset[str], list[str]] = defaultdict(list)
     for passage in result.passages:
         for a, b in combinations(passage.article_ids, 2):
             held[frozenset((a, b))].append(passage.id)
     if result.pairs:
         return [{"articles": list(p.articles), "passages": held.get(frozenset(p.articles), []), "words": p.words,
-                 "containment": [round(c, 4) for c in p.containment], "score": round(p.score, 4)}
+                 "containment": [round(c, 4) for c in p.containment], "score": round(p.score, 4),
+                 "edit_ratio": p.edit_ratio}
                 for p in result.pairs if held.get(frozenset(p.articles))]
     words: dict[frozenset[str], int] = defaultdict(int)  # a result built without pair figures
     for al in result.alignments:

@@ -129,14 +129,15 @@ def _pairs_table(result: ScanResult) -> str:
         return ""
     index = {a.id: k for k, a in enumerate(result.articles)}
     rows = ['<h2 id="pairs">Article pairs</h2><table><tr><th>Article</th><th>Article</th>'
-            "<th>Words shared</th><th>Share of each</th><th>Passages</th></tr>"]
+            "<th>Words shared</th><th>Share of each</th><th>Edited</th><th>Passages</th></tr>"]
     for pair in pairs:
         a, b = pair["articles"]
         links = " ".join(f'<a href="#{escape(pid, quote=True)}">{escape(pid)}</a>' for pid in pair["passages"])
         shares = " / ".join(f"{c:.0%}" for c in pair.get("containment", ()))
         rows.append(f'<tr><td><a href="#{anchor(index[a])}">{escape(a)}</a></td>'
                     f'<td><a href="#{anchor(index[b])}">{escape(b)}</a></td>'
-                    f"<td>{pair['words']}</td><td>{shares}</td><td>{links}</td></tr>")
+                    f"<td>{pair['words']}</td><td>{shares}</td><td>{pair.get('edit_ratio', 0.0):.0%}</td>"
+                    f"<td>{links}</td></tr>")
     rows.append("</table>")
     if result.duplicates:
         rows.append('<h2 id="duplicates">Duplicates (the same text)</h2><ul>')

@@ -59,6 +59,8 @@ def render_text(result: ScanResult, color: bool = False, full: bool = False, wid
             if "containment" in pair:
                 ca, cb = pair["containment"]
                 share = f" ({ca:.0%} of {a}, {cb:.0%} of {b})"
+            if pair.get("edit_ratio"):
+                share += f", {pair['edit_ratio']:.0%} edited"
             lines.append(f"  {a} ~ {b}: {len(pair['passages'])} passages, {pair['words']} words{share}")
         if limit and len(pairs) > limit:
             lines.append(_style(f"  ... and {len(pairs) - limit} more pairs", color, dim=True))
