@@ -247,6 +247,13 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"paragraph, {flat}/150 in texts with no breaks")
     if min(inside, flat) < 0.99 * 150:
         failures.append(f"planted 15-word runs: {min(inside, flat)}/150 < 99%")
+    short = replace(settings, verify=replace(settings.verify, min_passage_words=10),
+                    lsh=replace(settings.lsh, shingle_run_extra=0))
+    inside, flat = planted(100, 10, short)
+    print(f"planted 10-word runs with min_passage_words 10 and lsh.shingle_run_extra 0: found {inside}/100 inside "
+          f"a paragraph, {flat}/100 in texts with no breaks")
+    if min(inside, flat) < 95:
+        failures.append(f"planted 10-word runs: {min(inside, flat)}/100 < 95%")
 
     print("\ntargets: " + ("all met" if not failures else "MISSED"))
     for failure in failures:

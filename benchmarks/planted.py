@@ -5,7 +5,7 @@ the same run of ``words`` words at a random place in a paragraph of 20 to 1,000 
 in texts with no paragraph break at all), scans the pair and counts a hit when a passage joins
 the two. Used by ``benchmarks.accuracy``; on its own:
 
-    python -m benchmarks.planted [--trials 150] [--words 15]
+    python -m benchmarks.planted [--trials 150] [--words 15] [--min-words N] [--run-extra N]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 from syndet.detector import Detector
 from syndet.models import Article
@@ -61,8 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=150)
     parser.add_argument("--words", type=int, default=15)
+    parser.add_argument("--min-words", type=int, help="verify.min_passage_words (as scan --min-words)")
+    parser.add_argument("--run-extra", type=int, help="lsh.shingle_run_extra")
     args = parser.parse_args(argv)
-    inside, flat = run(args.trials, args.words, Settings())
+    settings = Settings()
+    if args.min_words is not None:
+        settings = replace(settings, verify=replace(settings.verify, min_passage_words=args.min_words))
+    if args.run_extra is not None:
+        settings = replace(settings, lsh=replace(settings.lsh, shingle_run_extra=args.run_extra))
+    inside, flat = run(args.trials, args.words, settings)
     print(f"planted {args.words}-word runs found: {inside}/{args.trials} inside a paragraph, "
           f"{flat}/{args.trials} in texts with no breaks")
     return 0

@@ -36,13 +36,15 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_shingles: bool) -> list[Alignment]:
+def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_shingles: bool,
+                    run_extra: int = 3) -> list[Alignment]:
     """The shared runs of a candidate pair of articles. A pair found only through shared shingles
-    (no paragraphs alike as a whole) keeps only unbroken runs a little longer than the shortest
-    passage: scattered shared phrases and quotation fragments joined across a gap are chance."""
+    (no paragraphs alike as a whole) keeps only unbroken runs ``run_extra`` words longer than the
+    shortest passage: scattered shared phrases and quotation fragments joined across a gap are
+    chance."""
     runs = align(a, b, settings)
     if by_shingles:
-        run_words = settings.min_passage_words + 3
+        run_words = settings.min_passage_words + run_extra
         runs = [al for al in runs if al.words >= run_words
                 and al.words >= UNBROKEN * max(al.left_words, al.right_words)]
     return runs
@@ -151,7 +153,7 @@ class Detector:
         # Pairs found only through shared shingles (no paragraphs alike as a whole) must hold one
         # unbroken run a little longer than the shortest passage: scattered shared phrases and
         # quotation fragments joined across a gap are chance, not reuse.
-        run_words = st.verify.min_passage_words + 3
+        run_words = st.verify.min_passage_words + st.lsh.shingle_run_extra
         by_shingles: set[tuple[int, int]] = set()
         if st.lsh.shingle_pairs:
             found = shared_shingle_pairs(flat, offsets, owners, len(articles),
@@ -173,7 +175,8 @@ class Detector:
 
         alignments: list[Alignment] = []
         for n, (ka, kb) in enumerate(sorted(article_pairs), 1):
-            alignments.extend(pair_alignments(stream(ka), stream(kb), st.verify, (ka, kb) in by_shingles))
+            alignments.extend(pair_alignments(stream(ka), stream(kb), st.verify, (ka, kb) in by_shingles,
+                                              st.lsh.shingle_run_extra))
             if n % 1000 == 0:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}

@@ -144,13 +144,16 @@ class LSHSettings:
         shingle_pairs: Also pair articles that share enough shingles wherever they sit (a run
             inside a long paragraph, a text with no paragraph breaks), not only alike paragraphs.
             A pair linked by nothing else must hold one unbroken run of
-            ``verify.min_passage_words`` + 3 words.
+            ``verify.min_passage_words`` + ``shingle_run_extra`` words.
+        shingle_run_extra: Words beyond ``verify.min_passage_words`` that the one unbroken run of
+            a pair linked only by shared shingles must hold (0: a run of the shortest passage).
         max_shingle_df: A shingle held by more articles than this is a stock phrase and pairs none.
     """
 
     threshold: float = _f(0.3, lo=0.01, hi=1.0)
     max_bucket: int = _f(64, lo=2, hi=1_000_000)
     shingle_pairs: bool = _f(True)
+    shingle_run_extra: int = _f(3, lo=0, hi=1000)
     max_shingle_df: int = _f(20, lo=2, hi=1_000_000)
 
 

@@ -18,9 +18,9 @@ def words(seed: int, n: int) -> list[str]:
     return " ".join(story(seed, paragraphs=1 + n // 40, words=40).split()).split()[:n]
 
 
-def planted(k: int, n: int, breaks: bool) -> list[Article]:
+def planted(k: int, n: int, breaks: bool, length: int = 15) -> list[Article]:
     rng = random.Random(k)
-    run = words(10_000 + k, 15)
+    run = words(10_000 + k, length)
     out = []
     for side in (0, 1):
         body = words(20_000 + 2 * k + side, n)
@@ -49,6 +49,18 @@ def test_a_planted_run_is_found_anywhere(n: int, breaks: bool) -> None:
 
 
 OFF = dataclasses.replace(Settings(), lsh=dataclasses.replace(Settings().lsh, shingle_pairs=False))
+
+
+def test_a_ten_word_run_needs_the_run_extra_lowered_too() -> None:
+    """min_passage_words 10 alone still asks a pair linked only by shingles for a run of 13 words;
+    with lsh.shingle_run_extra 0 a planted 10-word run is found."""
+    short = dataclasses.replace(Settings(), verify=dataclasses.replace(Settings().verify, min_passage_words=10))
+    exact = dataclasses.replace(short, lsh=dataclasses.replace(short.lsh, shingle_run_extra=0))
+    for k in range(4):
+        arts = planted(500 + k, 300, breaks=False, length=10)
+        assert not [p for p in Detector(short).scan(arts).passages if set(p.article_ids) == {"a", "b"}]
+        (passage,) = [p for p in Detector(exact).scan(arts).passages if set(p.article_ids) == {"a", "b"}]
+        assert 10 <= passage.words <= 12
 
 
 def test_paragraph_signatures_alone_miss_a_run_inside_a_long_paragraph() -> None:

@@ -277,7 +277,7 @@ class SparkEngine:
         t1 = time.perf_counter()
         linked = verified.select("ka", "kb", F.lit(False).alias("by_shingles"))
         if st.lsh.shingle_pairs:
-            run_words = st.verify.min_passage_words + 3
+            run_words = st.verify.min_passage_words + st.lsh.shingle_run_extra
             min_shared = max(1, run_words - st.shingle.size + 1)
             posted = (hashed.mapInArrow(tasks.postings, tasks.POSTING_SCHEMA)
                       .groupBy("h").agg(F.count("k").alias("df"), F.sort_array(F.collect_list("k")).alias("members"))

@@ -317,7 +317,8 @@ def aligned(batches: Iterator[pa.RecordBatch], settings: Settings) -> Iterator[p
         for row in _rows(batch):
             ka, kb = row["ka"], row["kb"]
             sa, sb = stream(row, ka, "a_"), stream(row, kb, "b_")
-            for n, al in enumerate(pair_alignments(sa, sb, settings.verify, bool(row["by_shingles"]))):
+            found = pair_alignments(sa, sb, settings.verify, bool(row["by_shingles"]), settings.lsh.shingle_run_extra)
+            for n, al in enumerate(found):
                 for col, value in zip(cols, (ka, kb, n, al.left.start, al.left.end, al.right.start, al.right.end,
                                              al.words, al.left_words, al.right_words, sa.words, sb.words),
                                       strict=True):
