@@ -48,8 +48,8 @@ def score(corpus: LabelledCorpus, settings: Settings) -> tuple[Evaluation, float
     t0 = time.perf_counter()
     result = Detector(settings).scan(list(corpus.articles))
     seconds = time.perf_counter() - t0
-    return evaluate(corpus.passages, result.passages, {a.id: a.text for a in corpus.articles}), seconds, \
-        result.passages
+    return evaluate(corpus.passages, result.passages, {a.id: a.text for a in corpus.articles},
+                    [p.articles for p in result.pairs]), seconds, result.passages
 
 
 # The generator's edit names (``benchmarks.synth.EDIT_KINDS``) that make each reported edit true.

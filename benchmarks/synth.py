@@ -50,8 +50,14 @@ EDIT_KINDS: tuple[str, ...] = (
     "rewrite",
     "headline_changed",
     "light_rewrite",
+    "partial",
+    "embedded",
+    "flattened",
 )
 """Every edit a copy can show, in the order they are listed in a passage's ``edits``."""
+
+HARD_EDITS: tuple[str, ...] = ("light_rewrite", "partial", "embedded", "flattened")
+"""The edits only a hard corpus (``SynthConfig.hard``) makes."""
 
 PASSAGE_KINDS: tuple[str, ...] = ("agency", "press_release", "quote", "republished")
 """Every ``kind`` a passage record can have."""
@@ -76,9 +82,12 @@ class SynthConfig:
         max_lag_hours: Latest a copy appears after its source.
         outlets: Number of outlets publishing copies and originals.
         min_label_words: Shortest source paragraph that gets a passage label.
-        hard: Also make the edits of a careful republisher (``light_rewrite``): a word changed
-            every 8-15 words, a clause dropped, "said" turned into "told reporters", two
-            sentences swapped. Off, the corpus is byte for byte the one of earlier versions.
+        hard: Also make the edits of :data:`HARD_EDITS`: a careful republisher's light rewrite (a
+            word changed every 8-15 words, a clause dropped, "said" turned into "told reporters",
+            two sentences swapped), a copy that takes only 10-50% of the story among paragraphs of
+            its own (``partial``), a copied paragraph inside a long paragraph of the outlet's own
+            (``embedded``), a page that lost its paragraph breaks (``flattened``). Off, the corpus
+            is byte for byte the one of earlier versions.
     """
 
     articles: int = 1000
@@ -1499,6 +1508,18 @@ def _layout(blocks: list[_Block]) -> tuple[str, dict[int, tuple[int, int]]]:
     return "\n\n".join(pieces), spans
 
 
+def _joined(blocks: list[_Block]) -> _Block:
+    """The blocks as one paragraph, as a page that lost its breaks prints them."""
+    texts: list[str] = []
+    refs: list[tuple[int, int, int]] = []
+    offset = 0
+    for text, own in blocks:
+        refs += [(i, a + offset, b + offset) for i, a, b in own]
+        texts.append(text)
+        offset += len(text) + 1
+    return " ".join(texts), refs
+
+
 def _plain(pars: list[_Par]) -> list[_Block]:
     """Blocks of an unedited story."""
     out: list[_Block] = []
@@ -1730,6 +1751,13 @@ class _Copier:
                 local = " ".join(self.writer.paragraph("body", 25, 70))
                 blocks.insert(at, (local, []))
             wide.append("local_inserted")
+        if "partial" in chosen:
+            blocks = self._partial(blocks, wide)
+        if "embedded" in chosen:
+            blocks = self._embedded(blocks, wide)
+        if "flattened" in chosen and "split" not in chosen and len(blocks) >= 2:
+            blocks = [_joined(blocks)]
+            wide.append("flattened")
         top, bottom = self.chrome(outlet)
         if extra_bottom is not None:
             bottom.insert(0, extra_bottom)
@@ -1744,6 +1772,40 @@ class _Copier:
             names = marks[i].union(wide)
             edits[i] = sorted(names, key=_EDIT_RANK.__getitem__)
         return _Copy(blocks, edits, headline_changed)
+
+    def _partial(self, blocks: list[_Block], wide: list[str]) -> list[_Block]:
+        """A copy that takes 10-50% of the story's paragraphs, in one run, among paragraphs of its
+        own (a local story drawing on the wire); unchanged when the story is too short."""
+        r = self._r
+        order = list(dict.fromkeys(ref[0] for _, refs in blocks for ref in refs))
+        if len(order) < 4:
+            return blocks
+        take = max(1, round(len(order) * (0.1 + 0.4 * r())))
+        start = int(r() * (len(order) - take + 1))
+        window = set(order[start:start + take])
+        kept = [b for b in blocks if b[1] and all(ref[0] in window for ref in b[1])]
+        if not kept:
+            return blocks
+        own = [(" ".join(self.writer.paragraph("body", 30, 80)), []) for _ in range(2 + int(r() * 4))]
+        cut = int(r() * (len(own) + 1))
+        wide.append("partial")
+        return own[:cut] + kept + own[cut:]
+
+    def _embedded(self, blocks: list[_Block], wide: list[str]) -> list[_Block]:
+        """One copied paragraph set inside a long paragraph of the outlet's own words."""
+        r = self._r
+        options = [k for k, (_, refs) in enumerate(blocks) if refs]
+        if not options:
+            return blocks
+        k = options[int(r() * len(options))]
+        before = " ".join(self.writer.paragraph("body", 60, 200))
+        after = " ".join(self.writer.paragraph("body", 40, 200))
+        text, refs = blocks[k]
+        shift = len(before) + 1
+        out = list(blocks)
+        out[k] = (f"{before} {text} {after}", [(i, a + shift, b + shift) for i, a, b in refs])
+        wide.append("embedded")
+        return out
 
     def _boundary(self, blocks: list[_Block]) -> int:
         """A place to insert a paragraph that does not fall between the halves of a split one."""
@@ -2056,9 +2118,11 @@ class _Generator:
             unit.labels.append(_Label(kind, origin, source, spans, edits))
 
     def _probs(self, probs: dict[str, float], light: float) -> dict[str, float]:
-        """The chances of each edit, with a light rewrite's on a hard corpus (drawn last, so that
-        the other draws stay those of the plain corpus up to it)."""
-        return {**probs, "light_rewrite": light} if self.cfg.hard else probs
+        """The chances of each edit, with those of :data:`HARD_EDITS` on a hard corpus (drawn last,
+        so that the other draws stay those of the plain corpus up to them)."""
+        if not self.cfg.hard:
+            return probs
+        return {**probs, "light_rewrite": light, "partial": light / 2, "embedded": 0.15, "flattened": 0.10}
 
     def _copies(
         self,

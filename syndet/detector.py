@@ -29,6 +29,10 @@ from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, spli
 Progress = Callable[[str, int, int], None]
 UNBROKEN = 0.9
 """Share of a run's words two copies must share, in order, for the run to count as unbroken."""
+LONG_RUNS = 3
+"""A stretch of this many unbroken runs' worth of matched words counts too, edited as it may be..."""
+EDITED = 0.7
+"""... when two copies share, in order, this share of its words (a light rewrite)."""
 Warn = Callable[[str], None]
 
 
@@ -41,13 +45,18 @@ def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_s
     """The shared runs of a candidate pair of articles. A pair found only through shared shingles
     (no paragraphs alike as a whole) keeps only unbroken runs ``run_extra`` words longer than the
     shortest passage: scattered shared phrases and quotation fragments joined across a gap are
-    chance."""
+    chance. A long stretch counts also when lightly edited (:data:`LONG_RUNS`, :data:`EDITED`): a
+    copy rewritten a word every dozen has no unbroken run, and chance shares no long stretch."""
     runs = align(a, b, settings)
     if by_shingles:
         run_words = settings.min_passage_words + run_extra
-        runs = [al for al in runs if al.words >= run_words
-                and al.words >= UNBROKEN * max(al.left_words, al.right_words)]
+        runs = [al for al in runs if (al.words >= run_words and al.words >= UNBROKEN * _stretch(al))
+                or (al.words >= LONG_RUNS * run_words and al.words >= EDITED * _stretch(al))]
     return runs
+
+
+def _stretch(al: Alignment) -> int:
+    return max(al.left_words, al.right_words)
 
 
 class Detector:

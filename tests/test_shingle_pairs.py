@@ -93,3 +93,20 @@ def test_a_phrase_in_more_articles_than_max_shingle_df_pairs_nothing() -> None:
     assert Detector(ON).scan(carrying(40)).passages == ()  # 40 articles > lsh.max_shingle_df (20)
     few = Detector(ON).scan(carrying(6)).passages
     assert few and {a for p in few for a in p.article_ids} == {f"s{n}" for n in range(6)}
+
+
+def test_a_lightly_edited_stretch_in_texts_without_breaks_is_found() -> None:
+    """A 200-word stretch with a word changed every eight words holds no unbroken run of 15 words;
+    inside two long texts with no paragraph breaks only shared shingles link them, and the long
+    edited stretch still counts (a few scattered phrases would not)."""
+    shared = words(60_000, 200)
+    edited = [w + "x" if k % 8 == 7 else w for k, w in enumerate(shared)]
+    arts = []
+    for side, stretch in enumerate((shared, edited)):
+        body = words(70_000 + side, 600)
+        arts.append(Article("ab"[side], " ".join(body[:300] + stretch + body[300:]) + "."))
+    result = Detector().scan(arts)
+    (passage,) = [p for p in result.passages if set(p.article_ids) == {"a", "b"}]
+    assert passage.words >= 150
+    (pair,) = result.pairs
+    assert 0.05 <= pair.edit_ratio <= 0.2

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.synth import EDIT_KINDS, PASSAGE_KINDS, SynthConfig, generate, main, write_corpus
+from benchmarks.synth import EDIT_KINDS, HARD_EDITS, PASSAGE_KINDS, SynthConfig, generate, main, write_corpus
 
 Record = dict[str, Any]
 ARTICLE_KEYS = {"type", "id", "title", "text", "source", "published", "url"}
@@ -140,7 +140,7 @@ def test_source_article_is_the_earliest_copy_and_not_an_edited_one(
 
 def test_every_kind_of_edit_and_passage_occurs(passages: list[Record]) -> None:
     edits = Counter(e for p in passages for names in p["edits"].values() for e in names)
-    assert set(edits) == set(EDIT_KINDS) - {"light_rewrite"}  # that one on a hard corpus only
+    assert set(edits) == set(EDIT_KINDS) - set(HARD_EDITS)  # those on a hard corpus only
     assert {p["kind"] for p in passages} == set(PASSAGE_KINDS)
     origins = {p["origin"] for p in passages if p["kind"] == "agency"}
     assert {"AP", "Reuters", "AFP"} <= origins
@@ -266,4 +266,33 @@ def test_a_hard_corpus_rewrites_copies_lightly() -> None:
                 assert changed <= len(normalise(source)) / 3  # two thirds of the words kept or more
     assert light >= 50
     plain = list(generate(SynthConfig(articles=600, seed=5)))
-    assert not any("light_rewrite" in n for r in plain if r["type"] == "passage" for n in r["edits"].values())
+    assert not any(set(HARD_EDITS) & set(n) for r in plain if r["type"] == "passage" for n in r["edits"].values())
+
+
+def test_a_hard_corpus_has_partial_embedded_and_flattened_copies() -> None:
+    """Each copy's labelled spans still hold the source paragraph's words; a flattened copy has no
+    paragraph break, an embedded paragraph sits inside a longer one, a partial copy holds a share
+    of the story among paragraphs of its own."""
+    records = list(generate(SynthConfig(articles=1500, seed=5, hard=True)))
+    articles = {r["id"]: r for r in records if r["type"] == "article"}
+    seen: Counter[str] = Counter()
+    for p in (r for r in records if r["type"] == "passage" and r["source_article"]):
+        src = next(s for s in p["spans"] if s["article"] == p["source_article"])
+        source = articles[src["article"]]["text"][src["start"]:src["end"]]
+        for s in p["spans"]:
+            names = set(p["edits"].get(s["article"], ()))
+            text = articles[s["article"]]["text"]
+            piece = text[s["start"]:s["end"]]
+            if names & {"rewrite", "light_rewrite", "split", "merged", "quotes_stripped", "us_rewrite",
+                        "dateline_removed"}:
+                continue
+            assert normalise(piece) == normalise(source)
+            if "flattened" in names:
+                body = text.split("\n\n")
+                assert any(piece in b and len(normalise(b)) > len(normalise(piece)) for b in body)
+                seen["flattened"] += 1
+            if "embedded" in names:
+                seen["embedded"] += 1
+            if "partial" in names:
+                seen["partial"] += 1
+    assert min(seen["flattened"], seen["embedded"], seen["partial"]) >= 10, seen

@@ -13,8 +13,11 @@ one passage and one cluster of copies, so passage accuracy is counted in charact
 
 A copy pair of a labelled passage (two of its copies, in two articles) is *found* when one detected
 passage holds both articles and covers at least half of each copy; a labelled passage is found
-when all its copy pairs are. Article pairs are scored as sets: a pair is detected when some
-detected passage holds both articles, labelled when some labelled passage does. Origin and kind
+when all its copy pairs are. Article pairs are scored as sets: a pair is labelled when some labelled
+passage holds both articles, detected when the scan aligned the two (its pair figures), or, for
+passages given without pair figures, when some detected passage holds both. (A passage of a whole
+story joins every copy of it, also two copies that each took another part of the story and share
+nothing with each other; their pair has no figures.) Origin and kind
 are checked on each found labelled passage against the detected passage that covers most of it;
 they are not applicable (None) when no detected passage carries an attribution.
 
@@ -124,16 +127,19 @@ class Evaluation:
 
 
 def evaluate(labels: Sequence[LabelledPassage], detected: Sequence[Passage],
-             texts: Mapping[str, str]) -> Evaluation:
+             texts: Mapping[str, str], aligned: Iterable[tuple[str, str]] | None = None) -> Evaluation:
     """Score detected passages against labelled ones (see the module docstring for definitions).
 
     Args:
         labels: The labelled passages.
         detected: The passages a scan reported.
         texts: Text of every article, by id (to count non-whitespace characters).
+        aligned: The article pairs the scan aligned (``ScanResult.pairs``' articles); None to take
+            every two articles of a detected passage.
     """
     passages = _character_score(labels, detected, texts)
-    lab_pairs, det_pairs = _pairs(labels), _pairs(detected)
+    lab_pairs = _pairs(labels)
+    det_pairs = _pairs(detected) if aligned is None else {(a, b) if a <= b else (b, a) for a, b in aligned}
     pairs = Score(len(lab_pairs & det_pairs), len(det_pairs), len(lab_pairs))
 
     by_article: dict[str, list[tuple[int, Intervals]]] = defaultdict(list)

@@ -125,7 +125,8 @@ def run_sweep(corpus: LabelledCorpus, settings: Sequence[tuple[tuple[tuple[str, 
     for n, (values, trial_settings) in enumerate(settings, 1):
         t0 = time.perf_counter()
         result = Detector(trial_settings).scan(articles)
-        trial = Trial(values, trial_settings, evaluate(corpus.passages, result.passages, texts),
+        trial = Trial(values, trial_settings, evaluate(corpus.passages, result.passages, texts,
+                                                            [p.articles for p in result.pairs]),
                       time.perf_counter() - t0)
         trials.append(trial)
         if on_trial:
