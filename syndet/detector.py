@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from syndet.attribution.attribute import attribute
+from syndet.attribution.attribute import attribute, stock_pairs
 from syndet.attribution.evidence import Catalogue, load_catalogue
 from syndet.display import warning_log
 from syndet.errors import ConfigError
@@ -195,6 +195,8 @@ class Detector:
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute))
+        stock = stock_pairs(passages)
+        figures = [f for f in figures if frozenset(f.articles) not in stock]
         timings["attribute_s"] = time.perf_counter() - t0
         stats: dict[str, float] = {
             "articles": len(articles),

@@ -247,6 +247,12 @@ class AttributeSettings:
             ``republished`` from this many words, ``unknown`` below.
         trim_min_words: A copy that ends the article while the other goes on for at least this many
             words was cut short.
+        stock_max_words: A passage of at most this many words, held by ``stock_min_articles`` or
+            more articles of two or more stories that share no other text, is a stock phrase
+            ("did not immediately respond to a request for comment"): kind ``stock_phrase``, and
+            articles of different stories are not reported as pairs for it.
+        stock_min_articles: Articles a stock phrase is held by at least (two unrelated articles
+            that share one sentence cannot be told from a short reuse).
     """
 
     catalogue: str = _f("")
@@ -260,6 +266,8 @@ class AttributeSettings:
     press_min_score: float = _f(2.0, lo=0.0, hi=1000.0)
     republished_min_words: int = _f(30, lo=1, hi=100_000)
     trim_min_words: int = _f(30, lo=1, hi=100_000)
+    stock_max_words: int = _f(25, lo=0, hi=100_000)
+    stock_min_articles: int = _f(3, lo=2, hi=1_000_000)
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,24 @@ def test_a_lightly_edited_stretch_in_texts_without_breaks_is_found() -> None:
     assert passage.words >= 150
     (pair,) = result.pairs
     assert 0.05 <= pair.edit_ratio <= 0.2
+
+
+def test_a_stock_phrase_in_unrelated_stories_pairs_none_of_them() -> None:
+    """Two stories, each run by three outlets, share one 14-word phrase: the phrase is a
+    ``stock_phrase`` passage, the copies of each story stay pairs, and no article of one story is
+    paired with an article of the other."""
+    phrase = "The company did not immediately respond to a request for comment on the matter."
+    arts = []
+    for s in (0, 1):
+        body = story(80_000 + s, paragraphs=4)
+        paras = body.split("\n\n") if "\n\n" in body else body.split("\n")
+        for c in range(3):
+            own = story(90_000 + 10 * s + c, paragraphs=1)
+            arts.append(Article(f"s{s}c{c}", "\n\n".join([own, *paras[:2], phrase, *paras[2:]]) + "\n"))
+    result = Detector().scan(arts)
+    stock = [p for p in result.passages if p.attribution and p.attribution.kind == "stock_phrase"]
+    assert len(stock) == 1 and len(set(stock[0].article_ids)) == 6
+    assert stock[0].attribution is not None and "2 stories" in stock[0].attribution.evidence[0].detail
+    pairs = {frozenset(p.articles) for p in result.pairs}
+    assert all(a[1] == b[1] for a, b in (sorted(pair) for pair in pairs))  # same story only
+    assert len(pairs) == 6  # the three copies of each story, pairwise

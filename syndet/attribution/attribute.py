@@ -86,10 +86,17 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
     drafts: dict[str, tuple[_Draft, list[_Copy]]] = {}
     quotes: dict[str, Attribution] = {}
     layouts = Layouts()
+    held = _held_by(passages)
     for passage in passages:
         copies = _copies(passage, by_id)
         if passage.id in quote_like and not _next_to_prose(passage, prose, settings.quote_context_chars):
             quotes[passage.id] = _quote(passage, copies, paragraphs, settings)
+            continue
+        if _stock(passage, held, settings):
+            quotes[passage.id] = Attribution("stock_phrase", None, None, 0.6, (Evidence(
+                "stock_phrase", passage.spans[0].article_id,
+                f"the same {passage.words} words in {len(passage.article_ids)} articles of "
+                f"{len(_unrelated(passage, held))} stories that share no other text"),))
             continue
         drafts[passage.id] = (_origin(copies, signs, paragraphs, catalogue, settings, passage.words, layouts), copies)
     sources = _story_sources(drafts)
@@ -101,6 +108,62 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         draft, copies = drafts[passage.id]
         out.append(replace(passage, attribution=draft.finish(sources[passage.id], copies, settings)))
     return tuple(out)
+
+
+def _held_by(passages: Sequence[Passage]) -> dict[str, list[Passage]]:
+    """The passages each article holds a copy of."""
+    held: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        for aid in passage.article_ids:
+            held[aid].append(passage)
+    return held
+
+
+def _stock(passage: Passage, held: Mapping[str, Sequence[Passage]], settings: AttributeSettings) -> bool:
+    """Whether a passage is a stock phrase: short, in many articles, and carried by articles that
+    share no other text (two or more unrelated stories, each maybe in several copies)."""
+    if passage.words > settings.stock_max_words or len(passage.article_ids) < settings.stock_min_articles:
+        return False
+    return len(_unrelated(passage, held)) >= 2
+
+
+def _unrelated(passage: Passage, held: Mapping[str, Sequence[Passage]]) -> list[set[str]]:
+    """The articles of a passage in groups joined by other text they share (copies of one story)."""
+    members = list(dict.fromkeys(passage.article_ids))
+    parent = {a: a for a in members}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    inside = set(members)
+    for aid in members:
+        for other in held[aid]:
+            if other.id != passage.id:
+                for bid in inside.intersection(other.article_ids):
+                    parent[find(bid)] = find(aid)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for aid in members:
+        groups[find(aid)].add(aid)
+    return list(groups.values())
+
+
+def stock_pairs(passages: Sequence[Passage]) -> set[frozenset[str]]:
+    """The article pairs that only a stock phrase joins: across the unrelated groups of each
+    passage of kind ``stock_phrase``."""
+    stock = [p for p in passages if p.attribution is not None and p.attribution.kind == "stock_phrase"]
+    if not stock:
+        return set()
+    held = _held_by(passages)
+    out: set[frozenset[str]] = set()
+    for passage in stock:
+        groups = _unrelated(passage, held)
+        for i, g in enumerate(groups):
+            for h in groups[i + 1:]:
+                out.update(frozenset((a, b)) for a in g for b in h)
+    return out
 
 
 def _story_sources(drafts: Mapping[str, tuple[_Draft, list[_Copy]]]) -> dict[str, str | None]:

@@ -10,7 +10,7 @@ from syndet.report.common import kind_counts, origin_counts, origins_text, pair_
 from syndet.result import ScanResult
 
 _KIND_COLOURS = {"agency": "green", "press_release": "magenta", "quote": "blue", "republished": "red",
-                 "unknown": "white"}
+                 "stock_phrase": "white", "unknown": "white"}
 
 
 def _style(text: str, color: bool, **kw: Any) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from syndet.attribution.attribute import attribute
+from syndet.attribution.attribute import attribute, stock_pairs
 from syndet.attribution.evidence import Catalogue
 from syndet.detector import Detector
 from syndet.engines.spark import tasks
@@ -88,7 +88,8 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
     done = attribute(passages, articles, paragraphs, catalogue, st.attribute)
     if problems is not None and catalogue.pattern_problems():
         problems.add({(1_000_000 + n, m) for n, m in enumerate(catalogue.pattern_problems())})
-    figures = pair_figures(alignments, words, order)
+    stock = stock_pairs(done)
+    figures = [f for f in pair_figures(alignments, words, order) if frozenset(f.articles) not in stock]
     groups = duplicate_groups(figures, st.verify.duplicate_at, order)
     return comp, Component(tuple(articles), paragraphs, tuple(alignments),
                            tuple((key, p) for p, (_, key) in zip(done, ranked, strict=True)),
