@@ -133,12 +133,15 @@ class Passage:
         spans: One or more spans per article, sorted by article then offset.
         words: Words of the longest copy.
         attribution: Origin and evidence, once attributed.
+        edit_ratio: Share of the words inside the aligned stretches of its copies that are not
+            matched (words a light rewrite changed, added or dropped; 0 for verbatim copies).
     """
 
     id: str
     spans: tuple[Span, ...]
     words: int
     attribution: Attribution | None = None
+    edit_ratio: float = 0.0
 
     @property
     def article_ids(self) -> tuple[str, ...]:

@@ -112,6 +112,8 @@ def test_swapped_sentences_are_one_stretch() -> None:
     result = Detector().scan([Article("a0", P[0] + "\n\n" + P[1]), Article("a1", copy + "\n\n" + P[3])])
     (pair,) = result.pairs
     assert pair.edit_ratio < 0.2
+    (passage,) = result.passages
+    assert passage.edit_ratio == pair.edit_ratio  # one pair: the passage's stretches are the pair's
 
 
 def test_us_and_quotes_edits_still_match() -> None:

@@ -33,7 +33,7 @@ def test_scan_json_schema(geneva: Path, tmp_path: Path) -> None:
     assert set(data) == {"schema", "articles", "passages", "pairs", "duplicates", "warnings", "stats"}
     texts = {a["id"]: (geneva / a["id"]).read_text(encoding="utf-8") for a in data["articles"]}
     for passage in data["passages"]:
-        assert set(passage) == {"id", "words", "articles", "copies", "attribution"}
+        assert set(passage) == {"id", "words", "edit_ratio", "articles", "copies", "attribution"}
         for copy in passage["copies"]:
             assert texts[copy["article"]][copy["start"]:copy["end"]] == copy["text"]
     assert data["pairs"][0]["articles"] == ["003_a116120311b8510c.txt", "004_fd3b9aa19fe5f73c.txt"]

@@ -110,6 +110,8 @@ def test_a_lightly_edited_stretch_in_texts_without_breaks_is_found() -> None:
     assert passage.words >= 150
     (pair,) = result.pairs
     assert 0.05 <= pair.edit_ratio <= 0.2
+    assert passage.edit_ratio == pair.edit_ratio
+    assert all(p.edit_ratio == 0.0 for p in Detector().scan([arts[0], Article("c", arts[0].text)]).passages)
 
 
 def test_a_stock_phrase_in_unrelated_stories_pairs_none_of_them() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from syndet.models import Alignment, Passage, Span
 
@@ -47,7 +48,7 @@ def build_passages(
     """
     found = cluster_passages(alignments, min_overlap, article_order)
     found.sort(key=lambda pf: passage_order(pf[0], pf[1]))
-    return [Passage(f"P{i}", p.spans, p.words) for i, (p, _) in enumerate(found, 1)]
+    return [replace(p, id=f"P{i}") for i, (p, _) in enumerate(found, 1)]
 
 
 def passage_order(passage: Passage, first: int | tuple[int, ...]) -> tuple[object, ...]:
@@ -93,15 +94,20 @@ def cluster_passages(
     for n in range(len(nodes)):
         groups[uf.find(n)].append(n)
     words: dict[int, int] = defaultdict(int)
+    matched: dict[int, int] = defaultdict(int)
+    stretch: dict[int, int] = defaultdict(int)
     for k, al in enumerate(alignments):
         root = uf.find(2 * k)
         words[root] = max(words[root], al.words)
+        matched[root] += al.words
+        stretch[root] += max(al.words, al.left_words, al.right_words)
     order = article_order or {}
     passages = []
     for root, members in groups.items():
         spans = _merge_spans([nodes[n] for n in members])
         spans.sort(key=lambda s: (order.get(s.article_id, len(order)), s.article_id, s.start))
-        passages.append((Passage(id="", spans=tuple(spans), words=words[root]), members[0] // 2))
+        edited = round(1.0 - matched[root] / stretch[root], 4) if stretch[root] else 0.0
+        passages.append((Passage(id="", spans=tuple(spans), words=words[root], edit_ratio=edited), members[0] // 2))
     return passages
 
 

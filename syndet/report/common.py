@@ -32,6 +32,7 @@ def passage_record(result: ScanResult, passage: Passage) -> dict[str, Any]:
     return {
         "id": passage.id,
         "words": passage.words,
+        "edit_ratio": passage.edit_ratio,
         "articles": list(passage.article_ids),
         "copies": copies,
         "attribution": attribution_record(passage.attribution),

@@ -24,7 +24,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from syndet.engines.spark.reading import read_articles
 from syndet.engines.spark.session import job_error
 from syndet.errors import EngineError, SyndetError
 from syndet.match.candidates import MemoryIndex
-from syndet.models import Article, Paragraph, Passage
+from syndet.models import Article, Paragraph
 from syndet.report.common import SCHEMA
 from syndet.result import ScanResult
 from syndet.settings import Settings
@@ -134,7 +134,7 @@ class SparkEngine:
             ((c.order[al.left.article_id], c.order[al.right.article_id], n), al)
             for c in found for n, al in enumerate(c.alignments)))
         ranked = sorted((key, p) for c in found for key, p in c.passages)
-        passages = tuple(Passage(f"P{n}", p.spans, p.words, p.attribution) for n, (_, p) in enumerate(ranked, 1))
+        passages = tuple(replace(p, id=f"P{n}") for n, (_, p) in enumerate(ranked, 1))
         pairs = tuple(f for _, f in sorted(((-f.words, c.order[f.articles[0]], c.order[f.articles[1]]), f)
                                            for c in found for f in c.pairs))
         duplicates = tuple(g for _, g in sorted((c.order[g.articles[0]], g) for c in found for g in c.duplicates))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from syndet.attribution.attribute import attribute, stock_pairs
@@ -56,7 +56,7 @@ class Component:
     def result(self, numbers: dict[int, int] | None = None) -> ScanResult:
         """The component as a scan result, its passages numbered as ``numbers`` says (their place
         in the group -> their number in the whole scan; the group's own numbers without it)."""
-        passages = tuple(Passage(f"P{numbers[n] if numbers else n + 1}", p.spans, p.words, p.attribution)
+        passages = tuple(replace(p, id=f"P{numbers[n] if numbers else n + 1}")
                          for n, (_, p) in enumerate(self.passages))
         return ScanResult(self.articles, self.paragraphs, passages, self.alignments, pairs=self.pairs,
                           duplicates=self.duplicates)
@@ -83,7 +83,7 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
     st = settings
     found = cluster_passages(alignments, st.verify.min_merge_overlap, order)
     ranked = sorted(((p, passage_order(p, keys[first])) for p, first in found), key=lambda pk: pk[1])
-    passages = [Passage(f"P{n}", p.spans, p.words) for n, (p, _) in enumerate(ranked, 1)]
+    passages = [replace(p, id=f"P{n}") for n, (p, _) in enumerate(ranked, 1)]
     catalogue = _catalogue(settings)
     done = attribute(passages, articles, paragraphs, catalogue, st.attribute)
     if problems is not None and catalogue.pattern_problems():
