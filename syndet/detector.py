@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from syndet.match.align import WordStream, align, word_stream
 from syndet.match.candidates import MemoryIndex, shared_shingle_pairs, verified_pairs
 from syndet.match.cluster import build_passages
 from syndet.match.pairs import duplicate_groups, pair_figures
-from syndet.models import Alignment, Article, Paragraph
+from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage
 from syndet.read.files import read_articles
 from syndet.result import ScanResult
 from syndet.settings import Settings, VerifySettings
@@ -41,7 +41,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_shingles: bool,
-                    run_extra: int = 3) -> list[Alignment]:
+                    run_extra: int) -> list[Alignment]:
     """The shared runs of a candidate pair of articles. A pair found only through shared shingles
     (no paragraphs alike as a whole) keeps only unbroken runs ``run_extra`` words longer than the
     shortest passage: scattered shared phrases and quotation fragments joined across a gap are
@@ -50,13 +50,18 @@ def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_s
     runs = align(a, b, settings)
     if by_shingles:
         run_words = settings.min_passage_words + run_extra
-        runs = [al for al in runs if (al.words >= run_words and al.words >= UNBROKEN * _stretch(al))
-                or (al.words >= LONG_RUNS * run_words and al.words >= EDITED * _stretch(al))]
+        runs = [al for al in runs if (al.words >= run_words and al.words >= UNBROKEN * al.stretch)
+                or (al.words >= LONG_RUNS * run_words and al.words >= EDITED * al.stretch)]
     return runs
 
 
-def _stretch(al: Alignment) -> int:
-    return max(al.left_words, al.right_words)
+def reported_pairs(passages: Sequence[Passage], alignments: Sequence[Alignment], content_words: Mapping[str, int],
+                   order: Mapping[str, int], duplicate_at: float) -> tuple[list[Pair], list[DuplicateGroup]]:
+    """The pair figures a scan reports (those only a stock phrase joins left out) and the duplicate
+    groups they form; the local and the Spark engine both call it on attributed passages."""
+    stock = stock_pairs(passages)
+    figures = [f for f in pair_figures(alignments, content_words, order) if frozenset(f.articles) not in stock]
+    return figures, duplicate_groups(figures, duplicate_at, order)
 
 
 class Detector:
@@ -189,14 +194,12 @@ class Detector:
             if n % 1000 == 0:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}
-        figures = pair_figures(alignments, {articles[k].id: s.words for k, s in streams.items()}, order)
-        duplicates = duplicate_groups(figures, st.verify.duplicate_at, order)
         passages = build_passages(alignments, st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute))
-        stock = stock_pairs(passages)
-        figures = [f for f in figures if frozenset(f.articles) not in stock]
+        words_of = {articles[k].id: s.words for k, s in streams.items()}
+        figures, duplicates = reported_pairs(passages, alignments, words_of, order, st.verify.duplicate_at)
         timings["attribute_s"] = time.perf_counter() - t0
         stats: dict[str, float] = {
             "articles": len(articles),

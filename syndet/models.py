@@ -85,6 +85,20 @@ class Alignment:
     left_words: int
     right_words: int
 
+    @property
+    def stretch(self) -> int:
+        """Words of the stretch on its longer side (at least the words shared)."""
+        return max(self.words, self.left_words, self.right_words)
+
+
+def edit_ratio(alignments: Iterable[Alignment]) -> float:
+    """Share of the words inside the stretches of ``alignments`` that are not matched, rounded."""
+    matched = stretch = 0
+    for al in alignments:
+        matched += al.words
+        stretch += al.stretch
+    return round(1.0 - matched / stretch, 4) if stretch else 0.0
+
 
 @dataclass(frozen=True)
 class Evidence:

@@ -92,11 +92,12 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         if passage.id in quote_like and not _next_to_prose(passage, prose, settings.quote_context_chars):
             quotes[passage.id] = _quote(passage, copies, paragraphs, settings)
             continue
-        if _stock(passage, held, settings):
+        stories = _stories(passage, held, settings)
+        if stories > 1:
             quotes[passage.id] = Attribution("stock_phrase", None, None, 0.6, (Evidence(
                 "stock_phrase", passage.spans[0].article_id,
                 f"the same {passage.words} words in {len(passage.article_ids)} articles of "
-                f"{len(_unrelated(passage, held))} stories that share no other text"),))
+                f"{stories} stories that share no other text"),))
             continue
         drafts[passage.id] = (_origin(copies, signs, paragraphs, catalogue, settings, passage.words, layouts), copies)
     sources = _story_sources(drafts)
@@ -119,12 +120,12 @@ def _held_by(passages: Sequence[Passage]) -> dict[str, list[Passage]]:
     return held
 
 
-def _stock(passage: Passage, held: Mapping[str, Sequence[Passage]], settings: AttributeSettings) -> bool:
-    """Whether a passage is a stock phrase: short, in many articles, and carried by articles that
-    share no other text (two or more unrelated stories, each maybe in several copies)."""
+def _stories(passage: Passage, held: Mapping[str, Sequence[Passage]], settings: AttributeSettings) -> int:
+    """The unrelated stories a short passage in many articles is carried by (two or more: a stock
+    phrase, each story maybe in several copies); 0 for a passage too long or in too few articles."""
     if passage.words > settings.stock_max_words or len(passage.article_ids) < settings.stock_min_articles:
-        return False
-    return len(_unrelated(passage, held)) >= 2
+        return 0
+    return len(_unrelated(passage, held))
 
 
 def _unrelated(passage: Passage, held: Mapping[str, Sequence[Passage]]) -> list[set[str]]:

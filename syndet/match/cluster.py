@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from syndet.models import Alignment, Passage, Span
+from syndet.models import Alignment, Passage, Span, edit_ratio
 
 
 class _UnionFind:
@@ -93,21 +93,17 @@ def cluster_passages(
     groups: dict[int, list[int]] = defaultdict(list)
     for n in range(len(nodes)):
         groups[uf.find(n)].append(n)
-    words: dict[int, int] = defaultdict(int)
-    matched: dict[int, int] = defaultdict(int)
-    stretch: dict[int, int] = defaultdict(int)
+    aligned: dict[int, list[Alignment]] = defaultdict(list)
     for k, al in enumerate(alignments):
-        root = uf.find(2 * k)
-        words[root] = max(words[root], al.words)
-        matched[root] += al.words
-        stretch[root] += max(al.words, al.left_words, al.right_words)
+        aligned[uf.find(2 * k)].append(al)
     order = article_order or {}
     passages = []
     for root, members in groups.items():
         spans = _merge_spans([nodes[n] for n in members])
         spans.sort(key=lambda s: (order.get(s.article_id, len(order)), s.article_id, s.start))
-        edited = round(1.0 - matched[root] / stretch[root], 4) if stretch[root] else 0.0
-        passages.append((Passage(id="", spans=tuple(spans), words=words[root], edit_ratio=edited), members[0] // 2))
+        found = aligned[root]
+        passages.append((Passage(id="", spans=tuple(spans), words=max(al.words for al in found),
+                                 edit_ratio=edit_ratio(found)), members[0] // 2))
     return passages
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from syndet.models import Alignment, DuplicateGroup, Pair
+from syndet.models import Alignment, DuplicateGroup, Pair, edit_ratio
 
 
 def pair_figures(alignments: Sequence[Alignment], content_words: Mapping[str, int],
@@ -21,19 +21,16 @@ def pair_figures(alignments: Sequence[Alignment], content_words: Mapping[str, in
         content_words: Content words of each article (page chrome left out).
         order: Position of each article in the scan (pairs list their articles in that order).
     """
-    shared: dict[tuple[str, str], int] = defaultdict(int)
-    stretch: dict[tuple[str, str], int] = defaultdict(int)
+    shared: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
     for al in alignments:
         a, b = al.left.article_id, al.right.article_id
-        key = (a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)
-        shared[key] += al.words
-        stretch[key] += max(al.words, al.left_words, al.right_words)
+        shared[(a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)].append(al)
     out = []
-    for (a, b), words in shared.items():
+    for (a, b), found in shared.items():
+        words = sum(al.words for al in found)
         wa, wb = content_words.get(a, 0), content_words.get(b, 0)
-        edited = round(1.0 - words / stretch[(a, b)], 4) if stretch[(a, b)] else 0.0
         out.append(Pair((a, b), words, (min(1.0, words / wa) if wa else 0.0, min(1.0, words / wb) if wb else 0.0),
-                        edited))
+                        edit_ratio(found)))
     out.sort(key=lambda p: (-p.words, order.get(p.articles[0], 0), order.get(p.articles[1], 0)))
     return out
 

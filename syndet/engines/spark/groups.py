@@ -13,12 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from syndet.attribution.attribute import attribute, stock_pairs
+from syndet.attribution.attribute import attribute
 from syndet.attribution.evidence import Catalogue
-from syndet.detector import Detector
+from syndet.detector import Detector, reported_pairs
 from syndet.engines.spark import tasks
 from syndet.match.cluster import cluster_passages, passage_order
-from syndet.match.pairs import duplicate_groups, pair_figures
 from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
 from syndet.report.json import to_json
 from syndet.result import ScanResult
@@ -88,9 +87,7 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
     done = attribute(passages, articles, paragraphs, catalogue, st.attribute)
     if problems is not None and catalogue.pattern_problems():
         problems.add({(1_000_000 + n, m) for n, m in enumerate(catalogue.pattern_problems())})
-    stock = stock_pairs(done)
-    figures = [f for f in pair_figures(alignments, words, order) if frozenset(f.articles) not in stock]
-    groups = duplicate_groups(figures, st.verify.duplicate_at, order)
+    figures, groups = reported_pairs(done, alignments, words, order, st.verify.duplicate_at)
     return comp, Component(tuple(articles), paragraphs, tuple(alignments),
                            tuple((key, p) for p, (_, key) in zip(done, ranked, strict=True)),
                            tuple(figures), tuple(groups), order)
