@@ -18,6 +18,7 @@ from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, word_stream
 from syndet.match.candidates import MemoryIndex, shared_shingle_pairs, verified_pairs
 from syndet.match.cluster import build_passages
+from syndet.match.mirrors import cut_duplicates
 from syndet.match.pairs import duplicate_groups, pair_figures
 from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage
 from syndet.read.files import read_articles
@@ -194,11 +195,12 @@ class Detector:
             if n % 1000 == 0:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}
-        passages = build_passages(alignments, st.verify.min_merge_overlap, order)
+        words_of = {articles[k].id: s.words for k, s in streams.items()}
+        cut = cut_duplicates(alignments, lambda ident: stream(order[ident]), words_of, order, st.verify)
+        passages = build_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute))
-        words_of = {articles[k].id: s.words for k, s in streams.items()}
         figures, duplicates = reported_pairs(passages, alignments, words_of, order, st.verify.duplicate_at)
         timings["attribute_s"] = time.perf_counter() - t0
         stats: dict[str, float] = {

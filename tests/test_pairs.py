@@ -10,7 +10,7 @@ from conftest import article, story
 
 from syndet.cli import main
 from syndet.detector import Detector
-from syndet.models import Article
+from syndet.models import Article, Passage
 
 WIRE = ("LONDON, March 20 (Reuters) - " + story(850, 1).strip() + "\n\n" + story(851, 1).strip() + "\n\n"
         + story(852, 1).strip() + "\n\nReporting by Jane Doe; Editing by John Roe\n")
@@ -56,6 +56,31 @@ def test_a_mirror_is_a_duplicate() -> None:
             assert p.attribution.source_article == "reuters"
     for a in with_mirror.articles:
         assert with_mirror.shared_fraction(a.id) <= 1.0
+
+
+def _without(passage: Passage, article_id: str) -> tuple[object, ...]:
+    att = passage.attribution
+    assert att is not None
+    spans = tuple(s for s in passage.spans if s.article_id != article_id)
+    return spans, att.kind, att.origin, att.source_article
+
+
+def test_a_mirror_changes_no_other_passage() -> None:
+    base = outlets()
+    without = Detector().scan(base)
+    with_mirror = Detector().scan([*base, mirror(base[1])])
+    before = {_without(p, "") for p in without.passages}
+    after = [p for p in with_mirror.passages if set(p.article_ids) - {"outlet-a", "mirror-a"}]
+    # Each passage of the other copies comes back as it was, the mirror's copy added beside its twin's.
+    assert {_without(p, "mirror-a") for p in after} == before
+    for p in after:
+        assert ("outlet-a" in p.article_ids) == ("mirror-a" in p.article_ids)
+    # What only the page and its mirror share (the outlet's own lede and tail) is a passage of its own.
+    own = [p for p in with_mirror.passages if set(p.article_ids) == {"outlet-a", "mirror-a"}]
+    assert own and all(p.spans[0].end <= 394 or p.spans[0].start >= 1393 for p in own)
+    lede = next(p for p in own if p.spans[0].start == 0)
+    assert lede.attribution is not None and lede.attribution.kind == "republished"
+    assert lede.attribution.origin != "Reuters"
 
 
 def test_duplicates_and_pair_figures_in_the_reports(tmp_path: Path) -> None:

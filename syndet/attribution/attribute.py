@@ -190,6 +190,28 @@ def _story_sources(drafts: Mapping[str, tuple[_Draft, list[_Copy]]]) -> dict[str
         if story is not None:
             for pid in members:
                 chosen[pid] = story
+    return _undecided_from_story(drafts, chosen)
+
+
+def _undecided_from_story(drafts: Mapping[str, tuple[_Draft, list[_Copy]]],
+                          chosen: dict[str, str | None]) -> dict[str, str | None]:
+    """A passage whose own copies cannot be told apart (a page and its mirror, the part of a story
+    only twins kept) takes the source of the largest passage of the same origin that all its
+    articles hold, when that source is one of them: it continues that story."""
+    holders = {pid: frozenset(c.article.id for c in copies) for pid, (_, copies) in drafts.items()}
+    by_article: dict[str, list[str]] = defaultdict(list)
+    for pid, ids in holders.items():
+        if chosen[pid] is not None:
+            for aid in ids:
+                by_article[aid].append(pid)
+    for pid, (draft, _) in drafts.items():
+        if chosen[pid] is not None or not holders[pid]:
+            continue
+        first = next(iter(holders[pid]))
+        stories = [q for q in by_article[first] if holders[pid] <= holders[q] and chosen[q] in holders[pid]
+                   and drafts[q][0].origin == draft.origin and drafts[q][0].kind == draft.kind]
+        if stories:
+            chosen[pid] = chosen[max(stories, key=lambda q: (drafts[q][0].words, q))]
     return chosen
 
 
@@ -339,10 +361,16 @@ def _sentence_around(copy: _Copy) -> str:
 # --- origin -----------------------------------------------------------------------------------------
 
 def _applicable(signs: Sequence[Sign], span: Span) -> list[Sign]:
-    """The signs of an article that speak for this copy: every credit, but only the dateline that
-    opens the section the copy is in when an article carries several."""
-    datelines = [s for s in signs if s.evidence.kind == "dateline" and s.evidence.span]
-    others = [s for s in signs if s.evidence.kind != "dateline"]
+    """The signs of an article that speak for this copy: every credit, but a dateline only for the
+    section it opens (from the dateline to a sign-off, so an outlet's own lede above an agency's
+    dateline, or its own text below the sign-off, is not the agency's), a sign-off only for the text
+    before it, and only the dateline of the copy's own section when an article carries several."""
+    closed = [s.evidence.span.end for s in signs
+              if s.evidence.kind == "signoff" and s.evidence.span and s.evidence.span.end <= span.start]
+    datelines = [s for s in signs if s.evidence.kind == "dateline" and s.evidence.span
+                 and s.evidence.span.start < span.end and not any(s.evidence.span.start < c for c in closed)]
+    others = [s for s in signs if s.evidence.kind != "dateline"
+              and not (s.evidence.kind == "signoff" and s.evidence.span and s.evidence.span.end <= span.start)]
     if len({s.evidence.agency for s in datelines}) > 1:
         before = [s for s in datelines if s.evidence.span and s.evidence.span.start < span.end]
         last = max(before, key=lambda s: s.evidence.span.start if s.evidence.span else 0, default=None)

@@ -143,15 +143,25 @@ def _longest_true(mask: np.ndarray) -> tuple[int, int]:
     return int(begins[k]), int(finishes[k] - begins[k])
 
 
-def align(a: WordStream, b: WordStream, settings: VerifySettings) -> list[Alignment]:
-    """Shared passages of two articles, each at least ``min_passage_words`` matched words."""
+def matched_pieces(a: WordStream, b: WordStream) -> list[tuple[int, int, int]]:
+    """The words two articles share, as pieces ``(i, j, n)``: words ``i..i+n`` of ``a`` are words
+    ``j..j+n`` of ``b``; each word of either is in at most one piece; sorted by ``i``."""
     runs = _diagonal_runs(a.hashes, b.hashes)
     if len(runs) == 0:
         return []
-    pieces = sorted(_take_one_to_one(runs, a, b))
-    groups = _stretches(pieces, settings.max_gap_words)
+    return sorted(_take_one_to_one(runs, a, b))
+
+
+def align(a: WordStream, b: WordStream, settings: VerifySettings) -> list[Alignment]:
+    """Shared passages of two articles, each at least ``min_passage_words`` matched words."""
+    return alignments_of(a, b, matched_pieces(a, b), settings)
+
+
+def alignments_of(a: WordStream, b: WordStream, pieces: Sequence[tuple[int, int, int]],
+                  settings: VerifySettings) -> list[Alignment]:
+    """The stretches of ``pieces`` (sorted by ``i``) with at least ``min_passage_words`` matched words."""
     out = []
-    for a0, a1, b0, b1, matched in groups:
+    for a0, a1, b0, b1, matched in _stretches(pieces, settings.max_gap_words):
         if matched < settings.min_passage_words:
             continue
         out.append(Alignment(_span(a, a0, a1), _span(b, b0, b1),

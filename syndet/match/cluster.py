@@ -127,14 +127,33 @@ def _absorb(uf: _UnionFind, nodes: Sequence[Span], inside: Sequence[tuple[int, i
         root = uf.find(n)
         size[root] = max(size[root], span.length)
         articles[root].add(span.article_id)
+    held: dict[str, set[int]] = defaultdict(set)  # article -> groups holding it (roots when made)
+    for root, ids in articles.items():
+        for aid in ids:
+            held[aid].add(root)
     for g in sorted(targets, key=lambda r: (-size[r], r)):
         root = uf.find(g)
         into = sorted({uf.find(h) for h in targets[g]} - {root})
-        if into and _linked([articles[h] for h in into]):
+        if into and _linked([articles[h] for h in into]) and not _own_story(root, into, articles, held, uf):
             for h in into:
                 merged = articles[uf.find(root)] | articles[h]
                 uf.union(root, h)
                 articles[uf.find(root)] = merged
+
+
+def _own_story(root: int, into: Sequence[int], articles: Mapping[int, set[str]],
+               held: Mapping[str, set[int]], uf: _UnionFind) -> bool:
+    """Whether the articles of group ``root`` that the groups ``into`` do not hold share other
+    text among themselves: then they tell a story of their own and the group is a phrase the two
+    stories have in common (the articles of a trimmed copy hold nothing else)."""
+    outside = articles[root] - set().union(*(articles[h] for h in into))
+    if len(outside) < 2:
+        return False
+    for aid in outside:
+        for other in {uf.find(r) for r in held[aid]} - {root, *into}:
+            if len(articles[other]) >= 2 and articles[other] <= outside:
+                return True
+    return False
 
 
 def _linked(groups: Sequence[set[str]]) -> bool:

@@ -17,7 +17,9 @@ from syndet.attribution.attribute import attribute
 from syndet.attribution.evidence import Catalogue
 from syndet.detector import Detector, reported_pairs
 from syndet.engines.spark import tasks
+from syndet.match.align import word_stream
 from syndet.match.cluster import cluster_passages, passage_order
+from syndet.match.mirrors import cut_duplicates
 from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
 from syndet.report.json import to_json
 from syndet.result import ScanResult
@@ -80,8 +82,13 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
                                     r.words, r.left_words, r.right_words))
         words[a], words[b] = r.wa, r.wb
     st = settings
-    found = cluster_passages(alignments, st.verify.min_merge_overlap, order)
-    ranked = sorted(((p, passage_order(p, keys[first])) for p, first in found), key=lambda pk: pk[1])
+    by_id = {a.id: a for a in articles}
+    cut = cut_duplicates(alignments, lambda ident: word_stream(by_id[ident], paragraphs[ident], st.shingle.size,
+                                                               st.shingle.seed), words, order, st.verify)
+    found = cluster_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
+    # A piece cut from an alignment sorts where that alignment sorts, as in the local engine's list.
+    cut_keys = [(*keys[k], m) for m, (k, _) in enumerate(cut)]
+    ranked = sorted(((p, passage_order(p, cut_keys[first])) for p, first in found), key=lambda pk: pk[1])
     passages = [replace(p, id=f"P{n}") for n, (p, _) in enumerate(ranked, 1)]
     catalogue = _catalogue(settings)
     done = attribute(passages, articles, paragraphs, catalogue, st.attribute)

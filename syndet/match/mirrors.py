@@ -1,0 +1,129 @@
+"""Cut the alignments of duplicates where the other copies' text begins and ends.
+
+A mirror of a page (the same article under another header) aligns with its twin over the whole
+page: the outlet's own lede, the agency copy it carries and its page tail in one run. Clustered as
+it is, that run would join the agency passage and carry the outlet's own words into it, so adding
+a mirror would change the passages of every other copy. Cut where the alignments of either
+article with any other article begin and end, each piece joins the passage it lies in (the
+mirror then only adds its own copy to them), and text that only the duplicates share is a passage
+of its own.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from syndet.match.align import WordStream, alignments_of, matched_pieces
+from syndet.match.pairs import pair_figures
+from syndet.models import Alignment
+from syndet.settings import VerifySettings
+
+Piece = tuple[int, int, int]
+
+
+def cut_duplicates(alignments: Sequence[Alignment], stream_of: Callable[[str], WordStream],
+                   content_words: Mapping[str, int], order: Mapping[str, int],
+                   settings: VerifySettings) -> list[tuple[int, Alignment]]:
+    """The alignments to cluster: those of two duplicates (each with at least
+    ``settings.duplicate_at`` of its content in the other) cut where any other alignment of either
+    article begins or ends, the rest as they are.
+
+    Args:
+        alignments: A scan's alignments (or those of one connected group of articles).
+        stream_of: The word stream of an article, by id.
+        content_words: Content words of each article.
+        order: Position of each article in the scan.
+        settings: Verification settings (``duplicate_at``, ``min_passage_words``, ``max_gap_words``).
+
+    Returns:
+        ``(position of the alignment it came from, alignment)``, in the order of ``alignments``.
+    """
+    duplicates = {frozenset(p.articles) for p in pair_figures(alignments, content_words, order)
+                  if min(p.containment) >= settings.duplicate_at}
+    if not duplicates:
+        return list(enumerate(alignments))
+    of_pair: dict[frozenset[str], list[int]] = defaultdict(list)
+    edges: dict[str, list[tuple[frozenset[str], int, int]]] = defaultdict(list)
+    for k, al in enumerate(alignments):
+        pair = frozenset((al.left.article_id, al.right.article_id))
+        of_pair[pair].append(k)
+        for span in (al.left, al.right):
+            edges[span.article_id].append((pair, span.start, span.end))
+    replaced: dict[int, list[Alignment]] = {}
+    for pair in duplicates:
+        first = alignments[of_pair[pair][0]]
+        a, b = stream_of(first.left.article_id), stream_of(first.right.article_id)
+        cuts = _cuts(a, pair, edges)
+        pieces = matched_pieces(a, b)
+        cuts |= _through(pieces, _cuts(b, pair, edges))
+        if cuts:
+            # Only the text before and after all that the duplicates share with others: a part of
+            # the story between (a paragraph the other copies dropped) stays with the story.
+            ends = sorted({min(cuts), max(cuts)})
+            replaced.update(_cut_pair(a, b, pieces, ends, [(k, alignments[k]) for k in of_pair[pair]], settings))
+    out: list[tuple[int, Alignment]] = []
+    for k, al in enumerate(alignments):
+        out.extend((k, piece) for piece in replaced.get(k, (al,)))
+    return out
+
+
+def _cuts(stream: WordStream, pair: frozenset[str], edges: Mapping[str, list[tuple[frozenset[str], int, int]]]
+          ) -> set[int]:
+    """Word positions of ``stream`` where a span of another pair begins or ends (a cut falls
+    before the word at that position)."""
+    out: set[int] = set()
+    for other, start, end in edges.get(stream.article_id, ()):
+        if other != pair:
+            out.add(int(np.searchsorted(stream.starts, start, "left")))
+            out.add(int(np.searchsorted(stream.ends, end, "right")))
+    return out
+
+
+def _through(pieces: Sequence[Piece], cuts_b: set[int]) -> set[int]:
+    """Cuts in the second article moved to the first through the matched pieces (a cut between
+    pieces moves to the start of the next piece in the second article's order)."""
+    by_b = sorted((j, i, n) for i, j, n in pieces)
+    starts = [j for j, _, _ in by_b]
+    out: set[int] = set()
+    for d in cuts_b:
+        k = bisect_right(starts, d) - 1
+        if k >= 0 and d < by_b[k][0] + by_b[k][2]:
+            out.add(by_b[k][1] + d - by_b[k][0])
+        elif k + 1 < len(by_b):
+            out.add(by_b[k + 1][1])
+    return out
+
+
+def _cut_pair(a: WordStream, b: WordStream, pieces: Sequence[Piece], cuts: Sequence[int],
+              originals: Sequence[tuple[int, Alignment]], settings: VerifySettings) -> dict[int, list[Alignment]]:
+    """Each original alignment of the pair as the stretches of its pieces between ``cuts``; a
+    piece of fewer than ``min_passage_words`` matched words between two cuts is left out (the
+    other copies' alignments hold its text, or it is too short to report)."""
+    out: dict[int, list[Alignment]] = {}
+    for k, al in originals:
+        lo = int(np.searchsorted(a.starts, al.left.start, "left"))
+        hi = int(np.searchsorted(a.ends, al.left.end, "right"))
+        inside = [p for p in pieces if lo <= p[0] and p[0] + p[2] <= hi]
+        segments: dict[int, list[Piece]] = defaultdict(list)
+        for piece in _split(inside, cuts):
+            segments[bisect_right(cuts, piece[0])].append(piece)
+        found = [x for _, seg in sorted(segments.items()) for x in alignments_of(a, b, seg, settings)]
+        if len(found) > 1:
+            out[k] = found
+    return out
+
+
+def _split(pieces: Sequence[Piece], cuts: Sequence[int]) -> list[Piece]:
+    """Pieces (sorted by their first word) split at every cut that falls inside one."""
+    out: list[Piece] = []
+    for i, j, n in pieces:
+        at = i
+        for c in cuts[bisect_left(cuts, i + 1):bisect_left(cuts, i + n)]:
+            out.append((at, j + at - i, c - at))
+            at = c
+        out.append((at, j + at - i, i + n - at))
+    return out
