@@ -15,6 +15,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import replace
 
+from syndet.config import apply_overrides, min_words_overrides
 from syndet.detector import Detector
 from syndet.models import Article
 from syndet.settings import Settings
@@ -62,12 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=150)
     parser.add_argument("--words", type=int, default=15)
-    parser.add_argument("--min-words", type=int, help="verify.min_passage_words (as scan --min-words)")
-    parser.add_argument("--run-extra", type=int, help="lsh.shingle_run_extra")
+    parser.add_argument("--min-words", type=int,
+                        help="as scan --min-words: verify.min_passage_words, and lsh.shingle_run_extra 0")
+    parser.add_argument("--run-extra", type=int, help="lsh.shingle_run_extra (after --min-words)")
     args = parser.parse_args(argv)
-    settings = Settings()
-    if args.min_words is not None:
-        settings = replace(settings, verify=replace(settings.verify, min_passage_words=args.min_words))
+    settings = apply_overrides(Settings(), min_words_overrides(args.min_words))
     if args.run_extra is not None:
         settings = replace(settings, lsh=replace(settings.lsh, shingle_run_extra=args.run_extra))
     inside, flat = run(args.trials, args.words, settings)

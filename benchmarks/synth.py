@@ -53,10 +53,12 @@ EDIT_KINDS: tuple[str, ...] = (
     "partial",
     "embedded",
     "flattened",
+    "heavy_rewrite",
+    "mirror",
 )
 """Every edit a copy can show, in the order they are listed in a passage's ``edits``."""
 
-HARD_EDITS: tuple[str, ...] = ("light_rewrite", "partial", "embedded", "flattened")
+HARD_EDITS: tuple[str, ...] = ("light_rewrite", "partial", "embedded", "flattened", "heavy_rewrite", "mirror")
 """The edits only a hard corpus (``SynthConfig.hard``) makes."""
 
 PASSAGE_KINDS: tuple[str, ...] = ("agency", "press_release", "quote", "republished")
@@ -86,8 +88,13 @@ class SynthConfig:
             word changed every 8-15 words, a clause dropped, "said" turned into "told reporters",
             two sentences swapped), a copy that takes only 10-50% of the story among paragraphs of
             its own (``partial``), a copied paragraph inside a long paragraph of the outlet's own
-            (``embedded``), a page that lost its paragraph breaks (``flattened``). Off, the corpus
-            is byte for byte the one of earlier versions.
+            (``embedded``), a page that lost its paragraph breaks (``flattened``); a heavy rewrite
+            that keeps only the quotations verbatim (``heavy_rewrite``); a mirror of a page under
+            an archive's header (``mirror``); stories in Russian, Chinese, Japanese, Hindi, Urdu
+            and Thai script (:func:`in_script`). Article records then also name their topic and
+            unit (``topic``, ``unit``): articles of one topic but of different units are
+            independent stories on the same news. Off, the corpus is byte for byte the one of
+            earlier versions.
     """
 
     articles: int = 1000
@@ -749,6 +756,116 @@ _PR_WIRES = (
     ("GlobeNewswire", "globenewswire.example", 2),
 )
 
+# Archives and aggregators that mirror whole pages (name, host).
+_MIRRORS = (("NewsBank Mirror", "mirror.newsbank.example"), ("PressArchive", "pressarchive.example"),
+            ("Headline Cache", "headlinecache.example"))
+
+# Scripts of the stories written in another script (see in_script).
+_SCRIPTS = ("ru", "zh", "ja", "hi", "ur", "th")
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _row(spaced: str) -> tuple[str, ...]:
+    """The entries of a table row written with single spaces between them."""
+    return tuple(spaced.split(" "))
+
+
+_CYRILLIC = dict(zip(_LATIN, _row("а б ц д е ф г х и ж к л м н о п к р с т у в в кс ы з"), strict=True))
+# Devanagari: consonants, vowel signs (combining marks) after a consonant, vowels of their own
+# elsewhere; a virama joins two consonants into a conjunct, and "z" is "ज" with a nukta written apart.
+_DEVA_C = dict(zip("bcdfghjklmnpqrstvwxyz",
+                   _row("ब क द फ ग ह ज क ल म न प क र स त व व क्स य ज\u093c"), strict=True))
+_DEVA_SIGN = dict(zip("aeiou", ("\u093e", "\u0947", "\u093f", "\u094b", "\u0941"), strict=True))
+_DEVA_VOWEL = dict(zip("aeiou", _row("अ ए इ ओ उ"), strict=True))
+# Urdu: short "a" unwritten after a consonant; a final "e" is "ے" with a hamza mark written apart.
+_URDU = dict(zip(_LATIN, _row("ا ب ک د ی ف گ ہ ی ج ک ل م ن و پ ق ر س ت و و و کس ی ز"), strict=True))
+
+
+def _letters(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch in _LATIN)
+
+
+def _ideographs(word: str, low: int, span: int) -> str:
+    """One to four characters of a block for a word, the same for the same word everywhere."""
+    core = _letters(word)
+    h = 0
+    for ch in core:
+        h = (h * 131 + ord(ch)) % 1_000_003
+    return "".join(chr(low + (h * (k + 7) + 17 * k) % span) for k in range(1 + len(core) // 4))
+
+
+def _word_in_script(word: str, script: str) -> str:
+    core = _letters(word)
+    if not core:
+        return word
+    if script == "ru":
+        out = "".join(_CYRILLIC[ch] for ch in core)
+        return out.capitalize() if word[:1].isupper() else out
+    if script == "hi":
+        out, prev = [], ""
+        for ch in core:
+            if ch in _DEVA_SIGN:
+                out.append(_DEVA_SIGN[ch] if prev and prev not in _DEVA_SIGN else _DEVA_VOWEL[ch])
+            else:
+                if prev and prev not in _DEVA_SIGN:
+                    out.append("\u094d")
+                out.append(_DEVA_C[ch])
+            prev = ch
+        return "".join(out)
+    if script == "ur":
+        out, prev = [], ""
+        for k, ch in enumerate(core):
+            if not (ch == "a" and prev and prev not in "aeiou"):
+                out.append("ے\u0654" if ch == "e" and k == len(core) - 1 else _URDU[ch])
+            prev = ch
+        return "".join(out)
+    if script == "zh":
+        return _ideographs(word, 0x4E00, 0x5000)
+    if script == "ja":
+        return _ideographs(word, 0x3041, 0x52) if len(core) <= 3 else _ideographs(word, 0x4E00, 0x5000)
+    # Thai: consonants with a vowel mark above or below (a combining mark) after the first.
+    base = _ideographs(word, 0x0E01, 0x2E)
+    return base[0] + chr(0x0E34 + len(core) % 6) + base[1:]
+
+
+def in_script(text: str, script: str) -> str:
+    """Text of invented English words written in another script, word for word and the same for the
+    same word: Russian (``ru``), Hindi (``hi``) and Urdu (``ur``) keep their spaces; Chinese
+    (``zh``), Japanese (``ja``) and Thai (``th``) are written without spaces between words.
+    Digits and quotation marks stay; full stops and commas become the script's own."""
+    words = text.split(" ")
+    out = []
+    for word in words:
+        head = len(word) - len(word.lstrip("“‘(\"'"))
+        tail = len(word.rstrip(".,;:!?”’)\"'"))
+        middle = word[head:tail]
+        if middle and not any(ch.isdigit() for ch in middle):
+            middle = "".join(_word_in_script(part, script) if part.isalpha() else part
+                             for part in _split_alpha(middle))
+        out.append(word[:head] + middle + word[tail:])
+    joined = (" " if script in ("ru", "hi", "ur") else "").join(out)
+    if script in ("zh", "ja"):
+        joined = joined.replace(".", "。").replace(",", "，" if script == "zh" else "、")
+    elif script == "ur":
+        joined = joined.replace(",", "،").replace(".", "۔")
+    elif script == "hi":
+        joined = joined.replace(".", "।")
+    elif script == "th":
+        joined = joined.replace(". ", " ").replace(",", "")
+    return joined
+
+
+def _split_alpha(word: str) -> list[str]:
+    """Runs of letters and of other characters ("Smith's" -> "Smith", "'", "s")."""
+    parts: list[str] = []
+    for ch in word:
+        if parts and parts[-1][-1].isalpha() == ch.isalpha():
+            parts[-1] += ch
+        else:
+            parts.append(ch)
+    return parts
+
+
 # Copies per wire story, 0..12: many 1-4, a long tail.
 _COPY_WEIGHTS = (5, 15, 17, 15, 12, 9, 7, 5, 4, 3, 3, 2, 2)
 _PR_COPY_WEIGHTS = (4, 12, 10, 7, 4, 2)
@@ -832,6 +949,7 @@ class _Topic:
     key_adj: str
     key_noun: str
     us: bool
+    ident: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -1650,6 +1768,9 @@ class _Copier:
         """Lay out a copy of ``pars`` for ``outlet`` with edits drawn from ``probs``."""
         r = self._r
         chosen = {name for name, prob in probs.items() if r() < prob}
+        if "heavy_rewrite" in chosen:  # written anew around the quotations: no edit of the old text
+            chosen -= {"us_rewrite", "quotes_stripped", "rewrite", "light_rewrite", "merged", "reordered", "split",
+                       "embedded", "flattened"}
         wide: list[str] = []
         n = len(pars)
         keep = n
@@ -1695,6 +1816,14 @@ class _Copier:
                     if new != sents[i]:
                         sents[i] = new
                         marks[i].add("light_rewrite")
+        kept: dict[int, int | None] = {}  # heavily rewritten paragraph -> its longest verbatim quotation
+        if "heavy_rewrite" in chosen:
+            for i in range(keep):
+                if not pars[i].fixed:
+                    quoted = [k for k, sent in enumerate(sents[i]) if "“" in sent and len(sent.split()) >= 12]
+                    sents[i] = [sent if "“" in sent else self.writer.sentence() for sent in sents[i]]
+                    kept[i] = max(quoted, key=lambda k: (len(sents[i][k]), -k), default=None)
+                    marks[i].add("heavy_rewrite")
         groups: list[list[int]] = [[i] for i in range(keep)]
         if "merged" in chosen:
             options = [j for j in range(keep - 1) if not pars[j].fixed and not pars[j + 1].fixed]
@@ -1742,6 +1871,14 @@ class _Copier:
                 t2 = " ".join(sents[i][cut:])
                 blocks.append((t1, [(i, 0, len(t1))]))
                 blocks.append((t2, [(i, 0, len(t2))]))
+            elif i in kept:  # only the quotation kept word for word is the source's text
+                text = leads[i] + " ".join(sents[i])
+                k = kept[i]
+                if k is None:
+                    blocks.append((text, []))
+                else:
+                    at = len(leads[i]) + sum(len(sent) + 1 for sent in sents[i][:k])
+                    blocks.append((text, [(i, at, at + len(sents[i][k]))]))
             else:
                 text = leads[i] + " ".join(sents[i])
                 blocks.append((text, [(i, 0, len(text))]))
@@ -1834,6 +1971,8 @@ class _Unit:
 
     pending: int = 0
     labels: list[_Label] = field(default_factory=list)
+    topic: int = 0
+    ident: int = 0
 
 
 @dataclass(slots=True)
@@ -1900,6 +2039,9 @@ class _Generator:
         self.emitted = 0
         self.passages = 0
         self.outlets = self._make_outlets(config.outlets)
+        self.topics_made = 0
+        self.units = 0
+        self.chrome_lines = {line for o in self.outlets for line in (*o.chrome_top, *o.chrome_bottom)}
         # Zipf-like reach in integers: exact on every platform, unlike fractional powers.
         total = 0
         self._outlet_cum: list[int] = []
@@ -1975,7 +2117,8 @@ class _Generator:
         orgs = [rng.choice(_INSTITUTIONS), f"the {dem} {ministry} Ministry"]
         if rng.random() < 0.5:
             orgs.append(self.writer.new_company())
-        return _Topic(city, country, dem, people, orgs, rng.choice(_ADJS), rng.choice(_NOUNS), us)
+        self.topics_made += 1
+        return _Topic(city, country, dem, people, orgs, rng.choice(_ADJS), rng.choice(_NOUNS), us, self.topics_made)
 
     def _unit_mix(self) -> tuple[float, float, float]:
         """Chances of an original, a press release and a wire unit, so article shares match config."""
@@ -2122,7 +2265,8 @@ class _Generator:
         so that the other draws stay those of the plain corpus up to them)."""
         if not self.cfg.hard:
             return probs
-        return {**probs, "light_rewrite": light, "partial": light / 2, "embedded": 0.15, "flattened": 0.10}
+        return {**probs, "light_rewrite": light, "partial": light / 2, "embedded": 0.15, "flattened": 0.10,
+                "heavy_rewrite": light / 2}
 
     def _copies(
         self,
@@ -2163,7 +2307,7 @@ class _Generator:
             pars.append(_Par("", [credit], fixed=True))
         self.writer.start_article(topic, us)
         title = self.writer.headline()
-        unit = _Unit()
+        unit = _Unit(topic=topic.ident)
         members: list[_Member] = []
         has_source = self._r() < self.cfg.agency_copy_rate
         if has_source:
@@ -2215,7 +2359,7 @@ class _Generator:
         if wire == "PR Newswire":
             pars.append(_Par("", [f"SOURCE {company}"], fixed=True))
         title = f"{company} {w.s_V3()} {w.p(_CORP_ADJS)} {w.p(_CORP_NOUNS)} with {partner}"
-        unit = _Unit()
+        unit = _Unit(topic=topic.ident)
         members: list[_Member] = []
         has_source = self._r() < self.cfg.agency_copy_rate
         if has_source:
@@ -2256,7 +2400,7 @@ class _Generator:
         pars = self._original_pars(outlet, topic, t0)
         self.writer.start_article(topic, outlet.us)
         title = self.writer.headline()
-        unit = _Unit()
+        unit = _Unit(topic=topic.ident)
         text, spans = _layout(self._chromed(outlet, _plain(pars)))
         members = [_Member(self._art(unit, t0, title, text, outlet.name, outlet.host, "news"), spans, None)]
         if self._r() < self.cfg.republish_rate and budget > 1:
@@ -2276,7 +2420,7 @@ class _Generator:
         quote = w.quote_text(15, 40)
         speaker_title, first, last = topic.people[int(self._r() * len(topic.people))]
         count = min(2 if self._r() < 0.75 else 3, budget)
-        unit = _Unit()
+        unit = _Unit(topic=topic.ident)
         spans: list[tuple[_Art, int, int]] = []
         for outlet in self._distinct_outlets(count):
             pars = self._original_pars(outlet, topic, t0)
@@ -2300,6 +2444,77 @@ class _Generator:
             unit.labels.append(_Label("quote", None, None, spans, []))
         return [a for a, _, _ in spans]
 
+    def _script_unit(self, t0: int, budget: int) -> list[_Art]:
+        """A story in another script: an agency's (TASS, Xinhua, Kyodo, PTI's Hindi service) with
+        its copies, or an Urdu or Thai outlet's own story that other outlets of its language run."""
+        script = _SCRIPTS[int(self._r() * len(_SCRIPTS))]
+        topic = self._topic()
+        d = self._date(t0)
+        city = in_script(topic.city, script)
+        code = {"ru": "TASS", "zh": "Xinhua", "ja": "Kyodo", "hi": "PTI"}.get(script)
+        lead = {"ru": f"{city.upper()}, {d.day} января. /ТАСС/. ", "zh": f"新华社{city}{d.month}月{d.day}日电 ",
+                "ja": f"【{city}共同】"}.get(script, "")
+        story = self._story(topic, "U.S.", "", 5 + int(self._r() * 6))
+        pars = [_Par(lead if i == 0 else "", [in_script(sent, script) for sent in par.sentences])
+                for i, par in enumerate(story)]
+        for par, old in zip(pars, story, strict=True):
+            par.words = old.words  # a script written without spaces has as many words as the English
+        if script == "hi":
+            desk = " ".join(in_script(self.writer.p(_LAST).lower(), "hi") for _ in range(2))
+            pars.append(_Par("", [f"भाषा {desk}"], fixed=True))
+        self.writer.start_article(topic, "U.S.")
+        title = in_script(self.writer.headline(), script)
+        unit = _Unit(topic=topic.ident)
+        members: list[_Member] = []
+        if code is not None:
+            display, host = {"TASS": ("ТАСС", "tass.example"), "Xinhua": ("新华社", "xinhuanet.example"),
+                             "Kyodo": ("共同通信", "kyodonews.example"),
+                             "PTI": ("पीटीआई भाषा", "ptinews.example")}[code]
+            has_source = self._r() < self.cfg.agency_copy_rate
+            if has_source:
+                text, spans = _layout(_plain(pars))
+                members.append(_Member(self._art(unit, t0, title, text, display, host, "article"), spans, None))
+            count = min(self._weighted(_COPY_WEIGHTS), budget - len(members))
+            members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(_WIRE_EDITS, 0.25),
+                                    city=city)
+            self._members_labels(unit, members, pars, "agency", code, has_source)
+            return [m.art for m in members]
+        outlet = self._outlet()
+        text, spans = _layout(self._chromed(outlet, _plain(pars)))
+        members.append(_Member(self._art(unit, t0, title, text, outlet.name, outlet.host, "news"), spans, None))
+        count = min(1 + self._weighted(_REPUB_COPY_WEIGHTS[1:]), budget - 1)
+        members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(_REPUB_EDITS, 0.30),
+                                exclude=outlet.name, credit_source=outlet.name, city=city)
+        self._members_labels(unit, members, pars, "republished", outlet.name, True)
+        return [m.art for m in members]
+
+    def _mirror(self, art: _Art) -> _Art:
+        """The same page on an archive or aggregator under a header line of its own: every passage
+        of the page holds the mirror too, and the page's own paragraphs are passages of the two."""
+        name, host = _MIRRORS[int(self._r() * len(_MIRRORS))]
+        header = f"{name}: archived copy of a page from {art.host}"
+        shift = len(header) + 2
+        unit = art.unit
+        mirror = self._art(unit, art.minute + 1 + int(self._r() * 600), art.title, f"{header}\n\n{art.text}", name,
+                           host, "archive")
+        covered: list[tuple[int, int]] = []
+        for label in unit.labels:
+            held = [(a, lo, hi) for a, lo, hi in label.spans if a is art]
+            covered += [(lo, hi) for _, lo, hi in held]
+            label.spans += [(mirror, lo + shift, hi + shift) for _, lo, hi in held]
+            if held:
+                names = next((n for a, n in label.edits if a is art), [])
+                label.edits.append((mirror, [*names, "mirror"]))
+        at = 0
+        for para in art.text.split("\n\n"):
+            lo, hi = at, at + len(para)
+            at = hi + 2
+            if (len(para.split()) >= self.cfg.min_label_words and para.strip() not in self.chrome_lines
+                    and not any(a < hi and lo < b for a, b in covered)):
+                spans = [(art, lo, hi), (mirror, lo + shift, hi + shift)]
+                unit.labels.append(_Label("republished", art.source, art, spans, [(mirror, ["mirror"])]))
+        return mirror
+
     # ---- streaming -----------------------------------------------------------------------
 
     def _record(self, art: _Art) -> dict[str, Any]:
@@ -2315,6 +2530,7 @@ class _Generator:
             "source": art.source,
             "published": stamp,
             "url": url,
+            **({"topic": art.unit.topic, "unit": art.unit.ident} if self.cfg.hard else {}),
         }
 
     @staticmethod
@@ -2368,9 +2584,17 @@ class _Generator:
                     arts = self._original_unit(t0, budget)
             elif roll < p_orig + p_pr:
                 arts = self._pr_unit(t0, budget)
+            elif self.cfg.hard and self._r() < 0.15:
+                arts = self._script_unit(t0, budget)
             else:
                 arts = self._wire_unit(t0, budget)
+            if self.cfg.hard:
+                for art in list(arts):
+                    if len(arts) < budget and self._r() < 0.04:
+                        arts.append(self._mirror(art))
+            self.units += 1
             for art in arts:
+                art.unit.ident = self.units
                 heapq.heappush(heap, (art.minute, art.key, art))
             made += len(arts)
             t0 += int(len(arts) * self._minutes_per_article * 2 * self._r())

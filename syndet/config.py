@@ -54,6 +54,14 @@ def apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Setting
     return settings
 
 
+def min_words_overrides(words: int | None) -> dict[str, Any]:
+    """The settings ``--min-words N`` stands for: every shared run of N words is reported wherever it
+    sits, so a pair linked only by shared shingles needs a run of N words too (no extra words)."""
+    if words is None:
+        return {}
+    return {"verify.min_passage_words": words, "lsh.shingle_run_extra": 0}
+
+
 def settings_to_dict(obj: Any) -> Any:
     """Plain dict/list form of settings, for ``config show`` and JSON reports."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

@@ -4,11 +4,15 @@ paragraph, or in texts without any paragraph break, between otherwise unrelated 
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import story
 
+from syndet.cli import main
 from syndet.detector import Detector
 from syndet.models import Article
 from syndet.settings import Settings
@@ -61,6 +65,22 @@ def test_a_ten_word_run_needs_the_run_extra_lowered_too() -> None:
         assert not [p for p in Detector(short).scan(arts).passages if set(p.article_ids) == {"a", "b"}]
         (passage,) = [p for p in Detector(exact).scan(arts).passages if set(p.article_ids) == {"a", "b"}]
         assert 10 <= passage.words <= 12
+
+
+def test_scan_min_words_finds_runs_of_that_length_anywhere(tmp_path: Path) -> None:
+    """``syndet scan --min-words 10`` reports a 10-word run shared inside long paragraphs of two
+    otherwise unrelated articles; at the default it is too short."""
+    for k in range(3):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        for art in planted(700 + k, 300, breaks=True, length=10):
+            (folder / f"{art.id}.txt").write_text(art.text, encoding="utf-8")
+        for flags, found in (([], 0), (["--min-words", "10"], 1)):
+            result = CliRunner().invoke(main, ["scan", str(folder), "--format", "json", "-q", *flags])
+            assert result.exit_code == 0, result.output
+            shared = [p for p in json.loads(result.stdout)["passages"]
+                      if {c["article"] for c in p["copies"]} == {"a.txt", "b.txt"}]
+            assert len(shared) == found
 
 
 def test_paragraph_signatures_alone_miss_a_run_inside_a_long_paragraph() -> None:

@@ -283,8 +283,8 @@ def test_a_hard_corpus_has_partial_embedded_and_flattened_copies() -> None:
             names = set(p["edits"].get(s["article"], ()))
             text = articles[s["article"]]["text"]
             piece = text[s["start"]:s["end"]]
-            if names & {"rewrite", "light_rewrite", "split", "merged", "quotes_stripped", "us_rewrite",
-                        "dateline_removed"}:
+            if names & {"rewrite", "light_rewrite", "heavy_rewrite", "split", "merged", "quotes_stripped",
+                        "us_rewrite", "dateline_removed"}:
                 continue
             assert normalise(piece) == normalise(source)
             if "flattened" in names:
@@ -296,3 +296,39 @@ def test_a_hard_corpus_has_partial_embedded_and_flattened_copies() -> None:
             if "partial" in names:
                 seen["partial"] += 1
     assert min(seen["flattened"], seen["embedded"], seen["partial"]) >= 10, seen
+
+
+def test_a_hard_corpus_has_heavy_rewrites_mirrors_and_other_scripts() -> None:
+    """A heavy rewrite shares only a quotation kept word for word; a mirror is its page under a
+    header line, holding every passage the page holds at the same place after the header; stories
+    in other scripts are labelled like the rest; every article names its topic and unit."""
+    records = list(generate(SynthConfig(articles=1500, seed=5, hard=True)))
+    articles = {r["id"]: r for r in records if r["type"] == "article"}
+    assert all(isinstance(a["topic"], int) and isinstance(a["unit"], int) for a in articles.values())
+    heavy = mirrors = 0
+    scripts: Counter[str] = Counter()
+    for p in (r for r in records if r["type"] == "passage"):
+        by_article = {s["article"]: s for s in p["spans"]}
+        for s in p["spans"]:
+            names = p["edits"].get(s["article"], [])
+            text = articles[s["article"]]["text"]
+            piece = text[s["start"]:s["end"]]
+            if "heavy_rewrite" in names and p["source_article"]:
+                src = by_article[p["source_article"]]
+                source = articles[src["article"]]["text"][src["start"]:src["end"]]
+                assert "“" in piece and piece in source and len(piece.split()) >= 12
+                heavy += 1
+            if "mirror" in names:
+                header, _, page = text.partition("\n\n")
+                assert header.endswith(tuple(a["url"].split("/")[2] for a in articles.values()))
+                twin = next(a for a in articles.values() if a["text"] == page and a["id"] != s["article"])
+                shift = len(header) + 2
+                assert by_article[twin["id"]]["start"] == s["start"] - shift
+                assert piece == twin["text"][s["start"] - shift:s["end"] - shift]
+                mirrors += 1
+        first = articles[p["spans"][0]["article"]]["text"]
+        letters = [ch for ch in first if ch.isalpha()]
+        if sum(not ch.isascii() for ch in letters) > len(letters) / 2:
+            scripts[next(ch for ch in letters if not ch.isascii())] += 1
+    assert heavy >= 10 and mirrors >= 50, (heavy, mirrors)
+    assert len(scripts) >= 3, scripts

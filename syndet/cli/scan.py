@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from syndet.cli.common import column_options, config_options, fail, settings_from, write_output
+from syndet.config import min_words_overrides
 from syndet.display import printable
 from syndet.errors import SyndetError
 from syndet.report import FORMATS
@@ -22,7 +23,9 @@ from syndet.report import FORMATS
               help="Write the report to this file instead of standard output.")
 @click.option("--jobs", type=click.IntRange(0, 256), help="Worker processes (0: choose automatically).")
 @click.option("--threshold", type=float, help="LSH Jaccard threshold (lsh.threshold).")
-@click.option("--min-words", type=int, help="Shortest passage reported, in words (verify.min_passage_words).")
+@click.option("--min-words", type=int,
+              help="Report every shared run of this many words, wherever it sits (verify.min_passage_words, "
+                   "and lsh.shingle_run_extra 0).")
 @click.option("--include", multiple=True,
               help="Glob of files to read under a directory (repeatable; replaces input.include).")
 @click.option("--exclude", multiple=True, help="Glob of files to skip (repeatable; replaces input.exclude).")
@@ -60,8 +63,7 @@ def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Pa
     from syndet.report import ReportOptions, write_report
 
     try:
-        settings = settings_from(configs, {"jobs": jobs, "lsh.threshold": threshold,
-                                           "verify.min_passage_words": min_words,
+        settings = settings_from(configs, {"jobs": jobs, "lsh.threshold": threshold, **min_words_overrides(min_words),
                                            "input.include": list(include) or None,
                                            "input.exclude": list(exclude) or None})
         progress = None if quiet else StderrProgress()
