@@ -2307,15 +2307,24 @@ class _Generator:
             pars.append(_Par("", [credit], fixed=True))
         self.writer.start_article(topic, us)
         title = self.writer.headline()
-        unit = _Unit(topic=topic.ident)
+        return self._issued(_Unit(topic=topic.ident), pars, title, topic, t0, budget, (display, host, "article"),
+                            (_COPY_WEIGHTS, _WIRE_EDITS, 0.25), ("agency", code), None)
+
+    def _issued(self, unit: _Unit, pars: list[_Par], title: str, topic: _Topic, t0: int, budget: int,
+                issuer: tuple[str, str, str], copying: tuple[Sequence[int], dict[str, float], float],
+                label: tuple[str, str], city: str | None) -> list[_Art]:
+        """A story an agency or a wire issues: its own copy (usually; ``issuer`` is its name, host
+        and section) and outlets' copies (``copying``: copy-count weights, edit chances, chance
+        of a light rewrite), labelled ``label`` (kind, origin)."""
         members: list[_Member] = []
         has_source = self._r() < self.cfg.agency_copy_rate
         if has_source:
             text, spans = _layout(_plain(pars))
-            members.append(_Member(self._art(unit, t0, title, text, display, host, "article"), spans, None))
-        count = min(self._weighted(_COPY_WEIGHTS), budget - len(members))
-        members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(_WIRE_EDITS, 0.25))
-        self._members_labels(unit, members, pars, "agency", code, has_source)
+            members.append(_Member(self._art(unit, t0, title, text, *issuer), spans, None))
+        weights, edits, light = copying
+        count = min(self._weighted(weights), budget - len(members))
+        members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(edits, light), city=city)
+        self._members_labels(unit, members, pars, *label, has_source)
         return [m.art for m in members]
 
     def _pr_unit(self, t0: int, budget: int) -> list[_Art]:
@@ -2359,17 +2368,8 @@ class _Generator:
         if wire == "PR Newswire":
             pars.append(_Par("", [f"SOURCE {company}"], fixed=True))
         title = f"{company} {w.s_V3()} {w.p(_CORP_ADJS)} {w.p(_CORP_NOUNS)} with {partner}"
-        unit = _Unit(topic=topic.ident)
-        members: list[_Member] = []
-        has_source = self._r() < self.cfg.agency_copy_rate
-        if has_source:
-            text, spans = _layout(_plain(pars))
-            members.append(_Member(self._art(unit, t0, title, text, wire, host, "news-release"), spans, None))
-        count = min(self._weighted(_PR_COPY_WEIGHTS), budget - len(members))
-        members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(_PR_EDITS, 0.10),
-                                city=place)
-        self._members_labels(unit, members, pars, "press_release", wire, has_source)
-        return [m.art for m in members]
+        return self._issued(_Unit(topic=topic.ident), pars, title, topic, t0, budget, (wire, host, "news-release"),
+                            (_PR_COPY_WEIGHTS, _PR_EDITS, 0.10), ("press_release", wire), place)
 
     def _original_pars(self, outlet: _Outlet, topic: _Topic, minute: int) -> list[_Par]:
         """An outlet's own story, with its house dateline."""
@@ -2470,15 +2470,8 @@ class _Generator:
             display, host = {"TASS": ("ТАСС", "tass.example"), "Xinhua": ("新华社", "xinhuanet.example"),
                              "Kyodo": ("共同通信", "kyodonews.example"),
                              "PTI": ("पीटीआई भाषा", "ptinews.example")}[code]
-            has_source = self._r() < self.cfg.agency_copy_rate
-            if has_source:
-                text, spans = _layout(_plain(pars))
-                members.append(_Member(self._art(unit, t0, title, text, display, host, "article"), spans, None))
-            count = min(self._weighted(_COPY_WEIGHTS), budget - len(members))
-            members += self._copies(unit, pars, title, topic, t0, max(0, count), self._probs(_WIRE_EDITS, 0.25),
-                                    city=city)
-            self._members_labels(unit, members, pars, "agency", code, has_source)
-            return [m.art for m in members]
+            return self._issued(unit, pars, title, topic, t0, budget, (display, host, "article"),
+                                (_COPY_WEIGHTS, _WIRE_EDITS, 0.25), ("agency", code), city)
         outlet = self._outlet()
         text, spans = _layout(self._chromed(outlet, _plain(pars)))
         members.append(_Member(self._art(unit, t0, title, text, outlet.name, outlet.host, "news"), spans, None))
