@@ -56,13 +56,13 @@ def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_s
     return runs
 
 
-def reported_pairs(passages: Sequence[Passage], alignments: Sequence[Alignment], content_words: Mapping[str, int],
-                   order: Mapping[str, int], duplicate_at: float) -> tuple[list[Pair], list[DuplicateGroup]]:
+def reported_pairs(passages: Sequence[Passage], figures: Sequence[Pair], order: Mapping[str, int],
+                   duplicate_at: float) -> tuple[list[Pair], list[DuplicateGroup]]:
     """The pair figures a scan reports (those only a stock phrase joins left out) and the duplicate
     groups they form; the local and the Spark engine both call it on attributed passages."""
     stock = stock_pairs(passages)
-    figures = [f for f in pair_figures(alignments, content_words, order) if frozenset(f.articles) not in stock]
-    return figures, duplicate_groups(figures, duplicate_at, order)
+    kept = [f for f in figures if frozenset(f.articles) not in stock]
+    return kept, duplicate_groups(kept, duplicate_at, order)
 
 
 class Detector:
@@ -196,12 +196,13 @@ class Detector:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}
         words_of = {articles[k].id: s.words for k, s in streams.items()}
-        cut = cut_duplicates(alignments, lambda ident: stream(order[ident]), words_of, order, st.verify)
+        all_figures = pair_figures(alignments, words_of, order)
+        cut = cut_duplicates(alignments, all_figures, lambda ident: stream(order[ident]), st.verify)
         passages = build_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute))
-        figures, duplicates = reported_pairs(passages, alignments, words_of, order, st.verify.duplicate_at)
+        figures, duplicates = reported_pairs(passages, all_figures, order, st.verify.duplicate_at)
         timings["attribute_s"] = time.perf_counter() - t0
         stats: dict[str, float] = {
             "articles": len(articles),

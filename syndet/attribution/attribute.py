@@ -365,16 +365,17 @@ def _applicable(signs: Sequence[Sign], span: Span) -> list[Sign]:
     section it opens (from the dateline to a sign-off, so an outlet's own lede above an agency's
     dateline, or its own text below the sign-off, is not the agency's), a sign-off only for the text
     before it, and only the dateline of the copy's own section when an article carries several."""
-    closed = [s.evidence.span.end for s in signs
-              if s.evidence.kind == "signoff" and s.evidence.span and s.evidence.span.end <= span.start]
+    def ended(sign: Sign) -> bool:  # a sign-off the copy comes after
+        return sign.evidence.kind == "signoff" and sign.evidence.span is not None \
+            and sign.evidence.span.end <= span.start
+
+    closed = [s.evidence.span.end for s in signs if ended(s) and s.evidence.span]
     datelines = [s for s in signs if s.evidence.kind == "dateline" and s.evidence.span
                  and s.evidence.span.start < span.end and not any(s.evidence.span.start < c for c in closed)]
-    others = [s for s in signs if s.evidence.kind != "dateline"
-              and not (s.evidence.kind == "signoff" and s.evidence.span and s.evidence.span.end <= span.start)]
+    others = [s for s in signs if s.evidence.kind != "dateline" and not ended(s)]
     if len({s.evidence.agency for s in datelines}) > 1:
-        before = [s for s in datelines if s.evidence.span and s.evidence.span.start < span.end]
-        last = max(before, key=lambda s: s.evidence.span.start if s.evidence.span else 0, default=None)
-        datelines = [s for s in datelines if last and s.evidence.agency == last.evidence.agency]
+        last = max(datelines, key=lambda s: s.evidence.span.start if s.evidence.span else 0)
+        datelines = [s for s in datelines if s.evidence.agency == last.evidence.agency]
     return datelines + others
 
 

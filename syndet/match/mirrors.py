@@ -18,15 +18,13 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from syndet.match.align import WordStream, alignments_of, matched_pieces
-from syndet.match.pairs import pair_figures
-from syndet.models import Alignment
+from syndet.models import Alignment, Pair
 from syndet.settings import VerifySettings
 
 Piece = tuple[int, int, int]
 
 
-def cut_duplicates(alignments: Sequence[Alignment], stream_of: Callable[[str], WordStream],
-                   content_words: Mapping[str, int], order: Mapping[str, int],
+def cut_duplicates(alignments: Sequence[Alignment], figures: Sequence[Pair], stream_of: Callable[[str], WordStream],
                    settings: VerifySettings) -> list[tuple[int, Alignment]]:
     """The alignments to cluster: those of two duplicates (each with at least
     ``settings.duplicate_at`` of its content in the other) cut where any other alignment of either
@@ -34,16 +32,14 @@ def cut_duplicates(alignments: Sequence[Alignment], stream_of: Callable[[str], W
 
     Args:
         alignments: A scan's alignments (or those of one connected group of articles).
+        figures: The pair figures of ``alignments`` (:func:`syndet.match.pairs.pair_figures`).
         stream_of: The word stream of an article, by id.
-        content_words: Content words of each article.
-        order: Position of each article in the scan.
         settings: Verification settings (``duplicate_at``, ``min_passage_words``, ``max_gap_words``).
 
     Returns:
         ``(position of the alignment it came from, alignment)``, in the order of ``alignments``.
     """
-    duplicates = {frozenset(p.articles) for p in pair_figures(alignments, content_words, order)
-                  if min(p.containment) >= settings.duplicate_at}
+    duplicates = {frozenset(p.articles) for p in figures if min(p.containment) >= settings.duplicate_at}
     if not duplicates:
         return list(enumerate(alignments))
     of_pair: dict[frozenset[str], list[int]] = defaultdict(list)
@@ -57,9 +53,11 @@ def cut_duplicates(alignments: Sequence[Alignment], stream_of: Callable[[str], W
     for pair in duplicates:
         first = alignments[of_pair[pair][0]]
         a, b = stream_of(first.left.article_id), stream_of(first.right.article_id)
-        cuts = _cuts(a, pair, edges)
+        cuts, cuts_b = _cuts(a, pair, edges), _cuts(b, pair, edges)
+        if not (cuts or cuts_b):  # the two share text with no other article
+            continue
         pieces = matched_pieces(a, b)
-        cuts |= _through(pieces, _cuts(b, pair, edges))
+        cuts |= _through(pieces, cuts_b)
         if cuts:
             # Only the text before and after all that the duplicates share with others: a part of
             # the story between (a paragraph the other copies dropped) stays with the story.

@@ -20,6 +20,7 @@ from syndet.engines.spark import tasks
 from syndet.match.align import word_stream
 from syndet.match.cluster import cluster_passages, passage_order
 from syndet.match.mirrors import cut_duplicates
+from syndet.match.pairs import pair_figures
 from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
 from syndet.report.json import to_json
 from syndet.result import ScanResult
@@ -83,8 +84,10 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
         words[a], words[b] = r.wa, r.wb
     st = settings
     by_id = {a.id: a for a in articles}
-    cut = cut_duplicates(alignments, lambda ident: word_stream(by_id[ident], paragraphs[ident], st.shingle.size,
-                                                               st.shingle.seed), words, order, st.verify)
+    all_figures = pair_figures(alignments, words, order)
+    cut = cut_duplicates(alignments, all_figures, lambda ident: word_stream(by_id[ident], paragraphs[ident],
+                                                                            st.shingle.size, st.shingle.seed),
+                         st.verify)
     found = cluster_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
     # A piece cut from an alignment sorts where that alignment sorts, as in the local engine's list.
     cut_keys = [(*keys[k], m) for m, (k, _) in enumerate(cut)]
@@ -94,7 +97,7 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
     done = attribute(passages, articles, paragraphs, catalogue, st.attribute)
     if problems is not None and catalogue.pattern_problems():
         problems.add({(1_000_000 + n, m) for n, m in enumerate(catalogue.pattern_problems())})
-    figures, groups = reported_pairs(done, alignments, words, order, st.verify.duplicate_at)
+    figures, groups = reported_pairs(done, all_figures, order, st.verify.duplicate_at)
     return comp, Component(tuple(articles), paragraphs, tuple(alignments),
                            tuple((key, p) for p, (_, key) in zip(done, ranked, strict=True)),
                            tuple(figures), tuple(groups), order)
