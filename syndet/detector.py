@@ -15,7 +15,7 @@ from syndet.display import warning_log
 from syndet.errors import ConfigError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
-from syndet.match.align import WordStream, align, word_stream
+from syndet.match.align import Piece, WordStream, alignments_of, matched_pieces, word_stream
 from syndet.match.candidates import MemoryIndex, shared_shingle_pairs, verified_pairs
 from syndet.match.cluster import build_passages
 from syndet.match.mirrors import cut_duplicates
@@ -42,13 +42,14 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def pair_alignments(a: WordStream, b: WordStream, settings: VerifySettings, by_shingles: bool,
-                    run_extra: int) -> list[Alignment]:
+                    run_extra: int, pieces: Sequence[Piece] | None = None) -> list[Alignment]:
     """The shared runs of a candidate pair of articles. A pair found only through shared shingles
     (no paragraphs alike as a whole) keeps only unbroken runs ``run_extra`` words longer than the
     shortest passage: scattered shared phrases and quotation fragments joined across a gap are
     chance. A long stretch counts also when lightly edited (:data:`LONG_RUNS`, :data:`EDITED`): a
-    copy rewritten a word every dozen has no unbroken run, and chance shares no long stretch."""
-    runs = align(a, b, settings)
+    copy rewritten a word every dozen has no unbroken run, and chance shares no long stretch.
+    ``pieces``: the pair's :func:`~syndet.match.align.matched_pieces`, when the caller has them."""
+    runs = alignments_of(a, b, matched_pieces(a, b) if pieces is None else pieces, settings)
     if by_shingles:
         run_words = settings.min_passage_words + run_extra
         runs = [al for al in runs if (al.words >= run_words and al.words >= UNBROKEN * al.stretch)
@@ -189,15 +190,22 @@ class Detector:
             return streams[k]
 
         alignments: list[Alignment] = []
+        twins: dict[frozenset[str], list[Piece]] = {}  # matched pieces of likely duplicates, for the cut
         for n, (ka, kb) in enumerate(sorted(article_pairs), 1):
-            alignments.extend(pair_alignments(stream(ka), stream(kb), st.verify, (ka, kb) in by_shingles,
-                                              st.lsh.shingle_run_extra))
+            sa, sb = stream(ka), stream(kb)
+            pieces = matched_pieces(sa, sb)
+            runs = pair_alignments(sa, sb, st.verify, (ka, kb) in by_shingles, st.lsh.shingle_run_extra, pieces)
+            alignments.extend(runs)
+            shared = sum(al.words for al in runs)
+            if shared and shared >= st.verify.duplicate_at * max(sa.words, sb.words):
+                twins[frozenset((sa.article_id, sb.article_id))] = pieces
             if n % 1000 == 0:
                 report("align", n, len(article_pairs))
         order = {a.id: k for k, a in enumerate(articles)}
         words_of = {articles[k].id: s.words for k, s in streams.items()}
         all_figures = pair_figures(alignments, words_of, order)
-        cut = cut_duplicates(alignments, all_figures, lambda ident: stream(order[ident]), st.verify)
+        cut = cut_duplicates(alignments, all_figures, lambda ident: stream(order[ident]), st.verify, twins)
+        del twins
         passages = build_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -19,6 +19,8 @@ from syndet.models import Alignment, Article, Paragraph, Span
 from syndet.settings import VerifySettings
 from syndet.text.normalize import words_with_offsets
 
+Piece = tuple[int, int, int]
+"""Words ``i..i+n`` of one article that are words ``j..j+n`` of another: ``(i, j, n)``."""
 _MAX_REPEATS = 16
 _OPENERS = frozenset("\"'“‘«([")
 _CLOSERS = frozenset("\"'”’».,;:!?)]…")  # a shingle seen more often than this in one article is too common to anchor on
@@ -143,7 +145,7 @@ def _longest_true(mask: np.ndarray) -> tuple[int, int]:
     return int(begins[k]), int(finishes[k] - begins[k])
 
 
-def matched_pieces(a: WordStream, b: WordStream) -> list[tuple[int, int, int]]:
+def matched_pieces(a: WordStream, b: WordStream) -> list[Piece]:
     """The words two articles share, as pieces ``(i, j, n)``: words ``i..i+n`` of ``a`` are words
     ``j..j+n`` of ``b``; each word of either is in at most one piece; sorted by ``i``."""
     runs = _diagonal_runs(a.hashes, b.hashes)
@@ -157,7 +159,7 @@ def align(a: WordStream, b: WordStream, settings: VerifySettings) -> list[Alignm
     return alignments_of(a, b, matched_pieces(a, b), settings)
 
 
-def alignments_of(a: WordStream, b: WordStream, pieces: Sequence[tuple[int, int, int]],
+def alignments_of(a: WordStream, b: WordStream, pieces: Sequence[Piece],
                   settings: VerifySettings) -> list[Alignment]:
     """The stretches of ``pieces`` (sorted by ``i``) with at least ``min_passage_words`` matched words."""
     out = []

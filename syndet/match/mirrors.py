@@ -17,15 +17,14 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from syndet.match.align import WordStream, alignments_of, matched_pieces
+from syndet.match.align import Piece, WordStream, alignments_of, matched_pieces
 from syndet.models import Alignment, Pair
 from syndet.settings import VerifySettings
 
-Piece = tuple[int, int, int]
-
 
 def cut_duplicates(alignments: Sequence[Alignment], figures: Sequence[Pair], stream_of: Callable[[str], WordStream],
-                   settings: VerifySettings) -> list[tuple[int, Alignment]]:
+                   settings: VerifySettings, known: Mapping[frozenset[str], Sequence[Piece]] | None = None
+                   ) -> list[tuple[int, Alignment]]:
     """The alignments to cluster: those of two duplicates (each with at least
     ``settings.duplicate_at`` of its content in the other) cut where any other alignment of either
     article begins or ends, the rest as they are.
@@ -35,6 +34,7 @@ def cut_duplicates(alignments: Sequence[Alignment], figures: Sequence[Pair], str
         figures: The pair figures of ``alignments`` (:func:`syndet.match.pairs.pair_figures`).
         stream_of: The word stream of an article, by id.
         settings: Verification settings (``duplicate_at``, ``min_passage_words``, ``max_gap_words``).
+        known: The matched pieces of pairs already aligned (left article first), not computed again.
 
     Returns:
         ``(position of the alignment it came from, alignment)``, in the order of ``alignments``.
@@ -56,7 +56,9 @@ def cut_duplicates(alignments: Sequence[Alignment], figures: Sequence[Pair], str
         cuts, cuts_b = _cuts(a, pair, edges), _cuts(b, pair, edges)
         if not (cuts or cuts_b):  # the two share text with no other article
             continue
-        pieces = matched_pieces(a, b)
+        pieces = (known or {}).get(pair)
+        if pieces is None:
+            pieces = matched_pieces(a, b)
         cuts |= _through(pieces, cuts_b)
         if cuts:
             # Only the text before and after all that the duplicates share with others: a part of
