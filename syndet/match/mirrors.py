@@ -43,17 +43,18 @@ def cut_duplicates(alignments: Sequence[Alignment], figures: Sequence[Pair], str
     if not duplicates:
         return list(enumerate(alignments))
     of_pair: dict[frozenset[str], list[int]] = defaultdict(list)
-    edges: dict[str, list[tuple[frozenset[str], int, int]]] = defaultdict(list)
+    edges: dict[str, list[tuple[str, int, int]]] = defaultdict(list)  # article -> (other article, span)
     for k, al in enumerate(alignments):
-        pair = frozenset((al.left.article_id, al.right.article_id))
-        of_pair[pair].append(k)
-        for span in (al.left, al.right):
-            edges[span.article_id].append((pair, span.start, span.end))
+        left, right = al.left, al.right
+        of_pair[frozenset((left.article_id, right.article_id))].append(k)
+        edges[left.article_id].append((right.article_id, left.start, left.end))
+        edges[right.article_id].append((left.article_id, right.start, right.end))
+    bounds = _Bounds(edges)
     replaced: dict[int, list[Alignment]] = {}
     for pair in duplicates:
         first = alignments[of_pair[pair][0]]
         a, b = stream_of(first.left.article_id), stream_of(first.right.article_id)
-        cuts, cuts_b = _cuts(a, pair, edges), _cuts(b, pair, edges)
+        cuts, cuts_b = bounds.cuts(a, b.article_id), bounds.cuts(b, a.article_id)
         if not (cuts or cuts_b):  # the two share text with no other article
             continue
         pieces = (known or {}).get(pair)
@@ -71,16 +72,28 @@ def cut_duplicates(alignments: Sequence[Alignment], figures: Sequence[Pair], str
     return out
 
 
-def _cuts(stream: WordStream, pair: frozenset[str], edges: Mapping[str, list[tuple[frozenset[str], int, int]]]
-          ) -> set[int]:
-    """Word positions of ``stream`` where a span of another pair begins or ends (a cut falls
-    before the word at that position)."""
-    out: set[int] = set()
-    for other, start, end in edges.get(stream.article_id, ()):
-        if other != pair:
-            out.add(int(np.searchsorted(stream.starts, start, "left")))
-            out.add(int(np.searchsorted(stream.ends, end, "right")))
-    return out
+class _Bounds:
+    """Where the spans of each article's alignments begin and end, in its words (found once per
+    article, however many duplicates it has)."""
+
+    def __init__(self, edges: Mapping[str, list[tuple[str, int, int]]]) -> None:
+        self.edges = edges
+        self.words: dict[str, tuple[list[str], np.ndarray]] = {}
+
+    def cuts(self, stream: WordStream, twin: str) -> set[int]:
+        """Word positions of ``stream`` where a span shared with an article other than ``twin``
+        begins or ends (a cut falls before the word at that position)."""
+        aid = stream.article_id
+        if aid not in self.words:
+            items = self.edges.get(aid, [])
+            starts = np.array([lo for _, lo, _ in items], dtype=np.int64)
+            ends = np.array([hi for _, _, hi in items], dtype=np.int64)
+            self.words[aid] = ([other for other, _, _ in items],
+                               np.stack([np.searchsorted(stream.starts, starts, "left"),
+                                         np.searchsorted(stream.ends, ends, "right")], axis=1))
+        others, words = self.words[aid]
+        keep = [k for k, other in enumerate(others) if other != twin]
+        return set(words[keep].ravel().tolist())
 
 
 def _through(pieces: Sequence[Piece], cuts_b: set[int]) -> set[int]:
@@ -104,10 +117,13 @@ def _cut_pair(a: WordStream, b: WordStream, pieces: Sequence[Piece], cuts: Seque
     piece of fewer than ``min_passage_words`` matched words between two cuts is left out (the
     other copies' alignments hold its text, or it is too short to report)."""
     out: dict[int, list[Alignment]] = {}
+    firsts = [p[0] for p in pieces]
     for k, al in originals:
         lo = int(np.searchsorted(a.starts, al.left.start, "left"))
         hi = int(np.searchsorted(a.ends, al.left.end, "right"))
-        inside = [p for p in pieces if lo <= p[0] and p[0] + p[2] <= hi]
+        if not any(lo < c < hi for c in cuts):
+            continue  # nothing to cut inside this one
+        inside = [p for p in pieces[bisect_left(firsts, lo):bisect_left(firsts, hi)] if p[0] + p[2] <= hi]
         segments: dict[int, list[Piece]] = defaultdict(list)
         for piece in _split(inside, cuts):
             segments[bisect_right(cuts, piece[0])].append(piece)
