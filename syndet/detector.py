@@ -114,10 +114,12 @@ class Detector:
     def segment(self, articles: Sequence[Article]) -> dict[str, tuple[Paragraph, ...]]:
         """Paragraphs of each article, with configured and learnt chrome flagged."""
         seg = self.settings.segment
-        paras = [split_paragraphs(a, self._chrome) for a in articles]
-        if seg.learn_chrome and len(articles) >= seg.learn_min_articles:  # fewer cannot repeat a line enough
-            learned = learn_chrome(articles, paras, seg.learn_min_articles, seg.learn_max_words)
-            paras = [mark_learned(a, p, learned) for a, p in zip(articles, paras, strict=False)]
+        learn = seg.learn_chrome and len(articles) >= seg.learn_min_articles  # fewer cannot repeat a line enough
+        keys: list[list[str]] = [[] for _ in articles] if learn else []
+        paras = [split_paragraphs(a, self._chrome, keys[n] if learn else None) for n, a in enumerate(articles)]
+        if learn:
+            learned = learn_chrome(articles, paras, seg.learn_min_articles, seg.learn_max_words, keys)
+            paras = [mark_learned(a, p, learned, k) for a, p, k in zip(articles, paras, keys, strict=True)]
         return {a.id: tuple(p) for a, p in zip(articles, paras, strict=False)}
 
     def scan(self, articles: Sequence[Article], progress: Progress | None = None) -> ScanResult:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from syndet.hashing.arrays import distinct
 from syndet.hashing.shingle import shingle_hashes
 from syndet.models import Alignment, Article, Paragraph, Span
 from syndet.settings import VerifySettings
@@ -76,8 +77,8 @@ def word_stream(article: Article, paragraphs: Sequence[Paragraph], size: int, se
 
 def similarity(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     """Exact ``(containment, jaccard)`` of two shingle-hash sets; containment is over the smaller."""
-    a = np.unique(left)
-    b = np.unique(right)
+    a = distinct(left)
+    b = distinct(right)
     if len(a) == 0 or len(b) == 0:
         return 0.0, 0.0
     inter = len(np.intersect1d(a, b, assume_unique=True))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from datasketch import MinHashLSH
 
+from syndet.hashing.arrays import distinct
 from syndet.settings import VerifySettings
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -157,7 +158,7 @@ def shared_shingle_pairs(hashes: np.ndarray, offsets: np.ndarray, owners: np.nda
         at = np.flatnonzero(part_of == part)
         if len(at) < 2:
             continue
-        keys = np.unique((values32[at].astype(np.uint64) << np.uint64(32)) | article[at].astype(np.uint64))
+        keys = distinct((values32[at].astype(np.uint64) << np.uint64(32)) | article[at].astype(np.uint64))
         del at
         values = keys >> np.uint64(32)
         starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 from syndet.models import Article, Paragraph
 from syndet.settings import DEFAULT_CHROME
@@ -43,8 +43,16 @@ def chrome_key(text: str) -> str:
     return " ".join(_LEAD.sub("", fold(text)).split())
 
 
-def split_paragraphs(article: Article, chrome: Sequence[Pattern | re.Pattern[str]] = ()) -> list[Paragraph]:
-    """Split ``article.text`` (from ``body_start``) into paragraphs with exact offsets."""
+def split_paragraphs(article: Article, chrome: Sequence[Pattern | re.Pattern[str]] = (),
+                     keys: list[str] | None = None) -> list[Paragraph]:
+    """Split ``article.text`` (from ``body_start``) into paragraphs with exact offsets.
+
+    Args:
+        article: The article.
+        chrome: Compiled chrome patterns (see :func:`compile_chrome`).
+        keys: When given, each paragraph's :func:`chrome_key` is appended to it, so that
+            :func:`learn_chrome` and :func:`mark_learned` need not fold the text again.
+    """
     text = article.text
     body = article.body_start
     has_blank = _BLANK.search(text, body) is not None
@@ -63,6 +71,8 @@ def split_paragraphs(article: Article, chrome: Sequence[Pattern | re.Pattern[str
     out = []
     for index, (lo, hi) in enumerate(spans):
         key = chrome_key(text[lo:hi])
+        if keys is not None:
+            keys.append(key)
         is_chrome = any(p.search(key) for p in chrome)
         out.append(Paragraph(article.id, index, lo, hi, is_chrome))
     return out
@@ -96,35 +106,45 @@ def learn_chrome(
     paragraphs: Sequence[Sequence[Paragraph]],
     min_articles: int,
     max_words: int,
+    keys: Sequence[Sequence[str]] | None = None,
 ) -> set[str]:
     """Short lines that many articles of one outlet repeat: that outlet's page furniture.
 
     Only articles with a known ``source`` take part, so wire copy republished by many outlets
     (each repeating the same paragraph) is never mistaken for one outlet's chrome.
 
+    Args:
+        keys: Each article's paragraph keys, when :func:`split_paragraphs` collected them.
+
     Returns:
         Chrome keys (see :func:`chrome_key`) as ``"outlet\\x00key"``.
     """
     seen: dict[str, set[str]] = defaultdict(set)
-    for article, paras in zip(articles, paragraphs, strict=False):
+    for n, (article, paras) in enumerate(zip(articles, paragraphs, strict=False)):
         if not article.source:
             continue
         outlet = article.source.casefold()
-        for para in paras:
-            key = chrome_key(article.text[para.start:para.end])
-            if key and len(key.split()) <= max_words:
+        for k, para in enumerate(paras):
+            key = keys[n][k] if keys is not None else chrome_key(article.text[para.start:para.end])
+            if key and key.count(" ") < max_words:
                 seen[f"{outlet}\x00{key}"].add(article.id)
     return {k for k, ids in seen.items() if len(ids) >= min_articles}
 
 
-def mark_learned(article: Article, paras: list[Paragraph], learned: set[str]) -> list[Paragraph]:
-    """Flag as chrome the paragraphs of ``article`` that its outlet repeats (see :func:`learn_chrome`)."""
+def mark_learned(article: Article, paras: list[Paragraph], learned: Set[str],
+                 keys: Sequence[str] | None = None) -> list[Paragraph]:
+    """Flag as chrome the paragraphs of ``article`` that its outlet repeats (see :func:`learn_chrome`);
+    ``keys``: the paragraphs' keys, when :func:`split_paragraphs` collected them."""
     if not learned or not article.source:
         return paras
     outlet = article.source.casefold()
     out = []
-    for para in paras:
-        if not para.chrome and f"{outlet}\x00{chrome_key(article.text[para.start:para.end])}" in learned:
+    for k, para in enumerate(paras):
+        if para.chrome:
+            out.append(para)
+            continue
+        key = keys[k] if keys is not None else chrome_key(article.text[para.start:para.end])
+        if f"{outlet}\x00{key}" in learned:
             para = Paragraph(para.article_id, para.index, para.start, para.end, True)
         out.append(para)
     return out

@@ -18,13 +18,14 @@ import numpy as np
 import pyarrow as pa
 
 from syndet.detector import pair_alignments
+from syndet.hashing.arrays import distinct
 from syndet.hashing.shingle import hash_batch
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, word_stream
 from syndet.match.candidates import verified_pairs
 from syndet.models import Article, Paragraph
 from syndet.settings import Settings
-from syndet.text.segment import chrome_key, compile_chrome, mark_learned, split_paragraphs
+from syndet.text.segment import compile_chrome, mark_learned, split_paragraphs
 
 PARAGRAPH_BITS = 26
 """Bits of a paragraph key that number the paragraph inside its article."""
@@ -96,9 +97,10 @@ def chrome_keys(batches: Iterator[pa.RecordBatch], settings: Settings, problems:
                 continue
             outlet = article.source.casefold()
             seen: set[str] = set()
-            for para in split_paragraphs(article, chrome):
-                key = chrome_key(article.text[para.start:para.end])
-                if key and len(key.split()) <= max_words and key not in seen:
+            found: list[str] = []
+            split_paragraphs(article, chrome, found)
+            for key in found:
+                if key and key.count(" ") < max_words and key not in seen:
                     seen.add(key)
                     keys.append(f"{outlet}\x00{key}")
                     owners.append(row["k"])
@@ -115,9 +117,10 @@ def segmented(batches: Iterator[pa.RecordBatch], settings: Settings, learned: fr
         packed = []
         for row in _rows(batch):
             article = article_of(row)
-            paras = split_paragraphs(article, chrome)
+            keys: list[str] = []
+            paras = split_paragraphs(article, chrome, keys)
             if learned:
-                paras = mark_learned(article, paras, set(learned))
+                paras = mark_learned(article, paras, learned, keys)
             packed.append(pack_paragraphs(paras))
         report_problems(chrome, problems)
         yield batch.append_column("paras", pa.array(packed, pa.binary()))
@@ -217,7 +220,7 @@ def _all_pairs(flat: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndar
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     left: list[np.ndarray] = []
     right: list[np.ndarray] = []
-    for size in np.unique(sizes):
+    for size in distinct(sizes):
         if size < 2:
             continue
         rows = flat[starts[sizes == size][:, None] + np.arange(size)]
@@ -273,7 +276,7 @@ def postings(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         hs: list[np.ndarray] = []
         ks: list[np.ndarray] = []
         for row in _rows(batch):
-            unique = np.unique(np.frombuffer(row["flat"], dtype=np.uint32)).astype(np.int64)
+            unique = distinct(np.frombuffer(row["flat"], dtype=np.uint32)).astype(np.int64)
             hs.append(unique)
             ks.append(np.full(len(unique), row["k"], dtype=np.int64))
         if hs:
