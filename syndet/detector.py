@@ -26,6 +26,7 @@ from syndet.result import ScanResult
 from syndet.settings import Settings, VerifySettings
 from syndet.text.patterns import PatternError
 from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
+from syndet.workers import fork_map
 
 Progress = Callable[[str, int, int], None]
 UNBROKEN = 0.9
@@ -122,6 +123,27 @@ class Detector:
             paras = [mark_learned(a, p, learned, k) for a, p, k in zip(articles, paras, keys, strict=True)]
         return {a.id: tuple(p) for a, p in zip(articles, paras, strict=False)}
 
+    def _jobs(self, articles: Sequence[Article]) -> int:
+        """Worker processes for the per-article and per-pair stages (1 while a user's pattern runs
+        with a time budget, see :mod:`syndet.workers`)."""
+        if not (all(p.trusted for p in self._chrome) and self.catalogue.trusted):
+            return 1
+        return resolve_jobs(self.settings.jobs, sum(len(a.text) for a in articles))
+
+    def _streams(self, articles: Sequence[Article], paragraphs: Mapping[str, Sequence[Paragraph]],
+                 needed: Sequence[int], jobs: int) -> dict[int, WordStream]:
+        """The word streams of the articles ``needed`` (indexes), built by ``jobs`` workers."""
+        size, seed = self.settings.shingle.size, self.settings.shingle.seed
+
+        def arrays(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            art = articles[needed[n]]
+            built = word_stream(art, paragraphs[art.id], size, seed)
+            return built.starts, built.ends, built.hashes
+
+        found = fork_map(arrays, len(needed), jobs)
+        return {k: WordStream(articles[k].id, articles[k].text, starts, ends, hashes, size)
+                for k, (starts, ends, hashes) in zip(needed, found, strict=True)}
+
     def scan(self, articles: Sequence[Article], progress: Progress | None = None) -> ScanResult:
         """Find the passages shared by two or more of ``articles``."""
         report = progress or _no_progress
@@ -130,6 +152,7 @@ class Detector:
         t0 = time.perf_counter()
         paragraphs = self.segment(articles)
         timings["segment_s"] = time.perf_counter() - t0
+        jobs = self._jobs(articles)
 
         owner: list[int] = []
         texts: list[str] = []
@@ -140,8 +163,8 @@ class Detector:
                     texts.append(article.text[para.start:para.end])
         t0 = time.perf_counter()
         content = len(texts)
-        jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
-        flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs,
+        hash_jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
+        flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, hash_jobs,
                                         lambda done: report("hash", done, content))
         del texts
         timings["hash_s"] = time.perf_counter() - t0
@@ -151,7 +174,7 @@ class Detector:
         # shingles are contiguous in ``flat``, so their offsets are the starts plus the final end.
         nonempty = np.flatnonzero(np.diff(offsets))
         sigs = signatures_flat(flat, np.append(offsets[nonempty], offsets[-1]),
-                               permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
+                               permutations(st.minhash.num_perm, st.minhash.seed), threads=hash_jobs)
         timings["minhash_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -183,7 +206,7 @@ class Detector:
         del pairs, flat
 
         t0 = time.perf_counter()
-        streams: dict[int, WordStream] = {}
+        streams = self._streams(articles, paragraphs, sorted({k for pair in article_pairs for k in pair}), jobs)
 
         def stream(k: int) -> WordStream:
             if k not in streams:
@@ -191,27 +214,35 @@ class Detector:
                 streams[k] = word_stream(art, paragraphs[art.id], st.shingle.size, st.shingle.seed)
             return streams[k]
 
-        alignments: list[Alignment] = []
-        twins: dict[frozenset[str], list[Piece]] = {}  # matched pieces of likely duplicates, for the cut
-        for n, (ka, kb) in enumerate(sorted(article_pairs), 1):
-            sa, sb = stream(ka), stream(kb)
+        ordered = sorted(article_pairs)
+
+        def align_pair(n: int) -> tuple[list[Alignment], list[Piece] | None]:
+            ka, kb = ordered[n]
+            sa, sb = streams[ka], streams[kb]
             pieces = matched_pieces(sa, sb)
             runs = pair_alignments(sa, sb, st.verify, (ka, kb) in by_shingles, st.lsh.shingle_run_extra, pieces)
-            alignments.extend(runs)
             shared = sum(al.words for al in runs)
-            if shared and shared >= st.verify.duplicate_at * max(sa.words, sb.words):
-                twins[frozenset((sa.article_id, sb.article_id))] = pieces
-            if n % 1000 == 0:
-                report("align", n, len(article_pairs))
+            twin = shared and shared >= st.verify.duplicate_at * max(sa.words, sb.words)
+            return runs, pieces if twin else None
+
+        alignments: list[Alignment] = []
+        twins: dict[frozenset[str], list[Piece]] = {}  # matched pieces of likely duplicates, for the cut
+        for (ka, kb), (runs, pieces) in zip(ordered, fork_map(align_pair, len(ordered), jobs, chunk=512,
+                                                              done=lambda n: report("align", n, len(ordered))),
+                                            strict=True):
+            alignments.extend(runs)
+            if pieces is not None:
+                twins[frozenset((articles[ka].id, articles[kb].id))] = pieces
         order = {a.id: k for k, a in enumerate(articles)}
         words_of = {articles[k].id: s.words for k, s in streams.items()}
         all_figures = pair_figures(alignments, words_of, order)
         cut = cut_duplicates(alignments, all_figures, lambda ident: stream(order[ident]), st.verify, twins)
         del twins
+        streams.clear()  # the workers of the stages below need not inherit them
         passages = build_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute))
+        passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute, jobs=jobs))
         figures, duplicates = reported_pairs(passages, all_figures, order, st.verify.duplicate_at)
         timings["attribute_s"] = time.perf_counter() - t0
         stats: dict[str, float] = {

@@ -8,13 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks.synth import SynthConfig, generate
 from syndet.detector import Detector
 from syndet.hashing import parallel
 from syndet.hashing.parallel import MIN_CHARS_PER_JOB, available_cpus, hash_paragraphs, resolve_jobs
 from syndet.hashing.shingle import hash_batch
 from syndet.match.align import similarity
 from syndet.match.candidates import overlaps
+from syndet.models import Article
 from syndet.settings import Settings
+from syndet.workers import fork_map
 from tests.conftest import article
 
 
@@ -75,3 +78,44 @@ def test_shared_chars_merges_overlapping_passages() -> None:
     for lo, hi in spans:
         covered.update(range(lo, hi))
     assert result.shared_chars("a") == len(covered) > 0
+
+
+def _square_or_fail(n: int) -> int:
+    if n == 77:
+        raise ValueError("item 77")
+    return n * n
+
+
+def test_fork_map_keeps_order_and_reports_progress() -> None:
+    seen: list[int] = []
+    got = fork_map(lambda n: n * n, 1000, jobs=2, chunk=64, done=seen.append)
+    assert got == [n * n for n in range(1000)]
+    assert seen == sorted(seen) and seen[-1] == 1000 and len(seen) == 16
+    assert fork_map(lambda n: n, 0, jobs=2) == []
+
+
+def test_fork_map_raises_what_a_worker_raised() -> None:
+    with pytest.raises(ValueError, match="item 77"):
+        fork_map(_square_or_fail, 200, jobs=2, chunk=16)
+
+
+def test_synthetic_scan_with_one_and_two_workers_is_identical() -> None:
+    """Enough articles that every stage run by workers (word streams, pair alignment, signs,
+    attribution) has several chunks, so the two workers really share the work."""
+    records = [r for r in generate(SynthConfig(articles=600, seed=3)) if r["type"] == "article"]
+    articles = [Article(r["id"], r["text"], title=r["title"], source=r["source"], published=r["published"],
+                        url=r["url"]) for r in records]
+    one, two = (Detector(dataclasses.replace(Settings(), jobs=jobs)).scan(articles) for jobs in (1, 2))
+    assert one.stats["article_pairs"] > 512 and len(one.passages) > 64  # several chunks of each
+    assert one.passages == two.passages
+    assert one.alignments == two.alignments
+    assert one.pairs == two.pairs and one.duplicates == two.duplicates
+
+
+def test_a_users_pattern_keeps_the_work_in_one_process() -> None:
+    """A user's pattern has a time budget a worker could not report back: one process then."""
+    texts = [article(f"a{n}", "word " * 2_000_000) for n in range(3)]
+    assert Detector(dataclasses.replace(Settings(), jobs=2))._jobs(texts) == 2
+    user = Settings().segment
+    user = dataclasses.replace(user, chrome_patterns=[*user.chrome_patterns, r"^my own footer$"])
+    assert Detector(dataclasses.replace(Settings(), jobs=2, segment=user))._jobs(texts) == 1

@@ -22,6 +22,7 @@ from syndet.attribution.evidence import Catalogue, Sign, article_signs
 from syndet.duration import parse_time
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
 from syndet.settings import AttributeSettings
+from syndet.workers import fork_map
 
 SYNDICATED = ("agency", "press_release", "republished")
 _OPEN, _CLOSE, _STRAIGHT = "“«„", "”»", '"'
@@ -53,8 +54,8 @@ class _Copy:
 
 def attribute(passages: Sequence[Passage], articles: Sequence[Article],
               paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
-              settings: AttributeSettings, signs: MutableMapping[str, tuple[Sign, ...]] | None = None
-              ) -> tuple[Passage, ...]:
+              settings: AttributeSettings, signs: MutableMapping[str, tuple[Sign, ...]] | None = None,
+              jobs: int = 1) -> tuple[Passage, ...]:
     """Attribute every passage.
 
     Args:
@@ -65,6 +66,8 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         settings: Thresholds and the publication-time window.
         signs: Signs already found, by article id (taken as they are), and filled with the ones
             found here: lets a caller that sees the same articles again find them once.
+        jobs: Worker processes for the signs and the per-passage evidence (:mod:`syndet.workers`;
+            the catalogue's patterns must all be bundled ones for more than 1).
 
     Returns:
         The same passages, in the same order, each with its :class:`Attribution`.
@@ -72,10 +75,10 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
     by_id = {a.id: a for a in articles}
     if signs is None:
         signs = {}
-    for passage in passages:
-        for aid in passage.article_ids:
-            if aid not in signs:
-                signs[aid] = article_signs(by_id[aid], paragraphs[aid], catalogue, settings.dateline_paragraphs)
+    missing = list(dict.fromkeys(aid for passage in passages for aid in passage.article_ids if aid not in signs))
+    found = fork_map(lambda n: article_signs(by_id[missing[n]], paragraphs[missing[n]], catalogue,
+                                             settings.dateline_paragraphs), len(missing), jobs)
+    signs.update(zip(missing, found, strict=True))
     quote_like = {p.id for p in passages if p.words <= settings.quote_max_words
                   and _quote_like(_quote_shares(p, by_id, paragraphs), p.words, settings)}
     prose: dict[str, list[Passage]] = defaultdict(list)  # article id -> passages that are not quote-like
@@ -83,10 +86,9 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         if passage.id not in quote_like:
             for aid in passage.article_ids:
                 prose[aid].append(passage)
-    drafts: dict[str, tuple[_Draft, list[_Copy]]] = {}
     quotes: dict[str, Attribution] = {}
-    layouts = Layouts()
     held = _held_by(passages)
+    waiting: list[tuple[Passage, list[_Copy]]] = []
     for passage in passages:
         copies = _copies(passage, by_id)
         if passage.id in quote_like and not _next_to_prose(passage, prose, settings.quote_context_chars):
@@ -99,7 +101,12 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
                 f"the same {passage.words} words in {len(passage.article_ids)} articles of "
                 f"{stories} stories that share no other text"),))
             continue
-        drafts[passage.id] = (_origin(copies, signs, paragraphs, catalogue, settings, passage.words, layouts), copies)
+        waiting.append((passage, copies))
+    layouts = Layouts()
+    found_signs = signs
+    made = fork_map(lambda n: _origin(waiting[n][1], found_signs, paragraphs, catalogue, settings,
+                                      waiting[n][0].words, layouts), len(waiting), jobs, chunk=64)
+    drafts = {passage.id: (draft, copies) for (passage, copies), draft in zip(waiting, made, strict=True)}
     sources = _story_sources(drafts)
     out = []
     for passage in passages:

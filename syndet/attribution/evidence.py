@@ -101,6 +101,12 @@ class Catalogue:
     rules: tuple[Rule, ...]
     weights: Mapping[str, float]
 
+    @property
+    def trusted(self) -> bool:
+        """Whether every pattern is a bundled one (none runs with a time budget: see
+        :mod:`syndet.workers` for why that matters)."""
+        return all(rule.pattern.trusted for rule in (*self.datelines, *self.rules))
+
     def pattern_problems(self) -> list[str]:
         """What each pattern that was switched off for its cost said (see :mod:`syndet.text.patterns`)."""
         return [rule.pattern.problem for rule in (*self.datelines, *self.rules) if rule.pattern.problem]
