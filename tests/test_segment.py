@@ -51,6 +51,13 @@ def test_learned_chrome_is_per_outlet() -> None:
     marked = [mark_learned(a, p, learned) for a, p in zip(arts, paras, strict=False)]
     assert [p[1].chrome for p in marked] == [True, True, True, True, False]
     assert not any(p[0].chrome for p in marked)
+    keys: list[list[str]] = [[] for _ in arts]  # the keys collected while splitting: the same answer
+    collected = [split_paragraphs(a, CHROME, k) for a, k in zip(arts, keys, strict=True)]
+    assert keys[0] == ["story 0 body text here.", "daily planet: all the news"]
+    assert learn_chrome(arts, collected, min_articles=4, max_words=16, keys=keys) == learned
+    assert learn_chrome(arts, collected, min_articles=4, max_words=5, keys=keys) == learned  # 5 words
+    assert learn_chrome(arts, collected, min_articles=4, max_words=4, keys=keys) == set()
+    assert [mark_learned(a, p, learned, k) for a, p, k in zip(arts, collected, keys, strict=True)] == marked
 
 
 @settings(max_examples=200, deadline=None)
