@@ -54,7 +54,14 @@ class ScanResult:
 
     def content_ranges(self, article_id: str) -> list[tuple[int, int]]:
         """The ``[start, end)`` ranges of the article's paragraphs that are not chrome, in order."""
-        return sorted((p.start, p.end) for p in self.paragraphs[article_id] if not p.chrome)
+        cache: dict[str, list[tuple[int, int]]] | None = self.__dict__.get("_content_cache")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_content_cache", cache)
+        found = cache.get(article_id)
+        if found is None:
+            found = cache[article_id] = sorted((p.start, p.end) for p in self.paragraphs[article_id] if not p.chrome)
+        return list(found)
 
     def covered(self, article_id: str, spans: Iterable[Span]) -> int:
         """Content characters of the article inside ``spans`` (gaps between paragraphs and chrome

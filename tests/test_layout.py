@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "syndet"
 # must be covered, so a new module has to be given its place here.
 RANKS: dict[str, int] = {
     "syndet.errors": 0, "syndet.models": 0, "syndet.settings": 0, "syndet.yamlfile": 0,
-    "syndet.duration": 0, "syndet.progress": 0, "syndet.display": 0,
+    "syndet.duration": 0, "syndet.progress": 0, "syndet.display": 0, "syndet.workers": 0,
     "syndet.read": 1,
     "syndet.text": 2,
     "syndet.hashing": 3,

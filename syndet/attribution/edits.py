@@ -17,12 +17,14 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+
+import numpy as np
 
 from syndet.models import Article, Paragraph
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_MARK = re.compile(r"[“«„]|(?:^|(?<=\s))\"")  # a straight mark opens only after a space
+_MARK = re.compile(r"[“«„\"]")  # a straight mark opens only at the start or after a space (checked apart:
+# a look-behind in the pattern is tried at every character, and costs more than the rest of a layout)
 GRAM = 5
 """Words a located run holds (a run this long found in the other copy is the same place)."""
 SPLIT_SIDE_WORDS = 3
@@ -93,34 +95,86 @@ def _member(values: Sequence[int], value: int) -> bool:
     return k < len(values) and values[k] == value
 
 
+def word_chars() -> np.ndarray:
+    """Which code points :data:`_WORD` counts as letters (``[^\\W_]``), as a boolean table over all
+    of Unicode, worked out once by the pattern itself so that the two cannot disagree."""
+    global _WORD_CHARS
+    if _WORD_CHARS is None:
+        table = np.zeros(0x110000, dtype=bool)
+        every = "".join(map(chr, range(0x110000)))
+        for m in re.finditer(r"[^\W_]+", every):
+            table[m.start():m.end()] = True
+        _WORD_CHARS = table
+    return _WORD_CHARS
+
+
+_WORD_CHARS: np.ndarray | None = None
+_APOSTROPHES = np.array([ord("'"), ord("’")], dtype=np.uint32)
+
+
+def _ints(values: np.ndarray) -> array[int]:
+    out = array("i")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.int32).tobytes())
+    return out
+
+
 def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
-    """The located content words of an article (chrome paragraphs left out)."""
+    """The located content words of an article (chrome paragraphs left out): the words
+    :data:`_WORD` finds in each content paragraph, found on the whole text at once as runs of
+    letters joined by single apostrophes, with a word never running across a paragraph's edge."""
     text = article.text
     folded = text.casefold()
     if len(folded) != len(text):  # "ß" -> "ss": every character must keep its place
         folded = text.lower()
         if len(folded) != len(text):
             folded = text
-    spans: list[tuple[int, int]] = []
-    para_first: list[int] = []
-    for para in paragraphs:
-        if not para.chrome:
-            found = [m.span() for m in _WORD.finditer(text, para.start, para.end)]
-            if found:
-                para_first.append(len(spans))
-                spans += found
-    para_first.append(len(spans))
-    starts = array("i", [lo for lo, _ in spans])
-    ends = array("i", [hi for _, hi in spans])
-    offsets = array("i", accumulate([hi - lo + 1 for lo, hi in spans[:-1]], initial=1)) if spans else array("i")
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    content = [(p.start, p.end) for p in paragraphs if not p.chrome and p.end > p.start]
+    within = np.zeros(len(codes), dtype=bool)
+    for lo, hi in content:
+        within[lo:hi] = True
+    letter = word_chars()[codes] & within
+    # Paragraphs with no gap between them (the splitter always leaves one; others may not): a
+    # word ends at the edge, and no apostrophe there joins the two.
+    glued = np.array([lo for (lo, _), (_, hi) in zip(content[1:], content, strict=False) if lo == hi], dtype=np.int64)
+    if len(codes) > 2:  # an apostrophe between two letters joins them into one word
+        mid = codes[1:-1]
+        joins = ((mid == _APOSTROPHES[0]) | (mid == _APOSTROPHES[1])) & letter[:-2] & letter[2:] & within[1:-1]
+        if len(glued):
+            edge = np.zeros(len(codes), dtype=bool)
+            edge[glued] = True
+            joins &= ~edge[1:-1] & ~edge[2:]
+        letter[1:-1] |= joins
+    change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    glued = glued[letter[glued] & letter[glued - 1]]
+    change[glued] = 1
+    starts_np = np.flatnonzero(change == 1)
+    ends_np = np.flatnonzero(change == -1)
+    if len(glued):
+        ends_np = np.sort(np.concatenate((ends_np, glued)))
+    lengths = ends_np - starts_np
+    offsets_np = np.cumsum(lengths + 1) - lengths  # word k starts after k + 1 spaces and the words before it
+    # The folded letters moved to their places in ``joined`` (each word after its own space).
+    at = np.flatnonzero(letter)
+    spaces = np.full(int(offsets_np[-1] + lengths[-1] + 1) if len(lengths) else 2, ord(" "), dtype=np.uint32)
+    folded_codes = codes if folded is text else np.frombuffer(folded.encode("utf-32-le", "surrogatepass"),
+                                                              dtype=np.uint32)
+    spaces[at + np.repeat(offsets_np - starts_np, lengths)] = folded_codes[at]
+    joined = spaces.tobytes().decode("utf-32-le", "surrogatepass")
+    firsts = np.searchsorted(starts_np, [lo for lo, _ in content]) if content else np.empty(0, dtype=np.int64)
+    para_first = [int(k) for k, (_, hi) in zip(firsts, content, strict=True)
+                  if k < len(starts_np) and starts_np[k] < hi]
+    para_first.append(len(starts_np))
+    starts = _ints(starts_np)
     opens: list[int] = []
     for m in _MARK.finditer(text):
+        if m.group() == '"' and m.start() and not text[m.start() - 1].isspace():
+            continue
         k = bisect_left(starts, m.end())
         touching = k < len(starts) and not text[m.end():starts[k]].strip()
         if touching and (m.group() != '"' or starts[k] == m.end()) and (not opens or opens[-1] != k):
             opens.append(k)
-    return Layout(" " + " ".join([folded[lo:hi] for lo, hi in spans]) + " ", offsets, starts, ends,
-                  tuple(para_first), tuple(opens))
+    return Layout(joined, _ints(offsets_np), starts, _ints(ends_np), tuple(para_first), tuple(opens))
 
 
 class Layouts:

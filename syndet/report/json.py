@@ -15,6 +15,8 @@ def to_json(result: ScanResult, with_text: bool = False) -> dict[str, Any]:
     articles = []
     for article in result.articles:
         paras = result.paragraphs[article.id]
+        content = result.content_chars(article.id)
+        shared = result.shared_chars(article.id)
         articles.append({
             "id": article.id,
             "path": article.path,
@@ -24,9 +26,9 @@ def to_json(result: ScanResult, with_text: bool = False) -> dict[str, Any]:
             "url": article.url,
             "author": article.author,
             "chars": len(article.text),
-            "content_chars": result.content_chars(article.id),
-            "shared_chars": result.shared_chars(article.id),
-            "shared_fraction": round(result.shared_fraction(article.id), 4),
+            "content_chars": content,
+            "shared_chars": shared,
+            "shared_fraction": round(min(1.0, shared / content) if content else 0.0, 4),
             "paragraphs": len(paras),
             "chrome_paragraphs": sum(1 for p in paras if p.chrome),
             "origins": origins_record(result, article.id),
@@ -45,10 +47,23 @@ def to_json(result: ScanResult, with_text: bool = False) -> dict[str, Any]:
 
 
 def write_json(result: ScanResult, out: TextIO, with_text: bool = False) -> None:
-    """Write :func:`to_json` to ``out`` as indented JSON, piece by piece (a large report is never
-    held as one string)."""
-    json.dump(to_json(result, with_text), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """Write :func:`to_json` to ``out``: one top-level key per line, and each article, passage,
+    pair and duplicate group on a line of its own, piece by piece (a large report is never held as
+    one string). Each record is encoded compact, by the json module's compiled encoder: indenting
+    every level goes through its Python encoder, five times slower on a report of 100,000 articles."""
+    items = list(to_json(result, with_text).items())
+    out.write("{\n")
+    for n, (key, value) in enumerate(items):
+        end = ",\n" if n + 1 < len(items) else "\n"
+        if isinstance(value, list) and value:
+            out.write(f"  {json.dumps(key)}: [\n")
+            last = len(value) - 1
+            for k, record in enumerate(value):
+                out.write(f"    {json.dumps(record, ensure_ascii=False)}{',' if k < last else ''}\n")
+            out.write("  ]" + end)
+        else:
+            out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{end}")
+    out.write("}\n")
 
 
 def jsonl_rows(result: ScanResult, with_text: bool = False) -> Iterator[dict[str, Any]]:

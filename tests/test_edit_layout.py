@@ -1,0 +1,75 @@
+"""The located words the edit checks search are exactly the words the word pattern finds in each
+content paragraph, whatever the script, the marks or the paragraphs' edges."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from syndet.attribution.edits import layout
+from syndet.models import Article, Paragraph
+from syndet.text.segment import split_paragraphs
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+MARK = re.compile(r"[“«„]|(?:^|(?<=\s))\"")
+PIECES = ["a", "B", "'", "’", " ", "\n", "\n\n", "é", "ß", "İ", "x'", "'y", "_", "3", "क्ष", "ि", "日本", "ـ",
+          "\u200d", "“", '"', "«", "„", "- ", "• ", "Leave a Reply", "ﬁ", "Ⅻ", "²", "don’t", "U.S."]
+
+
+def reference(text: str, paragraphs: list[Paragraph]) -> tuple[str, list[int], list[int], list[int], list[int]]:
+    """Words found paragraph by paragraph with the pattern, as the layout must hold them."""
+    folded = text.casefold() if len(text.casefold()) == len(text) else (
+        text.lower() if len(text.lower()) == len(text) else text)
+    spans: list[tuple[int, int]] = []
+    first: list[int] = []
+    for para in paragraphs:
+        if not para.chrome:
+            found = [m.span() for m in WORD.finditer(text, para.start, para.end)]
+            if found:
+                first.append(len(spans))
+                spans += found
+    first.append(len(spans))
+    starts = [lo for lo, _ in spans]
+    opens: list[int] = []
+    for m in MARK.finditer(text):
+        k = bisect_left(starts, m.end())
+        if k < len(starts) and not text[m.end():starts[k]].strip() and (m.group() != '"' or starts[k] == m.end()) \
+                and (not opens or opens[-1] != k):
+            opens.append(k)
+    return " " + " ".join(folded[lo:hi] for lo, hi in spans) + " ", starts, [hi for _, hi in spans], first, opens
+
+
+def check(text: str, paragraphs: list[Paragraph]) -> None:
+    got = layout(Article("x", text), paragraphs)
+    joined, starts, ends, first, opens = reference(text, paragraphs)
+    assert got.joined == joined
+    assert (list(got.starts), list(got.ends), list(got.para_first), list(got.opens)) == (starts, ends, first, opens)
+    assert [joined[o:o + e - s] for o, s, e in zip(got.offsets, starts, ends, strict=True)] == \
+        [joined[o:].split(" ", 1)[0] for o in got.offsets]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.lists(st.booleans(), max_size=12))
+def test_layout_holds_the_words_of_each_content_paragraph(parts: list[str], chrome: list[bool]) -> None:
+    text = "".join(parts)
+    paragraphs = split_paragraphs(Article("x", text))
+    marked = [Paragraph(p.article_id, p.index, p.start, p.end, chrome[k] if k < len(chrome) else False)
+              for k, p in enumerate(paragraphs)]
+    check(text, marked)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30), st.sets(st.integers(0, 200), max_size=4))
+def test_paragraphs_with_no_gap_never_share_a_word(parts: list[str], cuts: set[int]) -> None:
+    text = "".join(parts)
+    edges = sorted({c for c in cuts if c < len(text)} | {0, len(text)})
+    check(text, [Paragraph("x", k, lo, hi) for k, (lo, hi) in enumerate(zip(edges, edges[1:])) if hi > lo])
+
+
+def test_a_real_paragraph() -> None:
+    text = "GENEVA (AP) — “We’re not there,” said Wendy Sherman.\n\nThe U.S. and Russia's envoys met \"today\"."
+    check(text, split_paragraphs(Article("x", text)))
+    assert layout(Article("x", text), split_paragraphs(Article("x", text))).joined.startswith(" geneva ap we’re not")
