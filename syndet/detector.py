@@ -112,12 +112,27 @@ class Detector:
         return ScanResult(result.articles, result.paragraphs, result.passages, result.alignments,
                           tuple(warnings), stats, dict(skipped), result.pairs, result.duplicates)
 
-    def segment(self, articles: Sequence[Article]) -> dict[str, tuple[Paragraph, ...]]:
-        """Paragraphs of each article, with configured and learnt chrome flagged."""
+    def segment(self, articles: Sequence[Article], jobs: int = 1) -> dict[str, tuple[Paragraph, ...]]:
+        """Paragraphs of each article, with configured and learnt chrome flagged; ``jobs`` workers
+        split the articles (see :meth:`_jobs`)."""
         seg = self.settings.segment
         learn = seg.learn_chrome and len(articles) >= seg.learn_min_articles  # fewer cannot repeat a line enough
-        keys: list[list[str]] = [[] for _ in articles] if learn else []
-        paras = [split_paragraphs(a, self._chrome, keys[n] if learn else None) for n, a in enumerate(articles)]
+        chrome = self._chrome
+        keys: list[list[str]]
+        paras: list[list[Paragraph]]
+        if jobs > 1:
+            def split(n: int) -> tuple[list[tuple[int, int, bool]], list[str]]:
+                found: list[str] = []
+                done = split_paragraphs(articles[n], chrome, found if learn else None)
+                return [(p.start, p.end, p.chrome) for p in done], found  # plain tuples travel fastest
+
+            parts = fork_map(split, len(articles), jobs)
+            paras = [[Paragraph(a.id, k, lo, hi, flag) for k, (lo, hi, flag) in enumerate(spans)]
+                     for a, (spans, _) in zip(articles, parts, strict=True)]
+            keys = [found for _, found in parts]
+        else:
+            keys = [[] for _ in articles] if learn else []
+            paras = [split_paragraphs(a, chrome, keys[n] if learn else None) for n, a in enumerate(articles)]
         if learn:
             learned = learn_chrome(articles, paras, seg.learn_min_articles, seg.learn_max_words, keys)
             paras = [mark_learned(a, p, learned, k) for a, p, k in zip(articles, paras, keys, strict=True)]
@@ -149,10 +164,10 @@ class Detector:
         report = progress or _no_progress
         st = self.settings
         timings: dict[str, float] = {}
-        t0 = time.perf_counter()
-        paragraphs = self.segment(articles)
-        timings["segment_s"] = time.perf_counter() - t0
         jobs = self._jobs(articles)
+        t0 = time.perf_counter()
+        paragraphs = self.segment(articles, jobs)
+        timings["segment_s"] = time.perf_counter() - t0
 
         owner: list[int] = []
         texts: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.text.normalize import _FOLD, fold, words, words_with_offsets
+from syndet.text.normalize import _FOLD, fold, words, words_in, words_with_offsets
 
 TEXT = st.lists(
     st.sampled_from([*list("abcXYZ ..,'’“”—-\n\tİßﬁé½0123_"), "U.S.", "don’t", "a.m.", "U.S.’s"]),
@@ -53,3 +53,44 @@ def test_initialisms_found_with_and_without_other_dots() -> None:
     assert words("Talks ended. U.S. and E.U. officials left.") == ["talks", "ended", "us", "and", "eu",
                                                                    "officials", "left"]
     assert words("v1.2.3 at 10 a.m. sharp") == ["v1", "2", "3", "at", "10", "am", "sharp"]
+
+
+_PIECES = ["a", "B", "'", "’", " ", "\n", "\n\n", "é", "ß", "İ", "x'", "'y", "_", "3", "क्ष", "ि", "日本", "ـ",
+           "\u200d", "“", '"', "- ", "• ", "U.S.", "a.m.", ".", "€", "£", "ﬁ", "Ⅻ", "²", "Σ", "ΟΔΟΣ", "K", "Ǆ",
+           "e\u0301", "don’t", "Geneva"]
+
+
+def _each(text: str, ranges: list[tuple[int, int]]) -> tuple[list[str], list[int], list[int]]:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for lo, hi in ranges:
+        w, s, e = words_with_offsets(text, lo, hi)
+        out += w
+        starts += s.tolist()
+        ends += e.tolist()
+    return out, starts, ends
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.sets(st.integers(0, 300), max_size=6),
+       st.lists(st.booleans(), max_size=8))
+def test_words_of_many_ranges_equal_the_pattern_range_by_range(parts: list[str], cuts: set[int],
+                                                               keep: list[bool]) -> None:
+    text = "".join(parts)
+    edges = sorted({c for c in cuts if c < len(text)} | {0, len(text)})
+    ranges = [(lo, hi) for k, (lo, hi) in enumerate(zip(edges, edges[1:])) if k >= len(keep) or keep[k]]
+    got = words_in(text, ranges)
+    assert (got[0], got[1].tolist(), got[2].tolist()) == _each(text, ranges)
+    gapped = [(lo + 1, hi) for lo, hi in ranges if hi > lo + 1]  # with a character between ranges
+    got = words_in(text, gapped)
+    assert (got[0], got[1].tolist(), got[2].tolist()) == _each(text, gapped)
+
+
+def test_words_of_a_news_paragraph_found_at_once() -> None:
+    text = "Title\n\nGENEVA — The envoys’ talks didn't end, officials said.\n\nCosts rose 5% to €3bn, the U.S. said."
+    first = text.index("GENEVA")
+    second = text.index("Costs")
+    found, starts, ends = words_in(text, [(first, second - 2), (second, len(text))])
+    assert found[:6] == ["geneva", "the", "envoys", "talks", "didnt", "end"]
+    assert "us" in found and [text[s:e] for s, e in zip(starts, ends, strict=True)][3] == "talks"

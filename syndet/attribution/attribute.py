@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from syndet.attribution.edits import Layouts, one_way_edits, word_chars
+from syndet.attribution.edits import Layouts, one_way_edits
 from syndet.attribution.evidence import Catalogue, Sign, article_signs
 from syndet.duration import parse_time
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
 from syndet.settings import AttributeSettings
+from syndet.text.normalize import letter_table
 from syndet.workers import fork_map
 
 SYNDICATED = ("agency", "press_release", "republished")
@@ -104,7 +105,7 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         waiting.append((passage, copies))
     layouts = Layouts()
     if waiting and jobs > 1:
-        word_chars()  # built once here, not once in each worker
+        letter_table()  # built once here, not once in each worker
     found_signs = signs
     made = fork_map(lambda n: _origin(waiting[n][1], found_signs, paragraphs, catalogue, settings,
                                       waiting[n][0].words, layouts), len(waiting), jobs, chunk=64)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from syndet.models import Article, Paragraph
+from syndet.text.normalize import letter_table
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _MARK = re.compile(r"[“«„\"]")  # a straight mark opens only at the start or after a space (checked apart:
@@ -95,20 +96,6 @@ def _member(values: Sequence[int], value: int) -> bool:
     return k < len(values) and values[k] == value
 
 
-def word_chars() -> np.ndarray:
-    """Which code points :data:`_WORD` counts as letters (``[^\\W_]``), as a boolean table over all
-    of Unicode, worked out once by the pattern itself so that the two cannot disagree."""
-    global _WORD_CHARS
-    if _WORD_CHARS is None:
-        table = np.zeros(0x110000, dtype=bool)
-        every = "".join(map(chr, range(0x110000)))
-        for m in re.finditer(r"[^\W_]+", every):
-            table[m.start():m.end()] = True
-        _WORD_CHARS = table
-    return _WORD_CHARS
-
-
-_WORD_CHARS: np.ndarray | None = None
 _APOSTROPHES = np.array([ord("'"), ord("’")], dtype=np.uint32)
 
 
@@ -133,7 +120,7 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
     within = np.zeros(len(codes), dtype=bool)
     for lo, hi in content:
         within[lo:hi] = True
-    letter = word_chars()[codes] & within
+    letter = letter_table()[codes] & within
     # Paragraphs with no gap between them (the splitter always leaves one; others may not): a
     # word ends at the edge, and no apostrophe there joins the two.
     glued = np.array([lo for (lo, _), (_, hi) in zip(content[1:], content, strict=False) if lo == hi], dtype=np.int64)

@@ -18,7 +18,7 @@ from syndet.hashing.arrays import distinct
 from syndet.hashing.shingle import shingle_hashes
 from syndet.models import Alignment, Article, Paragraph, Span
 from syndet.settings import VerifySettings
-from syndet.text.normalize import words_with_offsets
+from syndet.text.normalize import words_in
 
 Piece = tuple[int, int, int]
 """Words ``i..i+n`` of one article that are words ``j..j+n`` of another: ``(i, j, n)``."""
@@ -54,25 +54,8 @@ class WordStream:
 
 def word_stream(article: Article, paragraphs: Sequence[Paragraph], size: int, seed: int) -> WordStream:
     """Build the word stream of an article from its non-chrome paragraphs."""
-    tokens: list[str] = []
-    starts: list[np.ndarray] = []
-    ends: list[np.ndarray] = []
-    for para in paragraphs:
-        if para.chrome:
-            continue
-        w, s, e = words_with_offsets(article.text, para.start, para.end)
-        tokens.extend(w)
-        starts.append(s)
-        ends.append(e)
-    empty = np.empty(0, dtype=np.int64)
-    return WordStream(
-        article.id,
-        article.text,
-        np.concatenate(starts) if starts else empty,
-        np.concatenate(ends) if ends else empty,
-        shingle_hashes(tokens, size, seed),
-        size,
-    )
+    tokens, starts, ends = words_in(article.text, [(p.start, p.end) for p in paragraphs if not p.chrome])
+    return WordStream(article.id, article.text, starts, ends, shingle_hashes(tokens, size, seed), size)
 
 
 def similarity(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:

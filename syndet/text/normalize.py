@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -127,3 +128,95 @@ def words_with_offsets(text: str, start: int = 0, end: int | None = None) -> tup
         out = [_finish(w) for w in out]
     spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2) + start
     return out, spans[:, 0].copy(), spans[:, 1].copy()
+
+
+_LETTERS: np.ndarray | None = None
+_APOSTROPHE, _SPACE = ord("'"), ord(" ")
+
+
+def letter_table() -> np.ndarray:
+    """Which code points ``[^\\W_]`` matches (letters and digits), as a boolean table over all of
+    Unicode, worked out once by the pattern itself so that array code and the patterns cannot
+    disagree."""
+    global _LETTERS
+    if _LETTERS is None:
+        table = np.zeros(0x110000, dtype=bool)
+        for m in re.finditer(r"[^\W_]+", "".join(map(chr, range(0x110000)))):
+            table[m.start():m.end()] = True
+        _LETTERS = table
+    return _LETTERS
+
+
+def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """:func:`words_with_offsets` of each ``[start, end)`` range of ``text``, one after another.
+
+    A range holding no initialism ("U.S."), no combining mark and no letter of a script written
+    without spaces has only plain words (runs of letters and digits joined by inner apostrophes);
+    those are found for all such ranges at once, with array operations on the folded text, and
+    are the very words and offsets the pattern gives. Any other range, and any text whose folding
+    is not one character for one (or depends on context: capital sigma), goes through
+    :func:`words_with_offsets`.
+    """
+    folded = fold(text)
+    if len(folded) != len(text) or "\u03a3" in text:
+        return _words_each(text, ranges)
+    plain: list[bool] = []
+    reach = -1
+    for lo, hi in ranges:
+        if lo <= reach:  # ranges out of order, overlapping or touching: each on its own
+            return _words_each(text, ranges)
+        plain.append(_INITIAL_HINT.search(folded, lo, hi) is None and _SPECIAL.search(folded, lo, hi) is None)
+        reach = hi
+    if not any(plain):
+        return _words_each(text, ranges)
+    wide = not folded.isascii()
+    codes: np.ndarray = np.frombuffer(folded.encode("utf-32-le", "surrogatepass") if wide else folded.encode("ascii"),
+                                      dtype=np.uint32 if wide else np.uint8).copy()
+    within = np.zeros(len(codes), dtype=bool)
+    for (lo, hi), easy in zip(ranges, plain, strict=True):
+        if easy:
+            within[lo:hi] = True
+    letter = letter_table()[codes] & within
+    if len(codes) > 2:  # an apostrophe between two letters joins them
+        letter[1:-1] |= (codes[1:-1] == _APOSTROPHE) & letter[:-2] & letter[2:] & within[1:-1]
+    change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(change == 1)
+    ends = np.flatnonzero(change == -1)
+    beyond = np.flatnonzero(np.logical_or.reduceat((codes > 127) & letter, starts)).tolist() \
+        if wide and len(starts) else []
+    codes[~letter] = _SPACE
+    kept = codes.tobytes().decode("utf-32-le", "surrogatepass") if wide else codes.tobytes().decode("ascii")
+    found = kept.replace("'", "").split()
+    if len(found) != len(starts):  # pragma: no cover - a word always holds a letter
+        return _words_each(text, ranges)
+    for k in beyond:  # words beyond ASCII take NFKC and case folding, as the pattern's words do
+        found[k] = _finish(found[k])
+    if all(plain):
+        return found, starts.astype(np.int64), ends.astype(np.int64)
+    out: list[str] = []
+    out_starts: list[np.ndarray] = []
+    out_ends: list[np.ndarray] = []
+    for (lo, hi), easy in zip(ranges, plain, strict=True):
+        if easy:
+            a, b = np.searchsorted(starts, lo), np.searchsorted(starts, hi)
+            out.extend(found[a:b])
+            out_starts.append(starts[a:b])
+            out_ends.append(ends[a:b])
+        else:
+            w, s, e = words_with_offsets(text, lo, hi)
+            out.extend(w)
+            out_starts.append(s)
+            out_ends.append(e)
+    return out, np.concatenate(out_starts).astype(np.int64), np.concatenate(out_ends).astype(np.int64)
+
+
+def _words_each(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    out: list[str] = []
+    starts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
+    ends: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
+    for lo, hi in ranges:
+        w, s, e = words_with_offsets(text, lo, hi)
+        out.extend(w)
+        starts.append(s)
+        ends.append(e)
+    return out, np.concatenate(starts), np.concatenate(ends)
