@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndet.detector import Detector
+from syndet.match.align import WordStream, matched_pieces, reference_pieces, word_stream
 from syndet.models import Article
 from syndet.text.normalize import words
 
@@ -147,3 +150,31 @@ def test_reported_spans_are_the_shared_text(layout: list[list[int]]) -> None:
         for span in passage.spans:
             chunk = result.article(span.article_id).text[span.start:span.end]
             assert chunk == chunk.strip() and words(chunk)
+
+
+def _stream(hashes: list[int]) -> WordStream:
+    none = np.zeros(len(hashes) + 4, dtype=np.int64)
+    return WordStream("x", "", none, none, np.asarray(hashes, dtype=np.uint32), 5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=70), st.lists(st.integers(0, 12), max_size=70),
+       st.integers(0, 60), st.integers(0, 60), st.integers(0, 40))
+def test_compiled_pieces_equal_the_array_reference(a: list[int], b: list[int], at_a: int, at_b: int,
+                                                   copied: int) -> None:
+    """The compiled loops give the reference's pieces, also with heavy repeats (a small vocabulary)
+    and a copied run planted in both."""
+    run = [100 + k for k in range(copied)]
+    left, right = _stream(a[:at_a] + run + a[at_a:]), _stream(b[:at_b] + run + b[at_b:])
+    assert matched_pieces(left, right) == reference_pieces(left, right)
+    assert matched_pieces(right, left) == reference_pieces(right, left)
+
+
+def test_compiled_pieces_equal_the_reference_on_real_copies(geneva: Path) -> None:
+    detector = Detector()
+    result = detector.scan_paths([geneva])
+    streams = [word_stream(a, result.paragraphs[a.id], 5, 0) for a in result.articles]
+    assert any(matched_pieces(x, y) for x in streams for y in streams if x is not y)
+    for x in streams:
+        for y in streams:
+            assert matched_pieces(x, y) == reference_pieces(x, y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,7 +67,7 @@ def test_layout_holds_the_words_of_each_content_paragraph(parts: list[str], chro
 def test_paragraphs_with_no_gap_never_share_a_word(parts: list[str], cuts: set[int]) -> None:
     text = "".join(parts)
     edges = sorted({c for c in cuts if c < len(text)} | {0, len(text)})
-    check(text, [Paragraph("x", k, lo, hi) for k, (lo, hi) in enumerate(zip(edges, edges[1:])) if hi > lo])
+    check(text, [Paragraph("x", k, lo, hi) for k, (lo, hi) in enumerate(pairwise(edges)) if hi > lo])
 
 
 def test_a_real_paragraph() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,7 +81,7 @@ def test_words_of_many_ranges_equal_the_pattern_range_by_range(parts: list[str],
                                                                keep: list[bool]) -> None:
     text = "".join(parts)
     edges = sorted({c for c in cuts if c < len(text)} | {0, len(text)})
-    ranges = [(lo, hi) for k, (lo, hi) in enumerate(zip(edges, edges[1:])) if k >= len(keep) or keep[k]]
+    ranges = [(lo, hi) for k, (lo, hi) in enumerate(pairwise(edges)) if k >= len(keep) or keep[k]]
     got = words_in(text, ranges)
     assert (got[0], got[1].tolist(), got[2].tolist()) == _each(text, ranges)
     gapped = [(lo + 1, hi) for lo, hi in ranges if hi > lo + 1]  # with a character between ranges

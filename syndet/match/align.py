@@ -51,6 +51,16 @@ class WordStream:
         """Number of content words."""
         return len(self.starts)
 
+    @property
+    def hash_order(self) -> np.ndarray:
+        """``argsort`` of :attr:`hashes`, worked out on first use and kept (an article is aligned
+        with several others)."""
+        found: np.ndarray | None = self.__dict__.get("_hash_order")
+        if found is None:
+            found = np.argsort(self.hashes)
+            object.__setattr__(self, "_hash_order", found)
+        return found
+
 
 def word_stream(article: Article, paragraphs: Sequence[Paragraph], size: int, seed: int) -> WordStream:
     """Build the word stream of an article from its non-chrome paragraphs."""
@@ -131,7 +141,23 @@ def _longest_true(mask: np.ndarray) -> tuple[int, int]:
 
 def matched_pieces(a: WordStream, b: WordStream) -> list[Piece]:
     """The words two articles share, as pieces ``(i, j, n)``: words ``i..i+n`` of ``a`` are words
-    ``j..j+n`` of ``b``; each word of either is in at most one piece; sorted by ``i``."""
+    ``j..j+n`` of ``b``; each word of either is in at most one piece; sorted by ``i``. Computed by
+    the compiled loops of :mod:`syndet.match.kernels`; :func:`reference_pieces` is the same in
+    array operations (and serves pairs too long for the compiled loops' sort keys)."""
+    if len(a.hashes) == 0 or len(b.hashes) == 0:
+        return []
+    if (a.words + 1) * (b.words + 1) * (max(a.words, b.words) + a.size + 1) >= 1 << 62:
+        return reference_pieces(a, b)
+    from syndet.match import kernels  # numba loads on first use
+
+    runs = kernels.diagonal_runs(a.hashes, b.hashes, a.hash_order, b.hash_order, _MAX_REPEATS)
+    if len(runs) == 0:
+        return []
+    return [(i, j, n) for i, j, n in kernels.one_to_one(runs, a.words, b.words, a.size).tolist()]
+
+
+def reference_pieces(a: WordStream, b: WordStream) -> list[Piece]:
+    """:func:`matched_pieces` in array operations."""
     runs = _diagonal_runs(a.hashes, b.hashes)
     if len(runs) == 0:
         return []
