@@ -19,7 +19,7 @@ from syndet.match.align import Piece, WordStream, alignments_of, matched_pieces,
 from syndet.match.candidates import MemoryIndex, shared_shingle_pairs, verified_pairs
 from syndet.match.cluster import build_passages
 from syndet.match.mirrors import cut_duplicates
-from syndet.match.pairs import duplicate_groups, pair_figures
+from syndet.match.pairs import duplicate_groups, pair_figures, twin_of
 from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage
 from syndet.read.files import read_articles
 from syndet.result import ScanResult
@@ -257,7 +257,9 @@ class Detector:
         passages = build_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
         timings["align_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute, jobs=jobs))
+        mirrors = twin_of(duplicate_groups(all_figures, st.verify.duplicate_at, order))
+        passages = list(attribute(passages, articles, paragraphs, self.catalogue, st.attribute, jobs=jobs,
+                                  twins=mirrors))
         figures, duplicates = reported_pairs(passages, all_figures, order, st.verify.duplicate_at)
         timings["attribute_s"] = time.perf_counter() - t0
         stats: dict[str, float] = {

@@ -275,7 +275,8 @@ class Settings:
     """All settings of a run.
 
     Attributes:
-        jobs: Worker processes for hashing; 0 chooses from the machine and the size of the work.
+        jobs: Worker processes for hashing and the per-article and per-pair stages; 0 chooses from
+            the machine and the size of the work.
     """
 
     input: InputSettings = field(default_factory=InputSettings)

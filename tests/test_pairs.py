@@ -62,7 +62,7 @@ def _without(passage: Passage, article_id: str) -> tuple[object, ...]:
     att = passage.attribution
     assert att is not None
     spans = tuple(s for s in passage.spans if s.article_id != article_id)
-    return spans, att.kind, att.origin, att.source_article
+    return spans, att.kind, att.origin, att.source_article, att.confidence
 
 
 def test_a_mirror_changes_no_other_passage() -> None:

@@ -16,7 +16,7 @@ from syndet.cli import main
 from syndet.detector import Detector
 from syndet.report.csv import COLUMNS, to_csv
 from syndet.report.html import to_html
-from syndet.report.json import to_json, to_jsonl
+from syndet.report.json import to_json, to_jsonl, write_json
 from syndet.result import ScanResult
 
 AP_A, AP_B = "003_a116120311b8510c.txt", "004_fd3b9aa19fe5f73c.txt"
@@ -55,6 +55,18 @@ def test_json_attribution_fields(result: ScanResult) -> None:
     assert [o["origin"] for o in by_id[AP_B]["origins"]] == ["AP"]
     assert 0 < by_id[AP_B]["origins"][0]["fraction"] <= by_id[AP_B]["shared_fraction"]
     json.dumps(data)  # plain data only
+
+
+def test_json_file_is_one_document_with_a_record_a_line(result: ScanResult) -> None:
+    out = io.StringIO()
+    write_json(result, out)
+    text = out.getvalue()
+    data = to_json(result)
+    assert json.loads(text) == json.loads(json.dumps(data))
+    lines = text.splitlines()
+    records = [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith("    ")]
+    assert records == data["articles"] + data["passages"] + data["pairs"] + data["duplicates"] + data["warnings"]
+    assert lines[0] == "{" and lines[-1] == "}" and lines[1] == '  "schema": "syndet.scan/1",'
 
 
 def test_jsonl_is_one_record_per_line(result: ScanResult) -> None:

@@ -56,7 +56,7 @@ class _Copy:
 def attribute(passages: Sequence[Passage], articles: Sequence[Article],
               paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
               settings: AttributeSettings, signs: MutableMapping[str, tuple[Sign, ...]] | None = None,
-              jobs: int = 1) -> tuple[Passage, ...]:
+              jobs: int = 1, twins: Mapping[str, str] | None = None) -> tuple[Passage, ...]:
     """Attribute every passage.
 
     Args:
@@ -69,6 +69,8 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
             found here: lets a caller that sees the same articles again find them once.
         jobs: Worker processes for the signs and the per-passage evidence (:mod:`syndet.workers`;
             the catalogue's patterns must all be bundled ones for more than 1).
+        twins: The first article of each article's duplicate group (a page and its mirrors), for
+            articles in one: a duplicate's signs repeat its twin's and count once.
 
     Returns:
         The same passages, in the same order, each with its :class:`Attribution`.
@@ -108,7 +110,7 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         letter_table()  # built once here, not once in each worker
     found_signs = signs
     made = fork_map(lambda n: _origin(waiting[n][1], found_signs, paragraphs, catalogue, settings,
-                                      waiting[n][0].words, layouts), len(waiting), jobs, chunk=64)
+                                      waiting[n][0].words, layouts, twins), len(waiting), jobs, chunk=64)
     drafts = {passage.id: (draft, copies) for (passage, copies), draft in zip(waiting, made, strict=True)}
     sources = _story_sources(drafts)
     out = []
@@ -420,15 +422,19 @@ class _Draft:
 
 def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
-            settings: AttributeSettings, words: int, layouts: Layouts) -> _Draft:
+            settings: AttributeSettings, words: int, layouts: Layouts,
+            twins: Mapping[str, str] | None = None) -> _Draft:
     scores: dict[str, float] = defaultdict(float)
     press_score = 0.0
     feed: list[Evidence] = []
     press: list[Evidence] = []
     marks: list[Sign] = []
     per_origin: dict[str, list[Sign]] = defaultdict(list)
+    # A duplicate (a mirror of a page) repeats its twin's signs: they count once per group.
+    counted: dict[str, set[tuple[str | None, str]]] = defaultdict(set)
     for copy in copies:
         seen: set[tuple[str | None, str]] = set()
+        group = counted[(twins or {}).get(copy.article.id, copy.article.id)]
         for sign in _applicable(signs[copy.article.id], copy.span):
             ev = sign.evidence
             if ev.kind == "feed_notice":
@@ -440,11 +446,15 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
             elif ev.kind == "press_phrase":
                 if ("", ev.detail) not in seen:
                     press.append(ev)
-                    press_score += sign.weight
                     seen.add(("", ev.detail))
+                    if ("", ev.detail) not in group:
+                        press_score += sign.weight
+                        group.add(("", ev.detail))
             elif ev.agency and (ev.agency, ev.kind) not in seen:
                 seen.add((ev.agency, ev.kind))
-                scores[ev.agency] += sign.weight
+                if (ev.agency, ev.kind) not in group:
+                    scores[ev.agency] += sign.weight
+                    group.add((ev.agency, ev.kind))
                 per_origin[ev.agency].append(sign)
     ranked = [kv for kv in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
               if kv[1] >= settings.agency_min_score]

@@ -62,3 +62,8 @@ def duplicate_groups(pairs: Sequence[Pair], at: float, order: Mapping[str, int])
               for root, ids in members.items() if len(ids) > 1]
     groups.sort(key=lambda g: order.get(g.articles[0], 0))
     return groups
+
+
+def twin_of(groups: Sequence[DuplicateGroup]) -> dict[str, str]:
+    """Each article of a duplicate group mapped to the group's first article."""
+    return {member: group.articles[0] for group in groups for member in group.articles}

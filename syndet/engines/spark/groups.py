@@ -20,7 +20,7 @@ from syndet.engines.spark import tasks
 from syndet.match.align import word_stream
 from syndet.match.cluster import cluster_passages, passage_order
 from syndet.match.mirrors import cut_duplicates
-from syndet.match.pairs import pair_figures
+from syndet.match.pairs import duplicate_groups, pair_figures, twin_of
 from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
 from syndet.report.json import to_json
 from syndet.result import ScanResult
@@ -94,7 +94,8 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
     ranked = sorted(((p, passage_order(p, cut_keys[first])) for p, first in found), key=lambda pk: pk[1])
     passages = [replace(p, id=f"P{n}") for n, (p, _) in enumerate(ranked, 1)]
     catalogue = _catalogue(settings)
-    done = attribute(passages, articles, paragraphs, catalogue, st.attribute)
+    twins = twin_of(duplicate_groups(all_figures, st.verify.duplicate_at, order))
+    done = attribute(passages, articles, paragraphs, catalogue, st.attribute, twins=twins)
     if problems is not None and catalogue.pattern_problems():
         problems.add({(1_000_000 + n, m) for n, m in enumerate(catalogue.pattern_problems())})
     figures, groups = reported_pairs(done, all_figures, order, st.verify.duplicate_at)
