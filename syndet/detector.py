@@ -196,7 +196,7 @@ class Detector:
         index = MemoryIndex(st.lsh.threshold, st.minhash.num_perm, st.minhash.seed)
         index.add(nonempty, sigs)
         del sigs
-        pairs = index.candidate_pairs(st.lsh.max_bucket)
+        pairs = index.candidate_pairs(st.lsh.max_bucket, threads=hash_jobs)
         del index
         owners = np.asarray(owner, dtype=np.int64)
         pairs = pairs[owners[pairs[:, 0]] != owners[pairs[:, 1]]]

@@ -7,6 +7,7 @@ import pytest
 from datasketch import MinHashLSH
 
 from syndet.hashing.signature import SignatureView, permutations, signatures
+from syndet.match import candidates
 from syndet.match.candidates import MemoryIndex
 
 
@@ -23,7 +24,7 @@ def datasketch_pairs(lsh: MinHashLSH, max_bucket: int) -> set[tuple[int, int]]:
 
 
 @pytest.mark.parametrize(("threshold", "max_bucket"), [(0.3, 64), (0.5, 3), (0.8, 2)])
-def test_pairs_equal_minhashlsh_buckets(threshold: float, max_bucket: int) -> None:
+def test_pairs_equal_minhashlsh_buckets(threshold: float, max_bucket: int, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(5)
     base = [rng.integers(0, 2**32, 40, dtype=np.uint32) for _ in range(30)]
     docs = []
@@ -45,6 +46,8 @@ def test_pairs_equal_minhashlsh_buckets(threshold: float, max_bucket: int) -> No
     expected = datasketch_pairs(lsh, max_bucket)
     assert len(expected) > 40
     assert [tuple(p) for p in got.tolist()] == sorted(expected)
+    monkeypatch.setattr(candidates, "_THREADED_KEYS", 1)  # the bands on two threads: the same pairs
+    assert np.array_equal(index.candidate_pairs(max_bucket, threads=2), got)
 
 
 def test_keys_added_out_of_order_and_empty_index() -> None:

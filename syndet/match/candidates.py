@@ -9,6 +9,8 @@ changes. ``tests/test_index.py`` pins the pairs to those of a real ``MinHashLSH`
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from datasketch import MinHashLSH
 
@@ -16,6 +18,7 @@ from syndet.hashing.arrays import distinct
 from syndet.settings import VerifySettings
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_THREADED_KEYS = 100_000  # below this many paragraphs a thread costs more than it saves
 
 
 class MemoryIndex:
@@ -45,11 +48,12 @@ class MemoryIndex:
         self._keys.append(np.asarray(keys, dtype=np.int64))
         self._sigs.append(sigs)
 
-    def candidate_pairs(self, max_bucket: int) -> np.ndarray:
+    def candidate_pairs(self, max_bucket: int, threads: int = 1) -> np.ndarray:
         """Every pair of keys that share a bucket in any band, once, as sorted ``(left, right)`` rows.
 
         A bucket larger than ``max_bucket`` pairs each member with its first member only, so that
-        one line repeated across thousands of articles cannot produce millions of pairs.
+        one line repeated across thousands of articles cannot produce millions of pairs. The bands
+        are worked on ``threads`` at a time (their sorts release the GIL).
         """
         if not self._keys:
             return np.empty((0, 2), dtype=np.int64)
@@ -60,8 +64,14 @@ class MemoryIndex:
             keys, sigs = keys[order], sigs[order]
         span = np.int64(keys[-1] + 1) if len(keys) else np.int64(1)
         # One strided pass copies each band out of the wide matrix; the rest works on the small copy.
-        codes = [_band_pairs(keys, np.ascontiguousarray(sigs[:, lo:hi]), max_bucket, span)
-                 for lo, hi in self.hashranges]
+        def band(bounds: tuple[int, int]) -> np.ndarray:
+            return _band_pairs(keys, np.ascontiguousarray(sigs[:, bounds[0]:bounds[1]]), max_bucket, span)
+
+        if threads > 1 and len(keys) >= _THREADED_KEYS:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                codes = list(pool.map(band, self.hashranges))
+        else:
+            codes = [band(bounds) for bounds in self.hashranges]
         unique = np.concatenate(codes)
         unique.sort()  # sort, then drop repeats: faster than np.unique's hashing at millions of pairs
         unique = unique[np.append(True, unique[1:] != unique[:-1])] if len(unique) else unique
