@@ -222,13 +222,6 @@ class Detector:
 
         t0 = time.perf_counter()
         streams = self._streams(articles, paragraphs, sorted({k for pair in article_pairs for k in pair}), jobs)
-
-        def stream(k: int) -> WordStream:
-            if k not in streams:
-                art = articles[k]
-                streams[k] = word_stream(art, paragraphs[art.id], st.shingle.size, st.shingle.seed)
-            return streams[k]
-
         ordered = sorted(article_pairs)
 
         def align_pair(n: int) -> tuple[list[Alignment], list[Piece] | None]:
@@ -251,7 +244,7 @@ class Detector:
         order = {a.id: k for k, a in enumerate(articles)}
         words_of = {articles[k].id: s.words for k, s in streams.items()}
         all_figures = pair_figures(alignments, words_of, order)
-        cut = cut_duplicates(alignments, all_figures, lambda ident: stream(order[ident]), st.verify, twins)
+        cut = cut_duplicates(alignments, all_figures, lambda ident: streams[order[ident]], st.verify, twins)
         del twins
         streams.clear()  # the workers of the stages below need not inherit them
         passages = build_passages([al for _, al in cut], st.verify.min_merge_overlap, order)

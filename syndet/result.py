@@ -85,9 +85,13 @@ class ScanResult:
 
     def shared_fraction(self, article_id: str) -> float:
         """Share of the article's content covered by passages (0..1)."""
-        content = self.content_chars(article_id)
-        return min(1.0, self.shared_chars(article_id) / content) if content else 0.0
+        return share(self.shared_chars(article_id), self.content_chars(article_id))
 
     def origin_shares(self, article_id: str) -> list[tuple[str, float]]:
         """Share of the article's content syndicated from each origin, largest first ("62% AP")."""
         return origin_shares(self.copies_in(article_id), article_id, self.content_ranges(article_id))
+
+
+def share(shared: int, content: int) -> float:
+    """``shared`` characters as a share of ``content`` characters (0..1; 0 for no content)."""
+    return min(1.0, shared / content) if content else 0.0

@@ -76,12 +76,11 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         The same passages, in the same order, each with its :class:`Attribution`.
     """
     by_id = {a.id: a for a in articles}
-    if signs is None:
-        signs = {}
-    missing = list(dict.fromkeys(aid for passage in passages for aid in passage.article_ids if aid not in signs))
+    known: MutableMapping[str, tuple[Sign, ...]] = {} if signs is None else signs
+    missing = list(dict.fromkeys(aid for passage in passages for aid in passage.article_ids if aid not in known))
     found = fork_map(lambda n: article_signs(by_id[missing[n]], paragraphs[missing[n]], catalogue,
                                              settings.dateline_paragraphs), len(missing), jobs)
-    signs.update(zip(missing, found, strict=True))
+    known.update(zip(missing, found, strict=True))
     quote_like = {p.id for p in passages if p.words <= settings.quote_max_words
                   and _quote_like(_quote_shares(p, by_id, paragraphs), p.words, settings)}
     prose: dict[str, list[Passage]] = defaultdict(list)  # article id -> passages that are not quote-like
@@ -108,8 +107,7 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
     layouts = Layouts()
     if waiting and jobs > 1:
         letter_table()  # built once here, not once in each worker
-    found_signs = signs
-    made = fork_map(lambda n: _origin(waiting[n][1], found_signs, paragraphs, catalogue, settings,
+    made = fork_map(lambda n: _origin(waiting[n][1], known, paragraphs, catalogue, settings,
                                       waiting[n][0].words, layouts, twins), len(waiting), jobs, chunk=64)
     drafts = {passage.id: (draft, copies) for (passage, copies), draft in zip(waiting, made, strict=True)}
     sources = _story_sources(drafts)

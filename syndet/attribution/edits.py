@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from syndet.models import Article, Paragraph
-from syndet.text.normalize import letter_table
+from syndet.text.normalize import letter_runs, separated
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _MARK = re.compile(r"[“«„\"]")  # a straight mark opens only at the start or after a space (checked apart:
@@ -96,7 +96,7 @@ def _member(values: Sequence[int], value: int) -> bool:
     return k < len(values) and values[k] == value
 
 
-_APOSTROPHES = np.array([ord("'"), ord("’")], dtype=np.uint32)
+_APOSTROPHES = (ord("'"), ord("’"))
 
 
 def _ints(values: np.ndarray) -> array[int]:
@@ -115,38 +115,26 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
         folded = text.lower()
         if len(folded) != len(text):
             folded = text
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     content = [(p.start, p.end) for p in paragraphs if not p.chrome and p.end > p.start]
-    within = np.zeros(len(codes), dtype=bool)
-    for lo, hi in content:
-        within[lo:hi] = True
-    letter = letter_table()[codes] & within
-    # Paragraphs with no gap between them (the splitter always leaves one; others may not): a
-    # word ends at the edge, and no apostrophe there joins the two.
-    glued = np.array([lo for (lo, _), (_, hi) in zip(content[1:], content, strict=False) if lo == hi], dtype=np.int64)
-    if len(codes) > 2:  # an apostrophe between two letters joins them into one word
-        mid = codes[1:-1]
-        joins = ((mid == _APOSTROPHES[0]) | (mid == _APOSTROPHES[1])) & letter[:-2] & letter[2:] & within[1:-1]
-        if len(glued):
-            edge = np.zeros(len(codes), dtype=bool)
-            edge[glued] = True
-            joins &= ~edge[1:-1] & ~edge[2:]
-        letter[1:-1] |= joins
-    change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    glued = glued[letter[glued] & letter[glued - 1]]
-    change[glued] = 1
-    starts_np = np.flatnonzero(change == 1)
-    ends_np = np.flatnonzero(change == -1)
-    if len(glued):
-        ends_np = np.sort(np.concatenate((ends_np, glued)))
-    lengths = ends_np - starts_np
-    offsets_np = np.cumsum(lengths + 1) - lengths  # word k starts after k + 1 spaces and the words before it
-    # The folded letters moved to their places in ``joined`` (each word after its own space).
-    at = np.flatnonzero(letter)
-    spaces = np.full(int(offsets_np[-1] + lengths[-1] + 1) if len(lengths) else 2, ord(" "), dtype=np.uint32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     folded_codes = codes if folded is text else np.frombuffer(folded.encode("utf-32-le", "surrogatepass"),
                                                               dtype=np.uint32)
-    spaces[at + np.repeat(offsets_np - starts_np, lengths)] = folded_codes[at]
+    if separated(content):
+        _, starts_np, ends_np = letter_runs(codes, content, _APOSTROPHES)
+    else:  # paragraphs with no gap between them (never from the splitter): each on its own
+        spans = [m.span() for lo, hi in content for m in _WORD.finditer(text, lo, hi)]
+        starts_np = np.array([lo for lo, _ in spans], dtype=np.int64)
+        ends_np = np.array([hi for _, hi in spans], dtype=np.int64)
+    lengths = ends_np - starts_np
+    offsets_np = np.cumsum(lengths + 1) - lengths  # word k starts after k + 1 spaces and the words before it
+    # The folded letters moved to their places in ``joined``: letter m of the text's words is
+    # character m + k + 1 of ``joined`` when it belongs to word k.
+    letters = int(lengths.sum())
+    before = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    shift = np.repeat(np.arange(1, len(lengths) + 1), lengths)
+    spaces = np.full(max(letters + len(lengths) + 1, 2), ord(" "), dtype=np.uint32)  # "  " for no words
+    within_words = np.arange(letters)
+    spaces[within_words + shift] = folded_codes[within_words - before + np.repeat(starts_np, lengths)]
     joined = spaces.tobytes().decode("utf-32-le", "surrogatepass")
     firsts = np.searchsorted(starts_np, [lo for lo, _ in content]) if content else np.empty(0, dtype=np.int64)
     para_first = [int(k) for k, (_, hi) in zip(firsts, content, strict=True)

@@ -21,25 +21,8 @@ def diagonal_runs(ha: np.ndarray, hb: np.ndarray, order_a: np.ndarray, order_b: 
     each (equal hashes in any order: the keys below are sorted), so the equal hashes are found in
     one pass over the two sorted lists."""
     n, m = len(ha), len(hb)
+    keys = np.empty(n * max_repeats, dtype=np.int64)  # each i pairs with at most max_repeats j
     total = 0
-    p, q = 0, 0
-    while p < n and q < m:  # first pass: how many (i, j) pairs
-        x, y = ha[order_a[p]], hb[order_b[q]]
-        if x < y:
-            p += 1
-        elif y < x:
-            q += 1
-        else:
-            p1, q1 = p, q
-            while p1 < n and ha[order_a[p1]] == x:
-                p1 += 1
-            while q1 < m and hb[order_b[q1]] == x:
-                q1 += 1
-            if q1 - q <= max_repeats:
-                total += (p1 - p) * (q1 - q)
-            p, q = p1, q1
-    keys = np.empty(total, dtype=np.int64)
-    k = 0
     p, q = 0, 0
     while p < n and q < m:
         x, y = ha[order_a[p]], hb[order_b[q]]
@@ -57,9 +40,10 @@ def diagonal_runs(ha: np.ndarray, hb: np.ndarray, order_a: np.ndarray, order_b: 
                 for s in range(p, p1):
                     i = np.int64(order_a[s])
                     for t in range(q, q1):
-                        keys[k] = (np.int64(order_b[t]) - i + n) * (n + 1) + i  # by diagonal, then i
-                        k += 1
+                        keys[total] = (np.int64(order_b[t]) - i + n) * (n + 1) + i  # by diagonal, then i
+                        total += 1
             p, q = p1, q1
+    keys = keys[:total]
     keys.sort()
     runs = np.empty((total, 3), dtype=np.int64)
     r = -1

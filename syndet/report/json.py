@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from syndet.report.common import SCHEMA, duplicate_records, origins_record, pair_summary, passage_record
-from syndet.result import ScanResult
+from syndet.result import ScanResult, share
 
 
 def to_json(result: ScanResult, with_text: bool = False) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def to_json(result: ScanResult, with_text: bool = False) -> dict[str, Any]:
             "chars": len(article.text),
             "content_chars": content,
             "shared_chars": shared,
-            "shared_fraction": round(min(1.0, shared / content) if content else 0.0, 4),
+            "shared_fraction": round(share(shared, content), 4),
             "paragraphs": len(paras),
             "chrome_paragraphs": sum(1 for p in paras if p.chrome),
             "origins": origins_record(result, article.id),

@@ -147,6 +147,32 @@ def letter_table() -> np.ndarray:
     return _LETTERS
 
 
+def separated(ranges: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``[start, end)`` ranges are in order with at least one character between each two
+    (then no word found in the whole text can run from one into the next)."""
+    return all(lo > hi for (lo, _), (_, hi) in zip(ranges[1:], ranges, strict=False))
+
+
+def letter_runs(codes: np.ndarray, ranges: Sequence[tuple[int, int]], apostrophes: Sequence[int]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words ``[^\\W_]+(?:'[^\\W_]+)*`` (``'`` any of ``apostrophes``) inside ``ranges`` of a
+    text given as code points, all at once: ``(letter, starts, ends)``, where ``letter`` marks the
+    characters inside a word. ``ranges`` must be :func:`separated`.
+    """
+    within = np.zeros(len(codes), dtype=bool)
+    for lo, hi in ranges:
+        within[lo:hi] = True
+    letter = letter_table()[codes] & within
+    if len(codes) > 2:  # an apostrophe between two letters joins them
+        mid = codes[1:-1]
+        mark = mid == apostrophes[0]
+        for other in apostrophes[1:]:
+            mark |= mid == other
+        letter[1:-1] |= mark & letter[:-2] & letter[2:] & within[1:-1]
+    change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return letter, np.flatnonzero(change == 1), np.flatnonzero(change == -1)
+
+
 def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """:func:`words_with_offsets` of each ``[start, end)`` range of ``text``, one after another.
 
@@ -160,28 +186,17 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
     folded = fold(text)
     if len(folded) != len(text) or "\u03a3" in text:
         return _words_each(text, ranges)
-    plain: list[bool] = []
-    reach = -1
-    for lo, hi in ranges:
-        if lo <= reach:  # ranges out of order, overlapping or touching: each on its own
-            return _words_each(text, ranges)
-        plain.append(_INITIAL_HINT.search(folded, lo, hi) is None and _SPECIAL.search(folded, lo, hi) is None)
-        reach = hi
+    if not separated(ranges):  # out of order, overlapping or touching: each on its own
+        return _words_each(text, ranges)
+    plain = [_INITIAL_HINT.search(folded, lo, hi) is None and _SPECIAL.search(folded, lo, hi) is None
+             for lo, hi in ranges]
     if not any(plain):
         return _words_each(text, ranges)
     wide = not folded.isascii()
     codes: np.ndarray = np.frombuffer(folded.encode("utf-32-le", "surrogatepass") if wide else folded.encode("ascii"),
                                       dtype=np.uint32 if wide else np.uint8).copy()
-    within = np.zeros(len(codes), dtype=bool)
-    for (lo, hi), easy in zip(ranges, plain, strict=True):
-        if easy:
-            within[lo:hi] = True
-    letter = letter_table()[codes] & within
-    if len(codes) > 2:  # an apostrophe between two letters joins them
-        letter[1:-1] |= (codes[1:-1] == _APOSTROPHE) & letter[:-2] & letter[2:] & within[1:-1]
-    change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(change == 1)
-    ends = np.flatnonzero(change == -1)
+    letter, starts, ends = letter_runs(codes, [r for r, easy in zip(ranges, plain, strict=True) if easy],
+                                       (_APOSTROPHE,))
     beyond = np.flatnonzero(np.logical_or.reduceat((codes > 127) & letter, starts)).tolist() \
         if wide and len(starts) else []
     codes[~letter] = _SPACE
