@@ -89,6 +89,19 @@ def test_add_check_remove_round_trip(settings: Settings) -> None:
     assert stored == {"a0", "a1", "a3", "new"}
 
 
+def test_a_crowded_band_key_gives_the_latest_postings(settings: Settings) -> None:
+    """More paragraphs under one band key than ``index.max_postings``: a lookup gives the latest added."""
+    capped = dataclasses.replace(settings, index=dataclasses.replace(settings.index, max_postings=3))
+    text = story(7, 1)
+    with Filter(capped, create=True) as flt:
+        for n in range(6):
+            flt.add([Article(f"same{n}", text)])
+        found = flt.store.lookup(flt.prepare([Article("probe", text)])[0].signatures)
+        uids = sorted(set(found.uids.tolist()))
+        assert len(uids) == 3
+        assert sorted(flt.store.articles(uids)[u].article.id for u in uids) == ["same3", "same4", "same5"]
+
+
 def test_stored_article_comes_back_whole(settings: Settings) -> None:
     original = Article("x", "---\ntitle: T\n---\n" + story(5), title="T", source="AP", published="2024-01-02",
                        url="https://example.org/x", body_start=15)
@@ -151,6 +164,26 @@ def test_other_settings_are_refused(tmp_path: Path) -> None:
     with pytest.raises(IndexError_) as err:
         Filter(other)
     assert str(err.value) == f"{path}: index was built with minhash.num_perm=128, the settings say 64"
+
+
+def test_a_redis_index_in_the_sorted_set_layout_is_refused(redis_url: str) -> None:
+    """An index whose meta predates the string postings is named, not read as if it were current."""
+    import redis
+
+    from syndet.store.redis import POSTINGS_LAYOUT
+
+    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
+    settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
+    try:
+        Filter(settings, create=True).close()
+        client = redis.Redis.from_url(redis_url)
+        assert client.hget(f"{prefix}:meta", "redis.postings") == POSTINGS_LAYOUT.encode()
+        client.hdel(f"{prefix}:meta", "redis.postings")
+        client.close()
+        with pytest.raises(IndexError_, match="earlier layout"):
+            Filter(settings)
+    finally:
+        drop_redis(redis_url, prefix)
 
 
 def test_a_file_that_is_not_an_index(tmp_path: Path) -> None:
@@ -233,7 +266,7 @@ def test_add_killed_at_any_moment_leaves_before_or_after(settings: Settings, tmp
 
         client = redis.Redis.from_url(settings.index.url)
         shards = list(client.scan_iter(match=f"{settings.index.prefix}:p:*", count=10_000))
-        assert sum(client.zcard(k) for k in shards) == (20 * 6 + size * 8) * bands
+        assert sum(client.strlen(k) for k in shards) == 13 * (20 * 6 + size * 8) * bands  # 13-byte records
         assert client.zcard(f"{settings.index.prefix}:pending") == 0
         assert not list(client.scan_iter(match=f"{settings.index.prefix}:pend:*"))
         client.close()

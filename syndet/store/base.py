@@ -145,15 +145,19 @@ class Banding:
         input order (refs as :func:`syndet.store.postings.refs_of` packs them)."""
         from syndet.store.postings import refs_of
 
-        keys: list[np.ndarray] = []
-        refs: list[np.ndarray] = []
-        for uid, signed, sigs in items:
+        uids: list[np.ndarray] = []
+        idx: list[np.ndarray] = []
+        sigs: list[np.ndarray] = []
+        for uid, signed, rows in items:
             if len(signed):
-                keys.append(self.hashed(sigs).ravel())
-                refs.append(np.repeat(refs_of(np.full(len(signed), uid), np.asarray(signed)), self.b))
-        if not keys:
+                uids.append(np.full(len(signed), uid, dtype=np.int64))
+                idx.append(np.asarray(signed, dtype=np.int64))
+                sigs.append(np.asarray(rows, dtype=np.uint32))
+        if not sigs:
             return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint64)
-        return np.concatenate(keys), np.concatenate(refs)
+        # All rows hashed at once: per-article calls cost more in numpy's overhead than in hashing.
+        keys = self.hashed(np.concatenate(sigs)).ravel()
+        return keys, np.repeat(refs_of(np.concatenate(uids), np.concatenate(idx)), self.b)
 
     def hashed(self, signatures: np.ndarray) -> np.ndarray:
         """``(rows, b)`` ``uint64`` keys: each band's values (the bytes :meth:`keys` gives) and the

@@ -7,10 +7,11 @@ Keys, all under the index's prefix:
 - ``<prefix>:ids`` (hash) article id -> article number, for committed articles only;
 - ``<prefix>:art:<number>`` (hash) a committed article's record: metadata, text (zlib-compressed,
   ``text_z``), paragraphs, shingle hashes; ``<prefix>:pend:<number>`` the same record while its add is in flight;
-- ``<prefix>:p:<shard>`` (sorted set, all scores 0) LSH postings: a band key's top
-  :data:`SHARD_BITS` bits choose the shard, the member is the key's low 40 bits then the posting's
-  ref (article number and paragraph, :mod:`syndet.store.postings`), 13 bytes; a shard holds a few
-  dozen members, which Redis keeps as one compact list, and a key's postings are one range of it;
+- ``<prefix>:p:<shard>`` (string) LSH postings: a band key's top :data:`SHARD_BITS` bits choose
+  the shard, which is a run of 13-byte records: the key's low 40 bits then the posting's ref
+  (article number and paragraph, :mod:`syndet.store.postings`), appended as adds come; a shard
+  holds a few dozen records at a million articles, and a lookup finds its key's records in it with
+  one search (a record is only taken where it starts on a 13-byte boundary);
 - ``<prefix>:added`` (sorted set) article number by time of addition, for expiry;
 - ``<prefix>:pending`` (sorted set) article numbers whose add is in flight, by start time;
 - ``<prefix>:counts`` (hash) paragraph totals, for ``index stats``.
@@ -67,45 +68,72 @@ STALE_PENDING_S = 3600.0
 SHARD_BITS = 22
 """Bits of a band key choosing its shard: 4 million shards, a few dozen postings each at a million articles."""
 _RECORD = 16  # shard (3 bytes) + member (13 bytes)
+POSTINGS_LAYOUT = "strings/1"
+"""How the postings are kept, recorded in the index's meta: shards as strings of appended records."""
 _QUERY = 8  # shard (3 bytes) + low key (5 bytes)
 _CHUNK = 20_000  # postings per script call, so that no call holds the server for long
 
 _POSTINGS = """
-local prefix, blob = ARGV[1], ARGV[2]
-local shard, args = nil, {}
-for i = 1, #blob, 16 do
-  local a, b, c = string.byte(blob, i, i + 2)
-  local s = a * 65536 + b * 256 + c
-  if s ~= shard and shard then
-    redis.call('ZADD', prefix .. shard, unpack(args))
-    args = {}
-  end
-  shard = s
-  args[#args + 1] = 0
-  args[#args + 1] = string.sub(blob, i + 3, i + 15)
+local prefix, runs, members = ARGV[1], ARGV[2], ARGV[3]
+local pos = 1
+for i = 1, #runs, 6 do
+  local a, b, c, d, e, f = string.byte(runs, i, i + 5)
+  local size = 13 * (d * 65536 + e * 256 + f)
+  redis.call('APPEND', prefix .. (a * 65536 + b * 256 + c), string.sub(members, pos, pos + size - 1))
+  pos = pos + size
 end
-if shard then
-  redis.call('ZADD', prefix .. shard, unpack(args))
-end
-return #blob / 16
+return (pos - 1) / 13
 """
 _POSTINGS_REMOVE = """
-local prefix, blob = ARGV[1], ARGV[2]
-for i = 1, #blob, 16 do
-  local a, b, c = string.byte(blob, i, i + 2)
-  redis.call('ZREM', prefix .. (a * 65536 + b * 256 + c), string.sub(blob, i + 3, i + 15))
+local prefix, runs, members = ARGV[1], ARGV[2], ARGV[3]
+local pos, removed = 1, 0
+for i = 1, #runs, 6 do
+  local a, b, c, d, e, f = string.byte(runs, i, i + 5)
+  local size = 13 * (d * 65536 + e * 256 + f)
+  local key = prefix .. (a * 65536 + b * 256 + c)
+  local gone = {}
+  for j = pos, pos + size - 1, 13 do
+    gone[string.sub(members, j, j + 12)] = true
+  end
+  pos = pos + size
+  local shard = redis.call('GET', key)
+  if shard then
+    local kept = {}
+    for j = 1, #shard, 13 do
+      local rec = string.sub(shard, j, j + 12)
+      if gone[rec] then removed = removed + 1 else kept[#kept + 1] = rec end
+    end
+    if #kept == 0 then
+      redis.call('DEL', key)
+    elseif #kept * 13 < #shard then
+      redis.call('SET', key, table.concat(kept))
+    end
+  end
 end
-return #blob / 16
+return removed
 """
 _LOOKUP = """
 local prefix, blob, cap = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local out = {}
-local top = string.rep('\255', 8)
 for i = 1, #blob, 8 do
   local a, b, c = string.byte(blob, i, i + 2)
   local low = string.sub(blob, i + 3, i + 7)
-  local found = redis.call('ZREVRANGEBYLEX', prefix .. (a * 65536 + b * 256 + c), '[' .. low .. top, '[' .. low,
-                           'LIMIT', 0, cap)
+  local shard = redis.call('GET', prefix .. (a * 65536 + b * 256 + c))
+  local found = {}
+  if shard then
+    local at = string.find(shard, low, 1, true)
+    while at do
+      if (at - 1) % 13 == 0 then
+        found[#found + 1] = string.sub(shard, at + 5, at + 12)
+        at = string.find(shard, low, at + 13, true)
+      else
+        at = string.find(shard, low, at + 1, true)
+      end
+    end
+  end
+  if #found > cap then  -- the latest written
+    found = {unpack(found, #found - cap + 1, #found)}
+  end
   out[#out + 1] = table.concat(found)
 end
 return out
@@ -198,7 +226,7 @@ class RedisStore:
         self._art = f"{self.prefix}:art:"
         self._pend = f"{self.prefix}:pend:"
         self._shard = f"{self.prefix}:p:"
-        wanted = fingerprint(settings, self.banding)
+        wanted = {**fingerprint(settings, self.banding), "redis.postings": POSTINGS_LAYOUT}
         with self._errors("open"):
             stored = {k.decode(): v.decode() for k, v in self._redis.hgetall(self._k["meta"]).items()}
             if not stored:
@@ -210,6 +238,9 @@ class RedisStore:
                 pipe.hgetall(self._k["meta"])
                 stored = {k.decode(): v.decode() for k, v in pipe.execute()[-1].items()}
             check_fingerprint(stored, wanted, self.location)
+            if stored.get("redis.postings") != POSTINGS_LAYOUT:
+                raise IndexError_(f"{self.location}: the index keeps its postings in an earlier layout "
+                                  f"(sorted sets); build it anew with 'syndet index add'")
             self._commit = self._redis.register_script(_COMMIT)
             self._withdraw = self._redis.register_script(_WITHDRAW)
             self._write_postings = self._redis.register_script(_POSTINGS)
@@ -272,8 +303,16 @@ class RedisStore:
                                flat_refs[order].astype(">u8").view(np.uint8).reshape(-1, 8)], axis=1)
 
     def _postings(self, script: Any, records: np.ndarray) -> None:
+        """Run a postings script over records sorted by shard, a chunk at a time: each call gets
+        the runs of one shard (shard, 3 bytes; records, 3 bytes) and the members, back to back."""
         for lo in range(0, len(records), _CHUNK):
-            script(args=[self._shard, records[lo:lo + _CHUNK].tobytes()])
+            chunk = records[lo:lo + _CHUNK]
+            shard = chunk[:, 0].astype(np.uint32) << 16 | chunk[:, 1].astype(np.uint32) << 8 | chunk[:, 2]
+            starts = np.flatnonzero(np.r_[True, shard[1:] != shard[:-1]])
+            sizes = np.diff(np.r_[starts, len(chunk)])
+            runs = np.concatenate([chunk[starts, :3], sizes.astype(">u4").view(np.uint8).reshape(-1, 4)[:, 1:]],
+                                  axis=1)
+            script(args=[self._shard, runs.tobytes(), chunk[:, 3:].tobytes()])
 
     def _signatures(self, hashes: dict[int, np.ndarray]) -> tuple[list[int], np.ndarray]:
         """An article's signed paragraphs and their signatures, recomputed from the stored hashes
@@ -283,7 +322,7 @@ class RedisStore:
 
     def lookup(self, signatures: np.ndarray) -> Found:
         """The paragraphs sharing one of each signature row's bands (one round trip; at most
-        ``index.max_postings`` per band, the newest)."""
+        ``index.max_postings`` per band, the latest written)."""
         keys = self.banding.hashed(signatures)
         if not len(keys):
             return Found.of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64))
@@ -294,8 +333,8 @@ class RedisStore:
         refs: list[np.ndarray] = []
         for pos, found in enumerate(replies):
             if found:
-                got = np.frombuffer(found, dtype=np.uint8).reshape(-1, 13)[:, 5:].copy().view(">u8").ravel()
-                refs.append(got.astype(np.uint64))
+                got = np.frombuffer(found, dtype=">u8").astype(np.uint64)
+                refs.append(got)
                 rows.append(np.full(len(got), pos // self.banding.b, dtype=np.int64))
         if not refs:
             return Found.of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64))
@@ -469,11 +508,12 @@ class RedisStore:
             return out
         records = self._packed([(uid, *self._signatures(unpack_hashes(rec["signed"], rec["hash_lens"],
                                                                       rec["hashes"])))])
+        shards = [int(r[0]) << 16 | int(r[1]) << 8 | int(r[2]) for r in records]
         pipe = self._redis.pipeline(transaction=False)
-        for rec_bytes in records:
-            shard = int(rec_bytes[0]) << 16 | int(rec_bytes[1]) << 8 | int(rec_bytes[2])
-            pipe.zscore(f"{self._shard}{shard}", rec_bytes[3:].tobytes())
-        missing = sum(score is None for score in pipe.execute())
+        for shard in dict.fromkeys(shards):
+            pipe.get(f"{self._shard}{shard}")
+        held = {shard: _members(blob) for shard, blob in zip(dict.fromkeys(shards), pipe.execute(), strict=True)}
+        missing = sum(r[3:].tobytes() not in held[shard] for shard, r in zip(shards, records, strict=True))
         if missing:
             out.append(f"{ident}: {missing} of its {len(records)} LSH postings are missing")
         return out
@@ -481,6 +521,13 @@ class RedisStore:
     def close(self) -> None:
         """Close the connections."""
         self._redis.close()
+
+
+def _members(shard: bytes | None) -> set[bytes]:
+    """The records a postings shard holds."""
+    if not shard:
+        return set()
+    return {shard[i:i + 13] for i in range(0, len(shard) - len(shard) % 13, 13)}
 
 
 def _key_bytes(keys: np.ndarray) -> np.ndarray:
