@@ -16,8 +16,8 @@ Keys, all under the index's prefix:
 - ``<prefix>:pending`` (sorted set) article numbers whose add is in flight, by start time;
 - ``<prefix>:counts`` (hash) paragraph totals, for ``index stats``.
 
-Writing and reading postings are server-side scripts fed one packed buffer per batch, so a batch of
-articles is a handful of round trips whatever its size.
+Writing records and postings, and reading postings, are server-side scripts fed packed buffers, so
+a batch of articles is a handful of round trips whatever its size.
 
 All-or-nothing adds: an add takes fresh article numbers, marks them pending, writes their records
 as pending records and their postings, then commits every record in one script (atomic in Redis)
@@ -32,6 +32,7 @@ writer left behind is collected by ``prune`` once its pending mark is older than
 
 from __future__ import annotations
 
+import struct
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -72,6 +73,7 @@ POSTINGS_LAYOUT = "strings/1"
 """How the postings are kept, recorded in the index's meta: shards as strings of appended records."""
 _QUERY = 8  # shard (3 bytes) + low key (5 bytes)
 _CHUNK = 20_000  # postings per script call, so that no call holds the server for long
+_RECORDS_PER_CALL = 250  # records written per script call
 
 _POSTINGS = """
 local prefix, runs, members = ARGV[1], ARGV[2], ARGV[3]
@@ -137,6 +139,32 @@ for i = 1, #blob, 8 do
   out[#out + 1] = table.concat(found)
 end
 return out
+"""
+
+_FIELDS = ("id", "title", "source", "published", "url", "body_start", "text_z", "added", "paragraphs",
+           "n_paragraphs", "n_signed", "signed", "hash_lens", "hashes")
+"""The fields of an article's record, in the order :data:`_PENDING` reads them."""
+_PENDING = """
+local pending, pend, at, blob = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local fields = {""" + ", ".join(f"'{f}'" for f in _FIELDS) + """}
+local pos, n = 1, 0
+while pos <= #blob do
+  local values = {}
+  for k = 0, #fields do
+    local size = struct.unpack('>I4', blob, pos)
+    values[k] = string.sub(blob, pos + 4, pos + 3 + size)
+    pos = pos + 4 + size
+  end
+  redis.call('ZADD', pending, at, values[0])
+  local args = {}
+  for k = 1, #fields do
+    args[2 * k - 1] = fields[k]
+    args[2 * k] = values[k]
+  end
+  redis.call('HSET', pend .. values[0], unpack(args))
+  n = n + 1
+end
+return n
 """
 
 _COMMIT = """
@@ -241,6 +269,7 @@ class RedisStore:
             if stored.get("redis.postings") != POSTINGS_LAYOUT:
                 raise IndexError_(f"{self.location}: the index keeps its postings in an earlier layout "
                                   f"(sorted sets); build it anew with 'syndet index add'")
+            self._pending = self._redis.register_script(_PENDING)
             self._commit = self._redis.register_script(_COMMIT)
             self._withdraw = self._redis.register_script(_WITHDRAW)
             self._write_postings = self._redis.register_script(_POSTINGS)
@@ -271,11 +300,12 @@ class RedisStore:
                 return AddResult((), tuple(skipped))
             last = int(self._redis.incrby(self._k["next"], len(todo)))
             uids = list(range(last - len(todo) + 1, last + 1))
-            pipe = self._redis.pipeline(transaction=False)
-            pipe.zadd(self._k["pending"], {str(u): time.time() for u in uids})
-            for uid, entry in zip(uids, todo, strict=True):
-                pipe.hset(f"{self._pend}{uid}", mapping=_record(entry, added_at))
-            pipe.execute()
+            # Each record is marked pending and written by one script: packed here into one
+            # buffer of length-prefixed values, a few hundred records a call.
+            for lo in range(0, len(todo), _RECORDS_PER_CALL):
+                blob = b"".join(_packed_record(uid, entry, added_at) for uid, entry in
+                                zip(uids[lo:lo + _RECORDS_PER_CALL], todo[lo:lo + _RECORDS_PER_CALL], strict=True))
+                self._pending(keys=[self._k["pending"]], args=[self._pend, repr(time.time()), blob])
             self._postings(self._write_postings, self._packed([(u, e.signed, e.signatures)
                                                                for u, e in zip(uids, todo, strict=True)]))
             args: list[Any] = [self._art, self._pend, len(todo)]
@@ -539,14 +569,14 @@ def _key_bytes(keys: np.ndarray) -> np.ndarray:
     return np.concatenate([shard, low], axis=1)
 
 
-def _record(entry: Entry, added_at: float) -> dict[str, Any]:
-    """The fields of an article's record hash."""
+def _packed_record(uid: int, entry: Entry, added_at: float) -> bytes:
+    """An article's number and record fields (:data:`_FIELDS`), each prefixed by its length."""
     art = entry.article
     signed, lengths, blob = pack_hashes(entry)
-    return {
-        "id": art.id, "title": art.title or "", "source": art.source or "", "published": art.published or "",
-        "url": art.url or "", "body_start": art.body_start,
-        "text_z": zlib.compress(art.text.encode("utf-8"), 1), "added": repr(added_at),
-        "paragraphs": pack_paragraphs(entry.paragraphs), "n_paragraphs": len(entry.paragraphs),
-        "n_signed": len(entry.signed), "signed": signed, "hash_lens": lengths, "hashes": blob,
-    }
+    values = (
+        str(uid).encode(), art.id.encode(), (art.title or "").encode(), (art.source or "").encode(),
+        (art.published or "").encode(), (art.url or "").encode(), str(art.body_start).encode(),
+        zlib.compress(art.text.encode("utf-8"), 1), repr(added_at).encode(), pack_paragraphs(entry.paragraphs),
+        str(len(entry.paragraphs)).encode(), str(len(entry.signed)).encode(), signed, lengths, blob,
+    )
+    return b"".join(struct.pack(">I", len(v)) + v for v in values)
