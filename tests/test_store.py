@@ -186,6 +186,24 @@ def test_a_redis_index_in_the_sorted_set_layout_is_refused(redis_url: str) -> No
         drop_redis(redis_url, prefix)
 
 
+def test_a_damaged_redis_postings_shard_is_one_index_error(redis_url: str) -> None:
+    import redis
+
+    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
+    settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
+    try:
+        with Filter(settings, create=True) as flt:
+            flt.add(articles("a", range(1)))  # every shard holds postings of a0
+            client = redis.Redis.from_url(redis_url)
+            shard = next(iter(client.scan_iter(match=f"{prefix}:p:*", count=10_000)))
+            client.append(shard, b"x")
+            client.close()
+            with pytest.raises(IndexError_, match="postings shard is damaged"):
+                flt.check(Article("probe", story(0)))
+    finally:
+        drop_redis(redis_url, prefix)
+
+
 def test_a_file_that_is_not_an_index(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("just some notes, not a database\n" * 100, encoding="utf-8")

@@ -8,10 +8,10 @@ Keys, all under the index's prefix:
 - ``<prefix>:art:<number>`` (hash) a committed article's record: metadata, text (zlib-compressed,
   ``text_z``), paragraphs, shingle hashes; ``<prefix>:pend:<number>`` the same record while its add is in flight;
 - ``<prefix>:p:<shard>`` (string) LSH postings: a band key's top :data:`SHARD_BITS` bits choose
-  the shard, which is a run of 13-byte records: the key's low 40 bits then the posting's ref
+  the shard (named by those bits as 3 bytes, big-endian), which is a run of 13-byte records: the key's low 40 bits then the posting's ref
   (article number and paragraph, :mod:`syndet.store.postings`), appended as adds come; a shard
-  holds a few dozen records at a million articles, and a lookup finds its key's records in it with
-  one search (a record is only taken where it starts on a 13-byte boundary);
+  holds a few dozen records at a million articles; a lookup fetches the shards of all its band
+  keys with one ``MGET`` and picks its keys' records out of them;
 - ``<prefix>:added`` (sorted set) article number by time of addition, for expiry;
 - ``<prefix>:pending`` (sorted set) article numbers whose add is in flight, by start time;
 - ``<prefix>:counts`` (hash) paragraph totals, for ``index stats``.
@@ -69,9 +69,9 @@ STALE_PENDING_S = 3600.0
 SHARD_BITS = 22
 """Bits of a band key choosing its shard: 4 million shards, a few dozen postings each at a million articles."""
 _RECORD = 16  # shard (3 bytes) + member (13 bytes)
-POSTINGS_LAYOUT = "strings/1"
+POSTINGS_LAYOUT = "strings/2"
 """How the postings are kept, recorded in the index's meta: shards as strings of appended records."""
-_QUERY = 8  # shard (3 bytes) + low key (5 bytes)
+_MGET = 10_000  # shards fetched per MGET
 _CHUNK = 20_000  # postings per script call, so that no call holds the server for long
 _RECORDS_PER_CALL = 250  # records written per script call
 
@@ -79,9 +79,9 @@ _POSTINGS = """
 local prefix, runs, members = ARGV[1], ARGV[2], ARGV[3]
 local pos = 1
 for i = 1, #runs, 6 do
-  local a, b, c, d, e, f = string.byte(runs, i, i + 5)
+  local d, e, f = string.byte(runs, i + 3, i + 5)
   local size = 13 * (d * 65536 + e * 256 + f)
-  redis.call('APPEND', prefix .. (a * 65536 + b * 256 + c), string.sub(members, pos, pos + size - 1))
+  redis.call('APPEND', prefix .. string.sub(runs, i, i + 2), string.sub(members, pos, pos + size - 1))
   pos = pos + size
 end
 return (pos - 1) / 13
@@ -90,9 +90,9 @@ _POSTINGS_REMOVE = """
 local prefix, runs, members = ARGV[1], ARGV[2], ARGV[3]
 local pos, removed = 1, 0
 for i = 1, #runs, 6 do
-  local a, b, c, d, e, f = string.byte(runs, i, i + 5)
+  local d, e, f = string.byte(runs, i + 3, i + 5)
   local size = 13 * (d * 65536 + e * 256 + f)
-  local key = prefix .. (a * 65536 + b * 256 + c)
+  local key = prefix .. string.sub(runs, i, i + 2)
   local gone = {}
   for j = pos, pos + size - 1, 13 do
     gone[string.sub(members, j, j + 12)] = true
@@ -114,32 +114,7 @@ for i = 1, #runs, 6 do
 end
 return removed
 """
-_LOOKUP = """
-local prefix, blob, cap = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local out = {}
-for i = 1, #blob, 8 do
-  local a, b, c = string.byte(blob, i, i + 2)
-  local low = string.sub(blob, i + 3, i + 7)
-  local shard = redis.call('GET', prefix .. (a * 65536 + b * 256 + c))
-  local found = {}
-  if shard then
-    local at = string.find(shard, low, 1, true)
-    while at do
-      if (at - 1) % 13 == 0 then
-        found[#found + 1] = string.sub(shard, at + 5, at + 12)
-        at = string.find(shard, low, at + 13, true)
-      else
-        at = string.find(shard, low, at + 1, true)
-      end
-    end
-  end
-  if #found > cap then  -- the latest written
-    found = {unpack(found, #found - cap + 1, #found)}
-  end
-  out[#out + 1] = table.concat(found)
-end
-return out
-"""
+
 
 _FIELDS = ("id", "title", "source", "published", "url", "body_start", "text_z", "added", "paragraphs",
            "n_paragraphs", "n_signed", "signed", "hash_lens", "hashes")
@@ -254,6 +229,7 @@ class RedisStore:
         self._art = f"{self.prefix}:art:"
         self._pend = f"{self.prefix}:pend:"
         self._shard = f"{self.prefix}:p:"
+        self._shard_name = self._shard.encode()
         wanted = {**fingerprint(settings, self.banding), "redis.postings": POSTINGS_LAYOUT}
         with self._errors("open"):
             stored = {k.decode(): v.decode() for k, v in self._redis.hgetall(self._k["meta"]).items()}
@@ -274,7 +250,6 @@ class RedisStore:
             self._withdraw = self._redis.register_script(_WITHDRAW)
             self._write_postings = self._redis.register_script(_POSTINGS)
             self._remove_postings = self._redis.register_script(_POSTINGS_REMOVE)
-            self._lookup = self._redis.register_script(_LOOKUP)
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -352,23 +327,35 @@ class RedisStore:
 
     def lookup(self, signatures: np.ndarray) -> Found:
         """The paragraphs sharing one of each signature row's bands (one round trip; at most
-        ``index.max_postings`` per band, the latest written)."""
+        ``index.max_postings`` per band, the latest written).
+
+        The shards of all the band keys are fetched with one ``MGET`` and searched here, with
+        array operations: the server only looks them up.
+        """
         keys = self.banding.hashed(signatures)
         if not len(keys):
             return Found.of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64))
-        queries = _key_bytes(keys.ravel())[:, :_QUERY]
+        queries = _key_bytes(keys.ravel())
+        shard_bytes = queries[:, :3].tobytes()
+        names = [self._shard_name + shard_bytes[i:i + 3] for i in range(0, len(shard_bytes), 3)]
         with self._errors("read"):
-            replies = self._lookup(args=[self._shard, queries.tobytes(), self.cap])
-        rows: list[np.ndarray] = []
-        refs: list[np.ndarray] = []
-        for pos, found in enumerate(replies):
-            if found:
-                got = np.frombuffer(found, dtype=">u8").astype(np.uint64)
-                refs.append(got)
-                rows.append(np.full(len(got), pos // self.banding.b, dtype=np.int64))
-        if not refs:
-            return Found.of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64))
-        return Found.of(np.concatenate(rows), np.concatenate(refs))
+            replies = []
+            for lo in range(0, len(names), _MGET):
+                replies.extend(self._redis.mget(names[lo:lo + _MGET]))
+        sizes = np.array([len(r) if r else 0 for r in replies], dtype=np.int64)
+        if (sizes % 13).any():
+            raise IndexError_(f"{self.location}: a postings shard is damaged (its length is not a whole "
+                              "number of records)")
+        records = np.frombuffer(b"".join(r for r in replies if r), dtype=np.uint8).reshape(-1, 13)
+        query = np.repeat(np.arange(len(queries), dtype=np.int64), sizes // 13)
+        hit = (records[:, :5] == queries[query, 3:]).all(axis=1)
+        query, records = query[hit], records[hit]
+        # At most ``cap`` per query, the last in the shard (the latest written).
+        counts = np.bincount(query, minlength=len(queries))
+        first = np.cumsum(counts) - counts
+        keep = np.arange(len(query)) - first[query] >= counts[query] - self.cap
+        refs = np.ascontiguousarray(records[keep, 5:]).view(">u8").ravel().astype(np.uint64)
+        return Found.of(query[keep] // self.banding.b, refs)
 
     def _records(self, uids: Sequence[int], *fields: str) -> dict[int, list[Any]]:
         """Fields of committed records (an article number without a record is not committed)."""
@@ -538,10 +525,10 @@ class RedisStore:
             return out
         records = self._packed([(uid, *self._signatures(unpack_hashes(rec["signed"], rec["hash_lens"],
                                                                       rec["hashes"])))])
-        shards = [int(r[0]) << 16 | int(r[1]) << 8 | int(r[2]) for r in records]
+        shards = [r[:3].tobytes() for r in records]
         pipe = self._redis.pipeline(transaction=False)
         for shard in dict.fromkeys(shards):
-            pipe.get(f"{self._shard}{shard}")
+            pipe.get(self._shard_name + shard)
         held = {shard: _members(blob) for shard, blob in zip(dict.fromkeys(shards), pipe.execute(), strict=True)}
         missing = sum(r[3:].tobytes() not in held[shard] for shard, r in zip(shards, records, strict=True))
         if missing:
