@@ -8,10 +8,11 @@ Keys, all under the index's prefix:
 - ``<prefix>:art:<number>`` (hash) a committed article's record: metadata, text (zlib-compressed,
   ``text_z``), paragraphs, shingle hashes; ``<prefix>:pend:<number>`` the same record while its add is in flight;
 - ``<prefix>:p:<shard>`` (string) LSH postings: a band key's top :data:`SHARD_BITS` bits choose
-  the shard (named by those bits as 3 bytes, big-endian), which is a run of 13-byte records: the key's low 40 bits then the posting's ref
-  (article number and paragraph, :mod:`syndet.store.postings`), appended as adds come; a shard
-  holds a few dozen records at a million articles; a lookup fetches the shards of all its band
-  keys with one ``MGET`` and picks its keys' records out of them;
+  the shard (named by those bits as 3 bytes, big-endian), which is a run of 13-byte records: the
+  key's low 40 bits then the posting's ref (article number and paragraph,
+  :mod:`syndet.store.postings`), appended as adds come; a shard holds a few dozen records at a
+  million articles; a lookup fetches the shards of all its band keys with one ``MGET`` and picks
+  its keys' records out of them;
 - ``<prefix>:added`` (sorted set) article number by time of addition, for expiry;
 - ``<prefix>:pending`` (sorted set) article numbers whose add is in flight, by start time;
 - ``<prefix>:counts`` (hash) paragraph totals, for ``index stats``.
