@@ -11,7 +11,17 @@ from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.attribution.evidence import Catalogue, Sign, _keep, article_signs, load_catalogue, required_literals
+from syndet.attribution.evidence import (
+    LINES,
+    Catalogue,
+    Sign,
+    _keep,
+    article_signs,
+    line_starts,
+    load_catalogue,
+    matches,
+    required_literals,
+)
 from syndet.models import Article, Paragraph
 from syndet.settings import Settings
 from syndet.text.segment import compile_chrome, split_paragraphs
@@ -73,6 +83,8 @@ SIGN_LINES = [
     "ACME Corp today announced a new plant (NASDAQ: ACME).", "With AFP", "(ANI)", "Xinhua",
     "This story has been auto-generated from a syndicated feed.", "About Acme Corp",
     "told the\nAssociated Press on Monday", "the (AP) — wire", "US officials said", "AP\n",
+    "xthis story was first published by", "this article was originally published on", "About Acme\nAbout Beta",
+    "Media Contacts\nPress Inquiries", "pm/nhj", "burs-pm/nhj\n", "forward-looking statements",
 ]
 
 
@@ -92,3 +104,24 @@ def test_screened_signs_equal_unscreened_on_any_mix(lines: list[str], sep: str) 
     art = article("a", sep.join(lines))
     paragraphs = split_paragraphs(art, CHROME)
     assert article_signs(art, paragraphs, CATALOGUE, 8) == unscreened(art, paragraphs, CATALOGUE, 8)
+
+
+def test_bundled_rules_use_each_scan() -> None:
+    scans = [rule.scan for rule in CATALOGUE.rules]
+    assert sum(s == LINES for s in scans) >= 10
+    assert sum(isinstance(s, re.Pattern) for s in scans) >= 10
+    assert sum(s is None for s in scans) >= 10
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(SIGN_LINES) | st.text(alphabet="abc ()-—\n.AP", max_size=30),
+                min_size=1, max_size=8),
+       st.sampled_from(["\n", "\n\n", " "]), st.integers(0, 40), st.integers(0, 400))
+def test_each_scan_finds_what_finditer_finds(lines: list[str], sep: str, lo: int, length: int) -> None:
+    """Every rule, over the whole text and over a range starting anywhere (mid-line, mid-word)."""
+    text = sep.join(lines)
+    starts = line_starts(text)
+    for a, b in ((0, len(text)), (min(lo, len(text)), min(lo + length, len(text)))):
+        for rule in CATALOGUE.rules:
+            want = [m.span() for m in rule.pattern.finditer(text, a, b)]
+            assert [m.span() for m in matches(rule, text, a, b, starts)] == want, rule.pattern.pattern
