@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from syndet.attribution.attribute import attribute
+from syndet.attribution.edits import Layouts
 from syndet.attribution.evidence import Sign
 from syndet.detector import Detector
 from syndet.duration import parse_time
@@ -67,6 +68,7 @@ class Filter:
         self._streams: OrderedDict[int, tuple[StoredArticle, WordStream]] = OrderedDict()
         self._signs: OrderedDict[int, tuple[Sign, ...]] = OrderedDict()  # evidence signs of indexed articles
         self._hashes: OrderedDict[int, dict[int, np.ndarray]] = OrderedDict()  # their shingle hashes
+        self._layouts = Layouts(_STREAM_CACHE)  # word layouts of the articles last attributed
         self._own_store = store is None
         self.store = store if store is not None else open_store(self.settings, create=create)
 
@@ -189,7 +191,8 @@ class Filter:
             paragraphs.update((s.article.id, s.paragraphs) for s in stored if s.article.id in involved)
             uid_of = {s.article.id: s.uid for s in stored if s.article.id in involved}
             signs = {ident: self._signs[uid] for ident, uid in uid_of.items() if uid in self._signs}
-            passages = list(attribute(passages, articles, paragraphs, self._detector.catalogue, st.attribute, signs))
+            passages = list(attribute(passages, articles, paragraphs, self._detector.catalogue, st.attribute, signs,
+                                      layouts=self._layouts))
             self._signs.update((uid, signs[ident]) for ident, uid in uid_of.items() if ident in signs)
             _recall(self._signs, list(uid_of.values()), _STREAM_CACHE)
         return Decision(
@@ -435,6 +438,7 @@ def _init_checker(parent: Filter) -> None:
     worker._streams = OrderedDict()
     worker._signs = OrderedDict()
     worker._hashes = OrderedDict()
+    worker._layouts = Layouts(_STREAM_CACHE)
     worker.store = open_store(parent.settings, create=False)
     _worker = worker
 

@@ -10,7 +10,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.attribution.edits import layout
+from syndet.attribution.edits import Layouts, layout
 from syndet.models import Article, Paragraph
 from syndet.text.segment import split_paragraphs
 
@@ -74,3 +74,17 @@ def test_a_real_paragraph() -> None:
     text = "GENEVA (AP) — “We’re not there,” said Wendy Sherman.\n\nThe U.S. and Russia's envoys met \"today\"."
     check(text, split_paragraphs(Article("x", text)))
     assert layout(Article("x", text), split_paragraphs(Article("x", text))).joined.startswith(" geneva ap we’re not")
+
+
+def test_a_kept_layout_answers_only_for_the_same_text() -> None:
+    """A cache kept across filter checks: an id whose text changed gets the layout of its new text."""
+    kept = Layouts(capacity=2)
+    first = Article("x", "One two three four five.\n")
+    changed = Article("x", "Six seven eight.\n")
+    assert kept.get(first, split_paragraphs(first)) is kept.get(first, split_paragraphs(first))
+    again = kept.get(changed, split_paragraphs(changed))
+    assert again == layout(changed, split_paragraphs(changed)) != layout(first, split_paragraphs(first))
+    for n in range(3):  # the oldest beyond the capacity goes
+        other = Article(f"o{n}", f"Other text {n}.\n")
+        kept.get(other, split_paragraphs(other))
+    assert kept.get(changed, split_paragraphs(changed)) is not again

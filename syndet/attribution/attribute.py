@@ -56,7 +56,8 @@ class _Copy:
 def attribute(passages: Sequence[Passage], articles: Sequence[Article],
               paragraphs: Mapping[str, Sequence[Paragraph]], catalogue: Catalogue,
               settings: AttributeSettings, signs: MutableMapping[str, tuple[Sign, ...]] | None = None,
-              jobs: int = 1, twins: Mapping[str, str] | None = None) -> tuple[Passage, ...]:
+              jobs: int = 1, twins: Mapping[str, str] | None = None,
+              layouts: Layouts | None = None) -> tuple[Passage, ...]:
     """Attribute every passage.
 
     Args:
@@ -71,6 +72,8 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
             the catalogue's patterns must all be bundled ones for more than 1).
         twins: The first article of each article's duplicate group (a page and its mirrors), for
             articles in one: a duplicate's signs repeat its twin's and count once.
+        layouts: Word layouts of articles (:class:`Layouts`) kept by a caller that attributes
+            passages of the same articles again; a fresh cache by default.
 
     Returns:
         The same passages, in the same order, each with its :class:`Attribution`.
@@ -104,7 +107,7 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
                 f"{stories} stories that share no other text"),))
             continue
         waiting.append((passage, copies))
-    layouts = Layouts()
+    layouts = Layouts() if layouts is None else layouts
     if waiting and jobs > 1:
         letter_table()  # built once here, not once in each worker
     made = fork_map(lambda n: _origin(waiting[n][1], known, paragraphs, catalogue, settings,

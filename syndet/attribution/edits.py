@@ -154,18 +154,22 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
 
 class Layouts:
     """Layouts of the articles seen lately (an article is in many passages; the newest
-    ``capacity`` are kept, so memory does not grow with the corpus)."""
+    ``capacity`` are kept, so memory does not grow with the corpus). A layout is reused only for
+    the same id and text, so a cache kept across scans or filter checks never answers for an
+    article that changed."""
 
     def __init__(self, capacity: int = 4096) -> None:
         self._capacity = capacity
-        self._kept: OrderedDict[str, Layout] = OrderedDict()
+        self._kept: OrderedDict[str, tuple[str, Layout]] = OrderedDict()
 
     def get(self, article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
         found = self._kept.get(article.id)
-        if found is not None:
+        if found is not None and found[0] == article.text:
             self._kept.move_to_end(article.id)
-            return found
-        made = self._kept[article.id] = layout(article, paragraphs)
+            return found[1]
+        made = layout(article, paragraphs)
+        self._kept[article.id] = (article.text, made)
+        self._kept.move_to_end(article.id)
         if len(self._kept) > self._capacity:
             self._kept.popitem(last=False)
         return made
