@@ -166,24 +166,69 @@ def test_other_settings_are_refused(tmp_path: Path) -> None:
     assert str(err.value) == f"{path}: index was built with minhash.num_perm=128, the settings say 64"
 
 
-def test_a_redis_index_in_the_sorted_set_layout_is_refused(redis_url: str) -> None:
-    """An index whose meta predates the string postings is named, not read as if it were current."""
+def _to_sorted_sets(url: str, prefix: str) -> None:
+    """Put an index's postings back in the layout an earlier syndet wrote: sorted sets named by
+    the shard's number, each record a member of score 0, and no layout in the meta."""
     import redis
 
-    from syndet.store.redis import POSTINGS_LAYOUT
+    client = redis.Redis.from_url(url)
+    shards = {key: client.get(key) for key in client.scan_iter(match=f"{prefix}:p:*", count=10_000)}
+    client.delete(*shards)
+    for key, blob in shards.items():
+        number = int.from_bytes(key[len(prefix) + 3:], "big")
+        client.zadd(f"{prefix}:p:{number}", {blob[i:i + 13]: 0 for i in range(0, len(blob), 13)})
+    client.hdel(f"{prefix}:meta", "redis.postings")
+    client.close()
+
+
+def test_a_redis_index_in_the_sorted_set_layout_is_upgraded_in_place(redis_url: str, tmp_path: Path) -> None:
+    """An index an earlier syndet built is refused with a message naming the command that upgrades
+    it; after 'syndet index upgrade' it holds the same articles and finds the same copies."""
+    from click.testing import CliRunner
+
+    from syndet.cli import main
 
     prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
     settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
+    base = articles("a", range(6))
     try:
-        Filter(settings, create=True).close()
-        client = redis.Redis.from_url(redis_url)
-        assert client.hget(f"{prefix}:meta", "redis.postings") == POSTINGS_LAYOUT.encode()
-        client.hdel(f"{prefix}:meta", "redis.postings")
-        client.close()
-        with pytest.raises(IndexError_, match="earlier layout"):
+        with Filter(settings, create=True) as flt:
+            flt.add(base)
+            before = flt.check(Article("copy", base[2].text))
+        _to_sorted_sets(redis_url, prefix)
+        with pytest.raises(IndexError_, match="earlier layout; rebuild them with 'syndet index upgrade'"):
             Filter(settings)
+        config = config_file(settings, tmp_path / "c.yaml")
+        result = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config), "-q"])
+        assert result.exit_code == 0, result.output
+        assert "postings of 6 articles rebuilt" in result.output
+        with Filter(settings) as flt:
+            assert flt.store.verify() == []
+            assert indexed_ids(settings) == {a.id for a in base}
+            after = flt.check(Article("copy", base[2].text))
+            assert (after.action, after.matches) == (before.action, before.matches) == ("reject", (("a2", 1.0),))
+        again = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config), "-q"])
+        assert again.exit_code == 0 and "already in the current layout" in again.output
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        kinds = {client.type(k) for k in client.scan_iter(match=f"{prefix}:p:*", count=10_000)}
+        client.close()
+        assert kinds == {b"string"}  # no sorted set left behind
     finally:
         drop_redis(redis_url, prefix)
+
+
+def test_a_sqlite_index_needs_no_upgrade(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from syndet.cli import main
+
+    path = tmp_path / "i.sqlite"
+    with Filter(dataclasses.replace(Settings(), index=IndexSettings(path=str(path))), create=True) as flt:
+        flt.add(articles("a", range(1)))
+    result = CliRunner().invoke(main, ["index", "upgrade", "--index", str(path)])
+    assert result.exit_code == 0 and result.output == f"syndet index: {path} is already in the current layout\n"
 
 
 def test_a_damaged_redis_postings_shard_is_one_index_error(redis_url: str) -> None:

@@ -184,6 +184,37 @@ def index_remove(ids: tuple[str, ...], configs: tuple[Path, ...], target: str | 
     click.echo(f"syndet index: {len(removed)} articles removed from {location}")
 
 
+@index_group.command("upgrade")
+@index_options
+def index_upgrade(configs: tuple[Path, ...], target: str | None, quiet: bool) -> None:
+    """Bring an index built by an earlier syndet to the current layout, keeping its articles.
+
+    A Redis index whose LSH postings are sorted sets gets them rebuilt as strings from the
+    shingle hashes each article's record keeps. Stop every writer first; lookups find nothing
+    until it ends, and an upgrade that is interrupted is run again. An index already in the
+    current layout is left as it is.
+    """
+    from syndet.store import open_store
+
+    progress = _progress(quiet)
+    try:
+        store = open_store(_settings(configs, target), create=False, upgrade=True)
+        try:
+            rebuilt = store.upgrade(lambda done, total: progress("upgrade", done, total))
+            location = store.location
+        finally:
+            store.close()
+    except SyndetError as exc:
+        progress.close()
+        fail(exc)
+        return
+    progress.close()
+    if rebuilt:
+        click.echo(f"syndet index: postings of {rebuilt} articles rebuilt in the current layout, in {location}")
+    else:
+        click.echo(f"syndet index: {location} is already in the current layout")
+
+
 def _duration_or_none(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     from syndet.duration import parse_duration
 

@@ -16,12 +16,13 @@ from syndet.store.base import Store
 from syndet.store.sqlite import SQLiteStore
 
 
-def open_store(settings: Settings, *, create: bool) -> Store:
+def open_store(settings: Settings, *, create: bool, upgrade: bool = False) -> Store:
     """Open the index ``settings.index`` describes.
 
     Args:
         settings: Effective settings; ``index.backend`` picks the backend.
         create: Create the index if it does not exist yet (else that is an error).
+        upgrade: Also open a Redis index whose postings are in an earlier layout, to upgrade it.
 
     Raises:
         IndexError_: The index cannot be opened, does not exist, or was built with other settings.
@@ -33,5 +34,5 @@ def open_store(settings: Settings, *, create: bool) -> Store:
             raise IndexError_(f"index.backend is redis but the Redis client cannot be imported ({exc}): "
                               "pip install 'syndet[redis]'") from None
 
-        return RedisStore(settings, create=create)
+        return RedisStore(settings, create=create, upgrade=upgrade)
     return SQLiteStore(Path(settings.index.path), settings, create=create)

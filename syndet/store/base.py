@@ -11,7 +11,7 @@ whichever backend holds it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -307,6 +307,11 @@ class Store(Protocol):
 
     def verify(self) -> list[str]:
         """Problems found by a full consistency check (empty when the index is sound)."""
+        ...
+
+    def upgrade(self, done: Callable[[int, int], None] | None = None) -> int:
+        """Bring an index an earlier syndet built to the current layout; the number of articles
+        whose entries were rebuilt (0 when it was current). ``done`` gets (rebuilt, in all)."""
         ...
 
     def snapshot(self) -> AbstractContextManager[None]:

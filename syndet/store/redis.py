@@ -33,6 +33,7 @@ writer left behind is collected by ``prune`` once its pending mark is older than
 
 from __future__ import annotations
 
+import re
 import struct
 import time
 import zlib
@@ -200,13 +201,16 @@ class RedisStore:
     Args:
         settings: Effective settings; ``index.url`` and ``index.prefix`` locate the index.
         create: Create the index if the prefix holds none yet.
+        upgrade: Open an index whose postings are in an earlier layout, for :meth:`upgrade` (any
+            other use of it finds nothing).
 
     Raises:
-        IndexError_: Redis cannot be reached, the index does not exist (and ``create`` is false) or
-            was built with other settings.
+        IndexError_: Redis cannot be reached, the index does not exist (and ``create`` is false),
+            was built with other settings, or keeps its postings in an earlier layout (and
+            ``upgrade`` is false).
     """
 
-    def __init__(self, settings: Settings, *, create: bool) -> None:
+    def __init__(self, settings: Settings, *, create: bool, upgrade: bool = False) -> None:
         self.url = settings.index.url
         self.location = f"{redact(self.url)} prefix {settings.index.prefix}"
         self.banding = Banding.for_settings(settings)
@@ -243,9 +247,10 @@ class RedisStore:
                 pipe.hgetall(self._k["meta"])
                 stored = {k.decode(): v.decode() for k, v in pipe.execute()[-1].items()}
             check_fingerprint(stored, wanted, self.location)
-            if stored.get("redis.postings") != POSTINGS_LAYOUT:
-                raise IndexError_(f"{self.location}: the index keeps its postings in an earlier layout "
-                                  f"(sorted sets); build it anew with 'syndet index add'")
+            self.outdated = stored.get("redis.postings") != POSTINGS_LAYOUT
+            if self.outdated and not upgrade:
+                raise IndexError_(f"{self.location}: the index keeps its postings in an earlier layout; "
+                                  "rebuild them with 'syndet index upgrade' (the articles are kept)")
             self._pending = self._redis.register_script(_PENDING)
             self._commit = self._redis.register_script(_COMMIT)
             self._withdraw = self._redis.register_script(_WITHDRAW)
@@ -297,6 +302,38 @@ class RedisStore:
         added = [e.article.id for u, e in zip(uids, todo, strict=True) if u not in lost]
         skipped.extend(e.article.id for u, e in zip(uids, todo, strict=True) if u in lost)
         return AddResult(tuple(added), tuple(skipped))
+
+    def upgrade(self, done: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the postings of every committed article in the current layout, from the shingle
+        hashes its record keeps (the articles themselves are not touched).
+
+        Every key under ``<prefix>:p:`` is deleted first and the layout is recorded last, so an
+        upgrade that is interrupted is simply run again. No other writer may use the index
+        meanwhile, and lookups find nothing until it ends.
+
+        Args:
+            done: Called with (articles rebuilt, articles in all) after each thousand.
+
+        Returns:
+            The number of articles whose postings were rebuilt (0 when the layout was current).
+        """
+        if not self.outdated:
+            return 0
+        with self._errors("upgrade"):
+            pattern = re.sub(rb"([*?\[\]\\])", rb"\\\1", self._shard_name) + b"*"  # the prefix taken literally
+            for names in _batches(self._redis.scan_iter(match=pattern, count=10_000), 1_000):
+                self._redis.unlink(*names)
+            uids = [int(u) for u in self._redis.zrange(self._k["added"], 0, -1)]
+            for start in range(0, len(uids), 1_000):
+                chunk = uids[start:start + 1_000]
+                records = self._records(chunk, "signed", "hash_lens", "hashes")
+                items = [(uid, *self._signatures(unpack_hashes(*records[uid]))) for uid in chunk if uid in records]
+                self._postings(self._write_postings, self._packed(items))
+                if done is not None:
+                    done(start + len(chunk), len(uids))
+            self._redis.hset(self._k["meta"], "redis.postings", POSTINGS_LAYOUT)
+        self.outdated = False
+        return len(uids)
 
     def _packed(self, items: Sequence[tuple[int, Sequence[int], np.ndarray]]) -> np.ndarray:
         """Postings of paragraphs as script records: shard (3 bytes), low key (5), ref (8)."""
@@ -539,6 +576,18 @@ class RedisStore:
     def close(self) -> None:
         """Close the connections."""
         self._redis.close()
+
+
+def _batches(items: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
+    """``items`` in lists of ``size`` (the last may be shorter)."""
+    batch: list[bytes] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _members(shard: bytes | None) -> set[bytes]:

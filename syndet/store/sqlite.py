@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -412,6 +412,11 @@ class SQLiteStore:
                 if counts is not None and counts[int(uid)] != n_signed * self.banding.b:
                     problems.append(f"{ident}: {counts[int(uid)]} LSH postings, expected {n_signed * self.banding.b}")
         return problems
+
+    def upgrade(self, done: Callable[[int, int], None] | None = None) -> int:
+        """Nothing to do: this layout is the only one a SQLite index has had since its schema
+        (which the fingerprint checks)."""
+        return 0
 
     def close(self) -> None:
         """Close the file."""
