@@ -126,7 +126,7 @@ class Postings:
             ``(positions, refs)``: for each posting found, the position in ``queries`` of its key,
             and its ref.
         """
-        from syndet.store.ranges import key_ranges  # compiled code, loaded on the first lookup
+        from syndet.store.ranges import segment_hits  # compiled code, loaded on the first lookup
 
         queries = np.asarray(queries, dtype=np.uint64)
         order = np.argsort(queries, kind="stable")
@@ -134,22 +134,11 @@ class Postings:
         found_q: list[np.ndarray] = []
         found_r: list[np.ndarray] = []
         for seg in self.segments(infos):
-            if not len(seg.keys):
-                continue
-            lo = np.empty(len(ordered), dtype=np.int64)
-            hi = np.empty(len(ordered), dtype=np.int64)
-            key_ranges(seg.keys, seg.fence, FENCE, ordered, lo, hi)
-            hit = np.nonzero(hi > lo)[0]
-            if not len(hit):
-                continue
-            stop = hi[hit]
-            start = np.maximum(lo[hit], stop - cap)
-            counts = stop - start
-            # every position of every hit range at once: each range's start repeated, plus 0, 1, 2...
-            firsts = np.cumsum(counts) - counts
-            at = np.repeat(start - firsts, counts) + np.arange(int(counts.sum()))
-            found_r.append(np.asarray(seg.refs[at]))
-            found_q.append(np.repeat(order[hit], counts))
+            if len(seg.keys):
+                positions, refs = segment_hits(seg.keys, seg.fence, FENCE, seg.refs, ordered, order, cap)
+                if len(refs):
+                    found_q.append(positions)
+                    found_r.append(refs)
         if not found_r:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
         positions, refs = np.concatenate(found_q), np.concatenate(found_r)

@@ -68,3 +68,37 @@ def key_ranges(keys: np.ndarray, fence: np.ndarray, step: int, queries: np.ndarr
                 last += 1
             lo[g + k] = first
             hi[g + k] = last
+
+
+@numba.njit(cache=True, nogil=True)
+def segment_hits(keys: np.ndarray, fence: np.ndarray, step: int, refs: np.ndarray, ordered: np.ndarray,
+                 order: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of one segment whose key is a query: ``(positions, refs)``, the position in the
+    query list (``order`` maps a sorted query back to it) and the ref of each, at most the last
+    ``cap`` of each key (the newest: a key's refs are sorted).
+
+    Args:
+        keys: The segment's sorted keys.
+        fence: Every ``step``-th key.
+        refs: The segment's refs, in key order.
+        ordered: The queries, sorted.
+        order: Where each sorted query stands in the query list.
+        cap: Postings kept per key.
+    """
+    n = len(ordered)
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    key_ranges(keys, fence, step, ordered, lo, hi)
+    total = 0
+    for k in range(n):
+        total += min(hi[k] - lo[k], cap)
+    positions = np.empty(total, dtype=np.int64)
+    out = np.empty(total, dtype=np.uint64)
+    at = 0
+    for k in range(n):
+        start = max(lo[k], hi[k] - cap)
+        for j in range(start, hi[k]):
+            positions[at] = order[k]
+            out[at] = refs[j]
+            at += 1
+    return positions, out
