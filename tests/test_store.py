@@ -219,6 +219,50 @@ def test_a_redis_index_in_the_sorted_set_layout_is_upgraded_in_place(redis_url: 
         drop_redis(redis_url, prefix)
 
 
+def test_an_upgrade_passes_over_a_damaged_record_with_one_warning(redis_url: str, tmp_path: Path) -> None:
+    import redis
+    from click.testing import CliRunner
+
+    from syndet.cli import main
+
+    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
+    settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
+    base = articles("a", range(3))
+    try:
+        with Filter(settings, create=True) as flt:
+            flt.add(base)
+            damaged = flt.store.find(["a1"])["a1"]
+        _to_sorted_sets(redis_url, prefix)
+        client = redis.Redis.from_url(redis_url)
+        client.hdel(f"{prefix}:art:{damaged}", "hashes")
+        client.close()
+        config = config_file(settings, tmp_path / "c.yaml")
+        result = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+        assert len(warnings) == 1 and f"article number {damaged}:" in warnings[0]
+        assert "postings of 2 articles rebuilt" in result.output
+        with Filter(settings) as flt:
+            assert flt.check(Article("copy", base[2].text)).matches == (("a2", 1.0),)
+    finally:
+        drop_redis(redis_url, prefix)
+
+
+def test_dropping_an_index_takes_its_prefix_literally(redis_url: str) -> None:
+    import redis
+
+    from syndet.store.redis import drop_index
+
+    client = redis.Redis.from_url(redis_url)
+    tag = uuid.uuid4().hex[:8]
+    client.set(f"t{tag}[1]:x", b"1")
+    client.set(f"t{tag}1:x", b"1")  # what the pattern t<tag>[1]:* matches when taken as a pattern
+    drop_index(redis_url, f"t{tag}[1]")
+    assert client.exists(f"t{tag}[1]:x") == 0 and client.exists(f"t{tag}1:x") == 1
+    client.delete(f"t{tag}1:x")
+    client.close()
+
+
 def test_a_sqlite_index_needs_no_upgrade(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

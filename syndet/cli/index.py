@@ -200,7 +200,8 @@ def index_upgrade(configs: tuple[Path, ...], target: str | None, quiet: bool) ->
     try:
         store = open_store(_settings(configs, target), create=False, upgrade=True)
         try:
-            rebuilt = store.upgrade(lambda done, total: progress("upgrade", done, total))
+            rebuilt = store.upgrade(lambda done, total: progress("upgrade", done, total),
+                                    _warner(quiet, progress))
             location = store.location
         finally:
             store.close()

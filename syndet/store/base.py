@@ -309,9 +309,11 @@ class Store(Protocol):
         """Problems found by a full consistency check (empty when the index is sound)."""
         ...
 
-    def upgrade(self, done: Callable[[int, int], None] | None = None) -> int:
+    def upgrade(self, done: Callable[[int, int], None] | None = None,
+                warn: Callable[[str], None] | None = None) -> int:
         """Bring an index an earlier syndet built to the current layout; the number of articles
-        whose entries were rebuilt (0 when it was current). ``done`` gets (rebuilt, in all)."""
+        whose entries were rebuilt (0 when it was current). ``done`` gets (seen, in all);
+        ``warn`` is told of each article that could not be rebuilt."""
         ...
 
     def snapshot(self) -> AbstractContextManager[None]:

@@ -17,8 +17,8 @@ Keys, all under the index's prefix:
 - ``<prefix>:pending`` (sorted set) article numbers whose add is in flight, by start time;
 - ``<prefix>:counts`` (hash) paragraph totals, for ``index stats``.
 
-Writing records and postings, and reading postings, are server-side scripts fed packed buffers, so
-a batch of articles is a handful of round trips whatever its size.
+Records and postings are written by server-side scripts fed packed buffers, and a lookup is one
+``MGET`` of its shards, so a batch of articles or a check is a handful of round trips whatever its size.
 
 All-or-nothing adds: an add takes fresh article numbers, marks them pending, writes their records
 as pending records and their postings, then commits every record in one script (atomic in Redis)
@@ -188,11 +188,23 @@ def drop_index(url: str, prefix: str) -> None:
     """Delete every key of the index under ``prefix`` on the server at ``url`` (nothing else)."""
     client = redis.Redis.from_url(url)
     try:
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=10_000))
-        for lo in range(0, len(keys), 1000):
-            client.delete(*keys[lo:lo + 1000])
+        _delete_under(client, f"{prefix}:".encode())
     finally:
         client.close()
+
+
+def _delete_under(client: Any, start: bytes) -> None:
+    """Delete every key that starts with ``start`` (taken literally, not as a pattern), a
+    thousand at a time."""
+    pattern = re.sub(rb"([*?\[\]\\])", rb"\\\1", start) + b"*"
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=pattern, count=10_000):
+        batch.append(key)
+        if len(batch) >= 1_000:
+            client.unlink(*batch)
+            batch = []
+    if batch:
+        client.unlink(*batch)
 
 
 class RedisStore:
@@ -303,7 +315,8 @@ class RedisStore:
         skipped.extend(e.article.id for u, e in zip(uids, todo, strict=True) if u in lost)
         return AddResult(tuple(added), tuple(skipped))
 
-    def upgrade(self, done: Callable[[int, int], None] | None = None) -> int:
+    def upgrade(self, done: Callable[[int, int], None] | None = None,
+                warn: Callable[[str], None] | None = None) -> int:
         """Rebuild the postings of every committed article in the current layout, from the shingle
         hashes its record keeps (the articles themselves are not touched).
 
@@ -312,28 +325,37 @@ class RedisStore:
         meanwhile, and lookups find nothing until it ends.
 
         Args:
-            done: Called with (articles rebuilt, articles in all) after each thousand.
+            done: Called with (articles seen, articles in all) after each thousand.
+            warn: Told of each article whose stored hashes are damaged (its postings are not
+                rebuilt; the rest are).
 
         Returns:
             The number of articles whose postings were rebuilt (0 when the layout was current).
         """
         if not self.outdated:
             return 0
+        rebuilt = 0
         with self._errors("upgrade"):
-            pattern = re.sub(rb"([*?\[\]\\])", rb"\\\1", self._shard_name) + b"*"  # the prefix taken literally
-            for names in _batches(self._redis.scan_iter(match=pattern, count=10_000), 1_000):
-                self._redis.unlink(*names)
+            _delete_under(self._redis, self._shard_name)
             uids = [int(u) for u in self._redis.zrange(self._k["added"], 0, -1)]
             for start in range(0, len(uids), 1_000):
                 chunk = uids[start:start + 1_000]
-                records = self._records(chunk, "signed", "hash_lens", "hashes")
-                items = [(uid, *self._signatures(unpack_hashes(*records[uid]))) for uid in chunk if uid in records]
+                items = []
+                for uid, values in self._records(chunk, "signed", "hash_lens", "hashes").items():
+                    try:
+                        if None in values:
+                            raise IndexError_("its stored shingle hashes are missing")
+                        items.append((uid, *self._signatures(unpack_hashes(*values))))
+                    except IndexError_ as exc:
+                        if warn is not None:
+                            warn(f"{self.location}: article number {uid}: {exc}; its postings were not rebuilt")
                 self._postings(self._write_postings, self._packed(items))
+                rebuilt += len(items)
                 if done is not None:
                     done(start + len(chunk), len(uids))
             self._redis.hset(self._k["meta"], "redis.postings", POSTINGS_LAYOUT)
         self.outdated = False
-        return len(uids)
+        return rebuilt
 
     def _packed(self, items: Sequence[tuple[int, Sequence[int], np.ndarray]]) -> np.ndarray:
         """Postings of paragraphs as script records: shard (3 bytes), low key (5), ref (8)."""
@@ -578,18 +600,6 @@ class RedisStore:
         self._redis.close()
 
 
-def _batches(items: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
-    """``items`` in lists of ``size`` (the last may be shorter)."""
-    batch: list[bytes] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _members(shard: bytes | None) -> set[bytes]:
     """The records a postings shard holds."""
     if not shard:
@@ -610,10 +620,12 @@ def _packed_record(uid: int, entry: Entry, added_at: float) -> bytes:
     """An article's number and record fields (:data:`_FIELDS`), each prefixed by its length."""
     art = entry.article
     signed, lengths, blob = pack_hashes(entry)
-    values = (
-        str(uid).encode(), art.id.encode(), (art.title or "").encode(), (art.source or "").encode(),
-        (art.published or "").encode(), (art.url or "").encode(), str(art.body_start).encode(),
-        zlib.compress(art.text.encode("utf-8"), 1), repr(added_at).encode(), pack_paragraphs(entry.paragraphs),
-        str(len(entry.paragraphs)).encode(), str(len(entry.signed)).encode(), signed, lengths, blob,
-    )
+    fields: dict[str, str | bytes] = {
+        "id": art.id, "title": art.title or "", "source": art.source or "", "published": art.published or "",
+        "url": art.url or "", "body_start": str(art.body_start),
+        "text_z": zlib.compress(art.text.encode("utf-8"), 1), "added": repr(added_at),
+        "paragraphs": pack_paragraphs(entry.paragraphs), "n_paragraphs": str(len(entry.paragraphs)),
+        "n_signed": str(len(entry.signed)), "signed": signed, "hash_lens": lengths, "hashes": blob,
+    }
+    values = [str(uid).encode()] + [v.encode() if isinstance(v, str) else v for v in map(fields.__getitem__, _FIELDS)]
     return b"".join(struct.pack(">I", len(v)) + v for v in values)

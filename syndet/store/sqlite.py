@@ -413,7 +413,8 @@ class SQLiteStore:
                     problems.append(f"{ident}: {counts[int(uid)]} LSH postings, expected {n_signed * self.banding.b}")
         return problems
 
-    def upgrade(self, done: Callable[[int, int], None] | None = None) -> int:
+    def upgrade(self, done: Callable[[int, int], None] | None = None,
+                warn: Callable[[str], None] | None = None) -> int:
         """Nothing to do: this layout is the only one a SQLite index has had since its schema
         (which the fingerprint checks)."""
         return 0
