@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +39,25 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
     if request.param == "sqlite":
         yield dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "index.sqlite")))
         return
-    url = request.getfixturevalue("redis_url")
+    with fresh_redis_index(request.getfixturevalue("redis_url")) as found:
+        yield found
+
+
+@contextmanager
+def fresh_redis_index(url: str) -> Iterator[Settings]:
+    """Settings pointing at an index under a unique key prefix, whose keys are removed after."""
     prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
     try:
         yield dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=url, prefix=prefix))
     finally:
         drop_redis(url, prefix)
+
+
+@pytest.fixture
+def redis_settings(redis_url: str) -> Iterator[Settings]:
+    """Settings pointing at a fresh Redis index only."""
+    with fresh_redis_index(redis_url) as found:
+        yield found
 
 
 def config_file(settings: Settings, path: Path) -> Path:
@@ -181,71 +195,63 @@ def _to_sorted_sets(url: str, prefix: str) -> None:
     client.close()
 
 
-def test_a_redis_index_in_the_sorted_set_layout_is_upgraded_in_place(redis_url: str, tmp_path: Path) -> None:
+def test_a_redis_index_in_the_sorted_set_layout_is_upgraded_in_place(redis_settings: Settings, tmp_path: Path) -> None:
     """An index an earlier syndet built is refused with a message naming the command that upgrades
     it; after 'syndet index upgrade' it holds the same articles and finds the same copies."""
     from click.testing import CliRunner
 
     from syndet.cli import main
 
-    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
-    settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
+    settings, redis_url, prefix = redis_settings, redis_settings.index.url, redis_settings.index.prefix
     base = articles("a", range(6))
-    try:
-        with Filter(settings, create=True) as flt:
-            flt.add(base)
-            before = flt.check(Article("copy", base[2].text))
-        _to_sorted_sets(redis_url, prefix)
-        with pytest.raises(IndexError_, match="earlier layout; rebuild them with 'syndet index upgrade'"):
-            Filter(settings)
-        config = config_file(settings, tmp_path / "c.yaml")
-        result = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config), "-q"])
-        assert result.exit_code == 0, result.output
-        assert "postings of 6 articles rebuilt" in result.output
-        with Filter(settings) as flt:
-            assert flt.store.verify() == []
-            assert indexed_ids(settings) == {a.id for a in base}
-            after = flt.check(Article("copy", base[2].text))
-            assert (after.action, after.matches) == (before.action, before.matches) == ("reject", (("a2", 1.0),))
-        again = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config), "-q"])
-        assert again.exit_code == 0 and "already in the current layout" in again.output
-        import redis
+    with Filter(settings, create=True) as flt:
+        flt.add(base)
+        before = flt.check(Article("copy", base[2].text))
+    _to_sorted_sets(redis_url, prefix)
+    with pytest.raises(IndexError_, match="earlier layout; rebuild them with 'syndet index upgrade'"):
+        Filter(settings)
+    config = config_file(settings, tmp_path / "c.yaml")
+    result = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "postings of 6 articles rebuilt" in result.output
+    with Filter(settings) as flt:
+        assert flt.store.verify() == []
+        assert indexed_ids(settings) == {a.id for a in base}
+        after = flt.check(Article("copy", base[2].text))
+        assert (after.action, after.matches) == (before.action, before.matches) == ("reject", (("a2", 1.0),))
+    again = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config), "-q"])
+    assert again.exit_code == 0 and "already in the current layout" in again.output
+    import redis
 
-        client = redis.Redis.from_url(redis_url)
-        kinds = {client.type(k) for k in client.scan_iter(match=f"{prefix}:p:*", count=10_000)}
-        client.close()
-        assert kinds == {b"string"}  # no sorted set left behind
-    finally:
-        drop_redis(redis_url, prefix)
+    client = redis.Redis.from_url(redis_url)
+    kinds = {client.type(k) for k in client.scan_iter(match=f"{prefix}:p:*", count=10_000)}
+    client.close()
+    assert kinds == {b"string"}  # no sorted set left behind
 
 
-def test_an_upgrade_passes_over_a_damaged_record_with_one_warning(redis_url: str, tmp_path: Path) -> None:
+def test_an_upgrade_passes_over_a_damaged_record_with_one_warning(redis_settings: Settings, tmp_path: Path) -> None:
     import redis
     from click.testing import CliRunner
 
     from syndet.cli import main
 
-    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
-    settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
+    settings, redis_url, prefix = redis_settings, redis_settings.index.url, redis_settings.index.prefix
     base = articles("a", range(3))
-    try:
-        with Filter(settings, create=True) as flt:
-            flt.add(base)
-            damaged = flt.store.find(["a1"])["a1"]
-        _to_sorted_sets(redis_url, prefix)
-        client = redis.Redis.from_url(redis_url)
-        client.hdel(f"{prefix}:art:{damaged}", "hashes")
-        client.close()
-        config = config_file(settings, tmp_path / "c.yaml")
-        result = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config)])
-        assert result.exit_code == 0, result.output
-        warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
-        assert len(warnings) == 1 and f"article number {damaged}:" in warnings[0]
-        assert "postings of 2 articles rebuilt" in result.output
-        with Filter(settings) as flt:
-            assert flt.check(Article("copy", base[2].text)).matches == (("a2", 1.0),)
-    finally:
-        drop_redis(redis_url, prefix)
+    with Filter(settings, create=True) as flt:
+        flt.add(base)
+        damaged = flt.store.find(["a1"])["a1"]
+    _to_sorted_sets(redis_url, prefix)
+    client = redis.Redis.from_url(redis_url)
+    client.hdel(f"{prefix}:art:{damaged}", "hashes")
+    client.close()
+    config = config_file(settings, tmp_path / "c.yaml")
+    result = CliRunner().invoke(main, ["index", "upgrade", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and f"article number {damaged}:" in warnings[0]
+    assert "postings of 2 articles rebuilt" in result.output
+    with Filter(settings) as flt:
+        assert flt.check(Article("copy", base[2].text)).matches == (("a2", 1.0),)
 
 
 def test_dropping_an_index_takes_its_prefix_literally(redis_url: str) -> None:
@@ -275,22 +281,18 @@ def test_a_sqlite_index_needs_no_upgrade(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.output == f"syndet index: {path} is already in the current layout\n"
 
 
-def test_a_damaged_redis_postings_shard_is_one_index_error(redis_url: str) -> None:
+def test_a_damaged_redis_postings_shard_is_one_index_error(redis_settings: Settings) -> None:
     import redis
 
-    prefix = f"syndet-test-{uuid.uuid4().hex[:12]}"
-    settings = dataclasses.replace(Settings(), index=IndexSettings(backend="redis", url=redis_url, prefix=prefix))
-    try:
-        with Filter(settings, create=True) as flt:
-            flt.add(articles("a", range(1)))  # every shard holds postings of a0
-            client = redis.Redis.from_url(redis_url)
-            shard = next(iter(client.scan_iter(match=f"{prefix}:p:*", count=10_000)))
-            client.append(shard, b"x")
-            client.close()
-            with pytest.raises(IndexError_, match="postings shard is damaged"):
-                flt.check(Article("probe", story(0)))
-    finally:
-        drop_redis(redis_url, prefix)
+    settings, redis_url, prefix = redis_settings, redis_settings.index.url, redis_settings.index.prefix
+    with Filter(settings, create=True) as flt:
+        flt.add(articles("a", range(1)))  # every shard holds postings of a0
+        client = redis.Redis.from_url(redis_url)
+        shard = next(iter(client.scan_iter(match=f"{prefix}:p:*", count=10_000)))
+        client.append(shard, b"x")
+        client.close()
+        with pytest.raises(IndexError_, match="postings shard is damaged"):
+            flt.check(Article("probe", story(0)))
 
 
 def test_a_file_that_is_not_an_index(tmp_path: Path) -> None:
