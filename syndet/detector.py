@@ -114,16 +114,26 @@ class Detector:
 
     def segment(self, articles: Sequence[Article], jobs: int = 1) -> dict[str, tuple[Paragraph, ...]]:
         """Paragraphs of each article, with configured and learnt chrome flagged; ``jobs`` workers
-        split the articles (see :meth:`_jobs`)."""
+        split the articles (see :meth:`jobs_for`)."""
         seg = self.settings.segment
         learn = seg.learn_chrome and len(articles) >= seg.learn_min_articles  # fewer cannot repeat a line enough
+        paras, keys = self.split(articles, jobs, learn)
+        if learn:
+            learned = learn_chrome(articles, paras, seg.learn_min_articles, seg.learn_max_words, keys)
+            paras = [mark_learned(a, p, learned, k) for a, p, k in zip(articles, paras, keys, strict=True)]
+        return {a.id: tuple(p) for a, p in zip(articles, paras, strict=False)}
+
+    def split(self, articles: Sequence[Article], jobs: int = 1, with_keys: bool = False
+              ) -> tuple[list[list[Paragraph]], list[list[str]]]:
+        """Paragraphs of each article with configured chrome flagged, and (``with_keys``) each
+        paragraph's chrome key (empty lists without); ``jobs`` workers split the articles."""
         chrome = self._chrome
         keys: list[list[str]]
         paras: list[list[Paragraph]]
         if jobs > 1:
             def split(n: int) -> tuple[list[tuple[int, int, bool]], list[str]]:
                 found: list[str] = []
-                done = split_paragraphs(articles[n], chrome, found if learn else None)
+                done = split_paragraphs(articles[n], chrome, found if with_keys else None)
                 return [(p.start, p.end, p.chrome) for p in done], found  # plain tuples travel fastest
 
             parts = fork_map(split, len(articles), jobs)
@@ -131,14 +141,11 @@ class Detector:
                      for a, (spans, _) in zip(articles, parts, strict=True)]
             keys = [found for _, found in parts]
         else:
-            keys = [[] for _ in articles] if learn else []
-            paras = [split_paragraphs(a, chrome, keys[n] if learn else None) for n, a in enumerate(articles)]
-        if learn:
-            learned = learn_chrome(articles, paras, seg.learn_min_articles, seg.learn_max_words, keys)
-            paras = [mark_learned(a, p, learned, k) for a, p, k in zip(articles, paras, keys, strict=True)]
-        return {a.id: tuple(p) for a, p in zip(articles, paras, strict=False)}
+            keys = [[] for _ in articles]
+            paras = [split_paragraphs(a, chrome, keys[n] if with_keys else None) for n, a in enumerate(articles)]
+        return paras, keys
 
-    def _jobs(self, articles: Sequence[Article]) -> int:
+    def jobs_for(self, articles: Sequence[Article]) -> int:
         """Worker processes for the per-article and per-pair stages (1 while a user's pattern runs
         with a time budget, see :mod:`syndet.workers`)."""
         if not (all(p.trusted for p in self._chrome) and self.catalogue.trusted):
@@ -164,7 +171,7 @@ class Detector:
         report = progress or _no_progress
         st = self.settings
         timings: dict[str, float] = {}
-        jobs = self._jobs(articles)
+        jobs = self.jobs_for(articles)
         t0 = time.perf_counter()
         paragraphs = self.segment(articles, jobs)
         timings["segment_s"] = time.perf_counter() - t0

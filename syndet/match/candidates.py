@@ -65,7 +65,7 @@ class MemoryIndex:
         span = np.int64(keys[-1] + 1) if len(keys) else np.int64(1)
         # One strided pass copies each band out of the wide matrix; the rest works on the small copy.
         def band(bounds: tuple[int, int]) -> np.ndarray:
-            return _band_pairs(keys, np.ascontiguousarray(sigs[:, bounds[0]:bounds[1]]), max_bucket, span)
+            return band_pairs(keys, np.ascontiguousarray(sigs[:, bounds[0]:bounds[1]]), max_bucket, span)
 
         if threads > 1 and len(keys) >= _THREADED_KEYS:
             with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -78,11 +78,18 @@ class MemoryIndex:
         return np.stack([unique // span, unique % span], axis=1)
 
 
-def _band_pairs(keys: np.ndarray, band: np.ndarray, max_bucket: int, span: np.int64) -> np.ndarray:
-    """Pairs (coded ``left * span + right``) of keys whose rows of ``band`` are equal."""
-    mixed = np.zeros(len(keys), dtype=np.uint64)
+def band_mix(band: np.ndarray) -> np.ndarray:
+    """A 64-bit mix of each row of a band: equal rows, equal mixes."""
+    mixed = np.zeros(len(band), dtype=np.uint64)
     for col in range(band.shape[1]):
         mixed = mixed * _MIX + band[:, col].astype(np.uint64)
+    return mixed
+
+
+def band_pairs(keys: np.ndarray, band: np.ndarray, max_bucket: int, span: np.int64) -> np.ndarray:
+    """Pairs (coded ``left * span + right``) of keys (ascending) whose rows of ``band`` are equal; a
+    bucket larger than ``max_bucket`` pairs each member with its first only."""
+    mixed = band_mix(band)
     order = np.argsort(mixed, kind="stable")  # keys ascend, so members of a bucket stay in key order
     sorted_mix, sorted_band = mixed[order], band[order]
     # A bucket ends where the band changes; comparing the band itself, not only its mix, keeps two

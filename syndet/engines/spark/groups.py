@@ -8,22 +8,15 @@ functions on one group.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from typing import Any
 
-from syndet.attribution.attribute import attribute
 from syndet.attribution.evidence import Catalogue
-from syndet.detector import Detector, reported_pairs
+from syndet.detector import Detector
+from syndet.engines.component import Component, Record, lone_record, settle
+from syndet.engines.component import records as component_records
 from syndet.engines.spark import tasks
-from syndet.match.align import word_stream
-from syndet.match.cluster import cluster_passages, passage_order
-from syndet.match.mirrors import cut_duplicates
-from syndet.match.pairs import duplicate_groups, pair_figures, twin_of
-from syndet.models import Alignment, Article, DuplicateGroup, Pair, Paragraph, Passage, Span
-from syndet.report.json import to_json
-from syndet.result import ScanResult
+from syndet.models import Alignment, Span
 from syndet.settings import Settings
 
 _CATALOGUES: dict[tuple[str | None, tuple[str, ...]], Catalogue] = {}
@@ -36,32 +29,6 @@ def _catalogue(settings: Settings) -> Catalogue:
     if key not in _CATALOGUES:
         _CATALOGUES[key] = Detector(settings).catalogue
     return _CATALOGUES[key]
-
-
-@dataclass(frozen=True)
-class Component:
-    """What one connected group of articles shares: its articles, alignments, passages (numbered
-    inside the group, each with its global sort key), pairs and duplicate groups."""
-
-    articles: tuple[Article, ...]
-    paragraphs: dict[str, tuple[Paragraph, ...]]
-    alignments: tuple[Alignment, ...]
-    passages: tuple[tuple[tuple[Any, ...], Passage], ...]
-    pairs: tuple[Pair, ...]
-    duplicates: tuple[DuplicateGroup, ...]
-    order: dict[str, int]
-
-    def light(self) -> Component:
-        """The component without its articles (the driver has them already)."""
-        return Component((), {}, self.alignments, self.passages, self.pairs, self.duplicates, self.order)
-
-    def result(self, numbers: dict[int, int] | None = None) -> ScanResult:
-        """The component as a scan result, its passages numbered as ``numbers`` says (their place
-        in the group -> their number in the whole scan; the group's own numbers without it)."""
-        passages = tuple(replace(p, id=f"P{numbers[n] if numbers else n + 1}")
-                         for n, (_, p) in enumerate(self.passages))
-        return ScanResult(self.articles, self.paragraphs, passages, self.alignments, pairs=self.pairs,
-                          duplicates=self.duplicates)
 
 
 def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Settings, problems: Any = None
@@ -82,48 +49,20 @@ def group_of(item: tuple[int, tuple[Iterable[Any], Iterable[Any]]], settings: Se
         alignments.append(Alignment(Span(a, r.left_start, r.left_end), Span(b, r.right_start, r.right_end),
                                     r.words, r.left_words, r.right_words))
         words[a], words[b] = r.wa, r.wb
-    st = settings
-    by_id = {a.id: a for a in articles}
-    all_figures = pair_figures(alignments, words, order)
-    cut = cut_duplicates(alignments, all_figures, lambda ident: word_stream(by_id[ident], paragraphs[ident],
-                                                                            st.shingle.size, st.shingle.seed),
-                         st.verify)
-    found = cluster_passages([al for _, al in cut], st.verify.min_merge_overlap, order)
-    # A piece cut from an alignment sorts where that alignment sorts, as in the local engine's list.
-    cut_keys = [(*keys[k], m) for m, (k, _) in enumerate(cut)]
-    ranked = sorted(((p, passage_order(p, cut_keys[first])) for p, first in found), key=lambda pk: pk[1])
-    passages = [replace(p, id=f"P{n}") for n, (p, _) in enumerate(ranked, 1)]
     catalogue = _catalogue(settings)
-    twins = twin_of(duplicate_groups(all_figures, st.verify.duplicate_at, order))
-    done = attribute(passages, articles, paragraphs, catalogue, st.attribute, twins=twins)
+    done = settle(articles, paragraphs, list(zip(keys, alignments, strict=True)), words, order, settings, catalogue)
     if problems is not None and catalogue.pattern_problems():
         problems.add({(1_000_000 + n, m) for n, m in enumerate(catalogue.pattern_problems())})
-    figures, groups = reported_pairs(done, all_figures, order, st.verify.duplicate_at)
-    return comp, Component(tuple(articles), paragraphs, tuple(alignments),
-                           tuple((key, p) for p, (_, key) in zip(done, ranked, strict=True)),
-                           tuple(figures), tuple(groups), order)
+    return comp, done
 
 
-def records(item: tuple[int, tuple[Component, dict[int, int] | None]]) -> list[tuple[str, Any, str]]:
+def records(item: tuple[int, tuple[Component, dict[int, int] | None]]) -> list[Record]:
     """``(kind, sort key, JSON line)`` of a component's articles, passages, pairs and duplicates."""
     _, (component, numbers) = item
-    data = to_json(component.result(numbers or {}))
-    order = component.order
-    out: list[tuple[str, Any, str]] = []
-    for record in data["articles"]:
-        out.append(("articles", order[record["id"]], json.dumps(record, ensure_ascii=False)))
-    for record in data["passages"]:
-        out.append(("passages", int(record["id"][1:]), json.dumps(record, ensure_ascii=False)))
-    for record in data["pairs"]:
-        a, b = record["articles"]
-        out.append(("pairs", (-record["words"], order[a], order[b]), json.dumps(record, ensure_ascii=False)))
-    for record in data["duplicates"]:
-        out.append(("duplicates", order[record["articles"][0]], json.dumps(record, ensure_ascii=False)))
-    return out
+    return component_records(component, numbers)
 
 
-def lone_article(row: dict[str, Any]) -> tuple[str, Any, str]:
+def lone_article(row: dict[str, Any]) -> Record:
     """The article record of an article that shares nothing."""
     article = tasks.article_of(row)
-    result = ScanResult((article,), {article.id: tasks.unpack_paragraphs(article.id, row["paras"])}, (), ())
-    return "articles", row["k"], json.dumps(to_json(result)["articles"][0], ensure_ascii=False)
+    return "articles", row["k"], lone_record(article, tasks.unpack_paragraphs(article.id, row["paras"]))
