@@ -277,6 +277,9 @@ class Settings:
     Attributes:
         jobs: Worker processes for hashing and the per-article and per-pair stages; 0 chooses from
             the machine and the size of the work.
+        memory_budget_mb: Memory a local scan plans for: an input that would need more when held
+            in memory is scanned with what grows with it spilled to disk (JSON and JSON Lines reports).
+        spill_dir: Folder for the spilled scan's temporary files ("" for the system's temporary folder).
     """
 
     input: InputSettings = field(default_factory=InputSettings)
@@ -289,3 +292,5 @@ class Settings:
     policy: PolicySettings = field(default_factory=PolicySettings)
     attribute: AttributeSettings = field(default_factory=AttributeSettings)
     jobs: int = _f(0, lo=0, hi=256)
+    memory_budget_mb: int = _f(4096, lo=64, hi=1 << 24)
+    spill_dir: str = _f("")

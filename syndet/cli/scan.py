@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -10,8 +11,10 @@ import click
 from syndet.cli.common import column_options, config_options, fail, settings_from, write_output
 from syndet.config import min_words_overrides
 from syndet.display import printable
+from syndet.engines.bounded.budget import parse_size
 from syndet.errors import SyndetError
 from syndet.report import FORMATS
+from syndet.settings import Settings
 
 
 @click.command()
@@ -46,11 +49,17 @@ from syndet.report import FORMATS
                    "pairs/, duplicates/, scan/) instead of gathering it; for inputs larger than the driver's memory.")
 @click.option("--parts-format", type=click.Choice(("jsonl", "parquet")), default="jsonl", show_default=True,
               help="Format of the --output-dir files.")
+@click.option("--memory-budget", metavar="SIZE",
+              help="Scan on this machine within SIZE of memory (e.g. 4GB), spilling to disk what grows with the "
+                   "input; JSON and JSON Lines reports (default: memory_budget_mb, used when the input needs it).")
+@click.option("--spill-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for a bounded-memory scan's temporary files (spill_dir; default: the system's).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on standard error.")
 def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Path | None,
          jobs: int | None, threshold: float | None, min_words: int | None, include: tuple[str, ...],
          exclude: tuple[str, ...], full: bool, top: int, summary: bool, with_text: bool, engine: str,
-         master: str | None, spark_conf: tuple[str, ...], parts: str | None, parts_format: str, quiet: bool) -> None:
+         master: str | None, spark_conf: tuple[str, ...], parts: str | None, parts_format: str,
+         memory_budget: str | None, spill_dir: Path | None, quiet: bool) -> None:
     """Scan articles under PATHS and report the passages two or more of them share.
 
     PATHS are directories (read recursively) or files: text and Markdown, JSON Lines, HTML pages,
@@ -74,6 +83,19 @@ def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Pa
             if not quiet:
                 click.secho(f"warning: {printable(message)}", fg="yellow", err=True)
 
+        if engine != "local" and (memory_budget or spill_dir):
+            raise click.UsageError("--memory-budget and --spill-dir go with --engine local")
+        if engine == "local" and _bounded(paths, settings, fmt, memory_budget, warn):
+            from syndet.engines.bounded.engine import BoundedEngine
+
+            budget = parse_size(memory_budget) if memory_budget else settings.memory_budget_mb << 20
+            folder = spill_dir or (Path(settings.spill_dir) if settings.spill_dir else None)
+            bounded = BoundedEngine(settings, budget, folder)
+            write_output(output, lambda out: bounded.scan_paths([Path(p) for p in paths], out, fmt, with_text,
+                                                                progress, warn), "report")
+            if progress:
+                progress.close()
+            return
         if engine == "spark":
             from syndet.engines.spark.engine import SparkEngine
             from syndet.engines.spark.session import spark_session
@@ -101,6 +123,27 @@ def scan(paths: tuple[str, ...], configs: tuple[Path, ...], fmt: str, output: Pa
     options = ReportOptions(color=output is None and sys.stdout.isatty(), full=full, top=top, summary=summary,
                             with_text=with_text)
     write_output(output, lambda out: write_report(result, fmt, out, options), "report")
+
+
+def _bounded(paths: tuple[str, ...], settings: Settings, fmt: str, memory_budget: str | None,
+             warn: Callable[[str], None]) -> bool:
+    """Whether the local scan runs in bounded memory: when asked to, or when the input would need
+    more memory than the budget (and the report is one it writes)."""
+    from syndet.engines.bounded.budget import fits_in_memory
+    from syndet.engines.bounded.engine import FORMATS
+
+    if memory_budget:
+        parse_size(memory_budget)
+        if fmt not in FORMATS:
+            raise click.UsageError(f"--memory-budget writes --format {' or '.join(FORMATS)}, not {fmt}")
+        return True
+    if fits_in_memory([Path(p) for p in paths], settings.memory_budget_mb << 20):
+        return False
+    if fmt not in FORMATS:
+        warn(f"the input may need more memory than memory_budget_mb ({settings.memory_budget_mb} MB) held whole; "
+             f"--format {' or '.join(FORMATS)} scans it in bounded memory, --format {fmt} holds it in memory")
+        return False
+    return True
 
 
 def _spark_conf(items: tuple[str, ...]) -> dict[str, str]:

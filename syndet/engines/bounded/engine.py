@@ -40,6 +40,7 @@ from syndet.engines.bounded.output import Numbers, write_json, write_jsonl
 from syndet.engines.bounded.runs import Runs
 from syndet.engines.bounded.spill import ArrayFile, ArticleStore
 from syndet.engines.component import Component, lone_record, records, settle
+from syndet.errors import EngineError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, word_stream
@@ -117,49 +118,62 @@ class BoundedEngine:
             raise ValueError(f"a bounded-memory scan writes {' or '.join(FORMATS)}, not {fmt}")
         report = progress or _no_progress
         self._detector.catalogue  # noqa: B018 (a bad catalogue is one error before any work)
-        st = self.settings
         warnings, _warn = warning_log(warn)
-        timings: dict[str, float] = {}
         skipped: Counter[str] = Counter()
-        with tempfile.TemporaryDirectory(prefix="syndet-scan-", dir=self.spill_dir) as tmp:
+        try:
+            holder = tempfile.TemporaryDirectory(prefix="syndet-scan-", dir=self.spill_dir)
+        except OSError as exc:
+            raise EngineError(f"{self.spill_dir}: cannot hold the scan's temporary files "
+                              f"({exc.strerror or exc})") from None
+        with holder as tmp:
             folder = Path(tmp)
-            store = ArticleStore(folder)
-            t0 = time.perf_counter()
-            read = self._read(read_articles(paths, st.input, _warn, skipped), store, folder, report)
-            timings["segment_s"] = time.perf_counter() - t0
-            n_articles = len(store)
-            estimate = input_bytes(paths)
-            index = MemoryIndex(st.lsh.threshold, st.minhash.num_perm, st.minhash.seed)
-            bands = BandSpill(folder, index.hashranges, Plan.parts(estimate // _BYTES_PER_PARAGRAPH,
-                                                                   self.plan.band_rows))
-            postings = PostingSpill(folder, Plan.parts(estimate // _BYTES_PER_SHINGLE, self.plan.posting_rows))
-            hashed = self._hash(store, read, bands, postings, folder, report, timings)
-            t0 = time.perf_counter()
-            linked = self._link(hashed, bands, postings, n_articles, report)
-            timings["lsh_s"] = time.perf_counter() - t0
-            content = len(hashed.owners)
-            hashed.flat.delete()
-            del hashed
-            runs = Runs(folder)
-            passages, duplicates, by_batch, settled = self._settle(store, read.chars, linked, runs, with_text,
-                                                                   report, timings)
-            self._lone(store, settled, runs, with_text)
-            for problem in self._detector.pattern_problems():
-                _warn(problem)
-            stats: dict[str, float] = {
-                "articles": n_articles, "paragraphs": read.paragraphs, "content_paragraphs": content,
-                "candidate_pairs": linked.candidates, "article_pairs": len(linked.codes), "passages": passages,
-                **timings, "duplicate_groups": duplicates,
-            }
-            if skipped:
-                stats["skipped_inputs"] = sum(skipped.values())
-            report("write", 0, 0)
-            numbers = Numbers(runs, by_batch)
+            try:
+                runs, numbers, stats = self._scan(paths, folder, with_text, report, _warn, skipped)
+            except OSError as exc:
+                raise EngineError(f"{folder}: cannot spill the scan ({exc.strerror or exc}); free space there "
+                                  "or choose another --spill-dir") from None
             if fmt == "json":
                 write_json(out, runs, numbers, warnings, dict(skipped), stats)
             else:
                 write_jsonl(out, runs, numbers, warnings, stats)
         return stats
+
+    def _scan(self, paths: Sequence[Path], folder: Path, with_text: bool, report: Progress, warn: Warn,
+              skipped: Counter[str]) -> tuple[Runs, Numbers, dict[str, float]]:
+        """Every stage but the report's writing, in ``folder``."""
+        st = self.settings
+        timings: dict[str, float] = {}
+        store = ArticleStore(folder)
+        t0 = time.perf_counter()
+        read = self._read(read_articles(paths, st.input, warn, skipped), store, folder, report)
+        timings["segment_s"] = time.perf_counter() - t0
+        n_articles = len(store)
+        estimate = input_bytes(paths)
+        index = MemoryIndex(st.lsh.threshold, st.minhash.num_perm, st.minhash.seed)
+        bands = BandSpill(folder, index.hashranges, Plan.parts(estimate // _BYTES_PER_PARAGRAPH, self.plan.band_rows))
+        postings = PostingSpill(folder, Plan.parts(estimate // _BYTES_PER_SHINGLE, self.plan.posting_rows))
+        hashed = self._hash(store, read, bands, postings, folder, report, timings)
+        t0 = time.perf_counter()
+        linked = self._link(hashed, bands, postings, n_articles, report)
+        timings["lsh_s"] = time.perf_counter() - t0
+        content = len(hashed.owners)
+        hashed.flat.delete()
+        del hashed
+        runs = Runs(folder)
+        passages, duplicates, by_batch, settled = self._settle(store, read.chars, linked, runs, with_text, report,
+                                                               timings)
+        self._lone(store, settled, runs, with_text)
+        for problem in self._detector.pattern_problems():
+            warn(problem)
+        stats: dict[str, float] = {
+            "articles": n_articles, "paragraphs": read.paragraphs, "content_paragraphs": content,
+            "candidate_pairs": linked.candidates, "article_pairs": len(linked.codes), "passages": passages,
+            **timings, "duplicate_groups": duplicates,
+        }
+        if skipped:
+            stats["skipped_inputs"] = sum(skipped.values())
+        report("write", 0, 0)
+        return runs, Numbers(runs, by_batch), stats
 
     def _read(self, articles: Iterable[Article], store: ArticleStore, folder: Path, report: Progress) -> _Read:
         """Read, store and split every article; learn chrome over all of them and flag it."""
