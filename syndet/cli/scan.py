@@ -137,7 +137,7 @@ def _bounded(paths: tuple[str, ...], settings: Settings, fmt: str, memory_budget
         if fmt not in FORMATS:
             raise click.UsageError(f"--memory-budget writes --format {' or '.join(FORMATS)}, not {fmt}")
         return True
-    if fits_in_memory([Path(p) for p in paths], settings.memory_budget_mb << 20):
+    if fits_in_memory([Path(p) for p in paths], settings.input, settings.memory_budget_mb << 20):
         return False
     if fmt not in FORMATS:
         warn(f"the input may need more memory than memory_budget_mb ({settings.memory_budget_mb} MB) held whole; "

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from syndet.errors import ConfigError
+from syndet.errors import ConfigError, SyndetError
+from syndet.read.files import find_files
+from syndet.settings import InputSettings
 
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
           "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40}
@@ -38,30 +39,26 @@ def parse_size(text: str) -> int:
     return size
 
 
-def input_bytes(paths: Iterable[Path]) -> int:
-    """Bytes of the files under ``paths`` (standard input counts as nothing)."""
+def input_bytes(paths: Iterable[Path], settings: InputSettings) -> int:
+    """Bytes of the files a scan of ``paths`` reads (standard input and a missing path count as nothing)."""
+    try:
+        found = find_files(paths, settings)
+    except SyndetError:
+        return 0
     total = 0
-    for path in paths:
+    for _, path in found:
         if str(path) == "-":
             continue
-        if path.is_dir():
-            for root, _, files in os.walk(path):
-                for name in files:
-                    try:
-                        total += os.stat(os.path.join(root, name)).st_size
-                    except OSError:
-                        continue
-        else:
-            try:
-                total += path.stat().st_size
-            except OSError:
-                continue
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
     return total
 
 
-def fits_in_memory(paths: Iterable[Path], budget: int) -> bool:
+def fits_in_memory(paths: Iterable[Path], settings: InputSettings, budget: int) -> bool:
     """Whether the in-memory scan of ``paths`` should stay inside ``budget`` bytes."""
-    return input_bytes(paths) * IN_MEMORY_FACTOR <= budget
+    return input_bytes(paths, settings) * IN_MEMORY_FACTOR <= budget
 
 
 @dataclass(frozen=True)
@@ -85,13 +82,14 @@ class Plan:
 
     @classmethod
     def for_budget(cls, budget: int) -> Plan:
-        """The plan for ``budget`` bytes. The shares were set from the peak of each stage measured on
-        synthetic news: about 24 bytes per character of text while hashing a chunk (paragraph objects,
-        shingles, signatures), 40 while aligning and attributing a batch (word streams, passages, their
-        JSON records), 120 per band row sorted and 48 per posting."""
+        """The plan for ``budget`` bytes, from what each stage holds per unit of its work, with room
+        to spare: about 24 bytes per character of text while hashing a chunk (articles, paragraph
+        objects, shingles, signatures), 40 while aligning and attributing a batch (word streams,
+        alignments, passages, their JSON records), 120 per band row sorted, 48 per shingle posting and
+        4,000 per candidate pair verified (the shingles of both paragraphs, gathered and sorted)."""
         return cls(chunk_chars=max(1 << 16, budget // 24), batch_chars=max(1 << 16, budget // 40),
                    band_rows=max(1 << 12, budget // 120), posting_rows=max(1 << 12, budget // 48),
-                   pair_rows=max(1 << 12, budget // 200))
+                   pair_rows=max(1 << 10, budget // 4000))
 
     @staticmethod
     def parts(rows: int, per_part: int) -> int:

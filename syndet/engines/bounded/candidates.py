@@ -88,8 +88,8 @@ def verify(codes: np.ndarray, span: int, flat: ArrayFile, offsets: np.ndarray, o
     pairs = np.stack([codes // span, codes % span], axis=1) if len(codes) else np.empty((0, 2), dtype=np.int64)
     pairs = pairs[owners[pairs[:, 0]] != owners[pairs[:, 1]]]
     kept: list[np.ndarray] = []
-    mapped = flat.mapped()
     for lo in range(0, len(pairs), block):
+        mapped = flat.mapped()  # mapped afresh for each block: the pages read leave with the map
         part = pairs[lo:lo + block]
         rows = distinct(part.ravel())
         starts, ends = offsets[rows], offsets[rows + 1]
@@ -98,9 +98,9 @@ def verify(codes: np.ndarray, span: int, flat: ArrayFile, offsets: np.ndarray, o
         np.cumsum(lengths, out=local[1:])
         where = np.repeat(starts - local[:-1], lengths) + np.arange(local[-1], dtype=np.int64)
         hashes = np.asarray(mapped[where]) if len(where) else np.empty(0, dtype=np.uint32)
+        del mapped
         remapped = np.searchsorted(rows, part)
         kept.append(part[verified_pairs(hashes, local, remapped, settings)])
-    del mapped
     out = np.concatenate(kept) if kept else np.empty((0, 2), dtype=np.int64)
     return out, len(pairs)
 

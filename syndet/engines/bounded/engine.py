@@ -148,7 +148,7 @@ class BoundedEngine:
         read = self._read(read_articles(paths, st.input, warn, skipped), store, folder, report)
         timings["segment_s"] = time.perf_counter() - t0
         n_articles = len(store)
-        estimate = input_bytes(paths)
+        estimate = input_bytes(paths, st.input)
         index = MemoryIndex(st.lsh.threshold, st.minhash.num_perm, st.minhash.seed)
         bands = BandSpill(folder, index.hashranges, Plan.parts(estimate // _BYTES_PER_PARAGRAPH, self.plan.band_rows))
         postings = PostingSpill(folder, Plan.parts(estimate // _BYTES_PER_SHINGLE, self.plan.posting_rows))
@@ -162,7 +162,7 @@ class BoundedEngine:
         runs = Runs(folder)
         passages, duplicates, by_batch, settled = self._settle(store, read.chars, linked, runs, with_text, report,
                                                                timings)
-        self._lone(store, settled, runs, with_text)
+        self._lone(store, read.chars, settled, runs, with_text)
         for problem in self._detector.pattern_problems():
             warn(problem)
         stats: dict[str, float] = {
@@ -212,9 +212,8 @@ class BoundedEngine:
             new = np.flatnonzero(np.append(True, held[1:] != held[:-1])) if len(held) else np.empty(0, np.int64)
             learned = held[new][np.diff(np.append(new, len(held))) >= seg.learn_min_articles]
             if len(learned):
-                step = max(1, self.plan.band_rows)
-                for lo in range(0, len(store), step):
-                    rows, first = store.paragraph_rows(lo, min(len(store), lo + step))
+                for lo, hi in _ranges(np.asarray(chars, dtype=np.int64), self.plan.chunk_chars):
+                    rows, first = store.paragraph_rows(lo, hi)
                     flags = np.isin(keys.read(first, first + len(rows)), learned)
                     if flags.any():
                         rows[:, 2] |= flags
@@ -373,19 +372,16 @@ class BoundedEngine:
         timings["attribute_s"] += time.perf_counter() - t0
         return found
 
-    def _lone(self, store: ArticleStore, settled: np.ndarray, runs: Runs, with_text: bool) -> None:
+    def _lone(self, store: ArticleStore, chars: np.ndarray, settled: np.ndarray, runs: Runs, with_text: bool) -> None:
         """The records of the articles that share nothing, a chunk at a time."""
-        step = max(1, self.plan.pair_rows)
-        for lo in range(0, len(store), step):
-            hi = min(len(store), lo + step)
-            numbers = [k for k in range(lo, hi) if not settled[k]]
+        for lo, hi in _ranges(chars, self.plan.chunk_chars):
+            numbers = (np.flatnonzero(~settled[lo:hi]) + lo).tolist()
             if not numbers:
                 continue
             articles = store.articles(numbers)
             paragraphs = store.paragraphs(numbers, articles)
             runs.add("articles", -1, ((k, lone_record(a, paragraphs[a.id], with_text))
                                       for k, a in zip(numbers, articles, strict=True)))
-
 
 def _ranges(chars: np.ndarray, limit: int) -> list[tuple[int, int]]:
     """Consecutive ranges of articles holding about ``limit`` characters each (at least one article)."""
