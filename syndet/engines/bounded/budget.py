@@ -85,10 +85,10 @@ class Plan:
         """The plan for ``budget`` bytes, from what each stage holds per unit of its work, with room
         to spare: about 24 bytes per character of text while hashing a chunk (articles, paragraph
         objects, shingles, signatures), 40 while aligning and attributing a batch (word streams,
-        alignments, passages, their JSON records), 120 per band row sorted, 48 per shingle posting and
+        alignments, passages, their JSON records), 120 per band row sorted, 96 per shingle posting and
         4,000 per candidate pair verified (the shingles of both paragraphs, gathered and sorted)."""
         return cls(chunk_chars=max(1 << 16, budget // 24), batch_chars=max(1 << 16, budget // 40),
-                   band_rows=max(1 << 12, budget // 120), posting_rows=max(1 << 12, budget // 48),
+                   band_rows=max(1 << 12, budget // 120), posting_rows=max(1 << 12, budget // 96),
                    pair_rows=max(1 << 10, budget // 4000))
 
     @staticmethod
