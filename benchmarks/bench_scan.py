@@ -72,7 +72,8 @@ def _tree_rss(root: int) -> int:
 
 def scan(path: Path, jobs: int | None, extra: Sequence[str] = ()) -> tuple[float, int, dict[str, float]]:
     """Run ``syndet scan`` in a child: seconds, peak RSS in bytes (the largest process's; for the
-    Spark engine, ``extra`` given, the largest sum over the process tree), and the report's stats."""
+    Spark engine, the largest sum over the process tree), and the report's stats."""
+    spark = "--engine" in extra and "spark" in extra
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         cmd = [sys.executable, "-m", "syndet", "scan", str(path), "--format", "json", "-o", str(report), "--quiet",
@@ -86,7 +87,7 @@ def scan(path: Path, jobs: int | None, extra: Sequence[str] = ()) -> tuple[float
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
-            if extra:  # the Spark engine's processes do not share memory as forked hashing workers do
+            if spark:  # the Spark engine's processes do not share memory as forked hashing workers do
                 peak = max(peak, _tree_rss(child.pid))
             time.sleep(_SAMPLE_S)
         seconds = time.perf_counter() - t0
@@ -106,27 +107,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "syndet-bench",
                         help="where corpora are written and reused")
     parser.add_argument("--engine", choices=("local", "spark"), default="local", help="the engine to run")
+    parser.add_argument("--memory-budget", help="pass --memory-budget to syndet scan (every size in bounded memory)")
     parser.add_argument("--masters", nargs="+", default=["local[2]"], help="Spark masters to run on (--engine spark)")
     args = parser.parse_args(argv)
     if args.engine == "spark":
         return _spark(args)
 
-    print(f"syndet scan FILE --format json -o REPORT --quiet{'' if args.jobs is None else f' --jobs {args.jobs}'}; "
-          f"{os.cpu_count()} CPUs; corpus seed {args.seed}")
-    print(f"{'articles':>9} {'MB':>6} {'paragraphs':>10} {'seconds':>8} {'articles/s':>10} {'peak RSS':>9} "
-          f"{'x per 10x':>9}  " + " ".join(f"{s[:-2]:>9}" for s in _STAGES))
+    from syndet.engines.bounded.budget import fits_in_memory
+    from syndet.settings import Settings
+
+    extra = ["--memory-budget", args.memory_budget] if args.memory_budget else []
+    print(f"syndet scan FILE --format json -o REPORT --quiet{'' if args.jobs is None else f' --jobs {args.jobs}'}"
+          f"{' ' + ' '.join(extra) if extra else ''}; {os.cpu_count()} CPUs; corpus seed {args.seed}")
+    print(f"{'articles':>9} {'MB':>6} {'paragraphs':>10} {'scan in':>8} {'seconds':>8} {'articles/s':>10} "
+          f"{'peak RSS':>9} {'x per 10x':>9}  " + " ".join(f"{s[:-2]:>9}" for s in _STAGES))
+    defaults = Settings()
     previous: tuple[int, float] | None = None
     for size in args.sizes:
         path = corpus(args.data, size, args.seed)
-        seconds, rss, stats = scan(path, args.jobs)
+        seconds, rss, stats = scan(path, args.jobs, extra)
+        held = not extra and fits_in_memory([path], defaults.input, defaults.memory_budget_mb << 20)
         growth = ""
         if previous:
             # Cost growth scaled to a 10x step, so that any pair of sizes compares with linear (10.0).
             factor = size / previous[0]
             growth = f"{(seconds / previous[1]) ** (1 / math.log10(factor)):9.1f}" if factor > 1 else ""
-        print(f"{size:9,} {path.stat().st_size / 1e6:6.0f} {int(stats['content_paragraphs']):10,} {seconds:8.1f} "
-              f"{size / seconds:10,.0f} {rss / 2**30:7.2f}GB {growth:>9}  "
-              + " ".join(f"{stats.get(s, 0.0):9.1f}" for s in _STAGES))
+        print(f"{size:9,} {path.stat().st_size / 1e6:6.0f} {int(stats['content_paragraphs']):10,} "
+              f"{'memory' if held else 'bounded':>8} {seconds:8.1f} {size / seconds:10,.0f} {rss / 2**30:7.2f}GB "
+              f"{growth:>9}  " + " ".join(f"{stats.get(s, 0.0):9.1f}" for s in _STAGES), flush=True)
         previous = (size, seconds)
     return 0
 

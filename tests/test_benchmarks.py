@@ -32,8 +32,17 @@ def test_bench_scan_prints_growth(tmp_path: Path) -> None:
     assert lines[0].startswith("syndet scan FILE --format json -o REPORT --quiet --jobs 1")
     first, second = lines[2].split(), lines[3].split()
     assert first[0] == "30" and second[0] == "300"
-    assert float(second[6]) > 0  # growth per 10x, printed from the second size on
+    assert first[3] == second[3] == "memory"
+    assert float(second[7]) > 0  # growth per 10x, printed from the second size on
     assert (tmp_path / "news-300-seed7" / "articles.jsonl").exists()
+
+
+def test_bench_scan_in_bounded_memory(tmp_path: Path) -> None:
+    out = run("benchmarks.bench_scan", "--sizes", "60", "--data", str(tmp_path), "--jobs", "1",
+              "--memory-budget", "256MB")
+    lines = out.splitlines()
+    assert lines[0].startswith("syndet scan FILE --format json -o REPORT --quiet --jobs 1 --memory-budget 256MB")
+    assert lines[2].split()[:4] == ["60", "0", lines[2].split()[2], "bounded"]
 
 
 def test_bench_read_prints_each_reader_beside_the_extractor() -> None:
