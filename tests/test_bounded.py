@@ -84,7 +84,8 @@ def test_bad_lines_learnt_chrome_and_user_patterns_same_as_in_memory(geneva: Pat
     texts = sorted(geneva.glob("*.txt"))
     lines = [json.dumps({"id": "j1", "text": texts[2].read_text(encoding="utf-8"), "source": "AP"}),
              "{not json", "", json.dumps({"text": "no id"}), json.dumps({"id": "j1", "text": "same id again"}),
-             json.dumps({"id": "j2", "text": texts[3].read_text(encoding="utf-8")})]
+             json.dumps({"id": "j2", "text": texts[3].read_text(encoding="utf-8")}),
+             json.dumps({"id": "odd", "text": "Zürich \ud800 " + texts[3].read_text(encoding="utf-8")})]
     # an outlet whose footer repeats: learnt as chrome over the whole input, across chunks
     for n in range(6):
         body = texts[n % len(texts)].read_text(encoding="utf-8")

@@ -91,7 +91,7 @@ class ArticleStore:
         with self._text_path.open("ab") as handle:
             at = self._offsets[-1]
             for a in articles:
-                line = (json.dumps([getattr(a, f) for f in _FIELDS], ensure_ascii=False) + "\n").encode()
+                line = (json.dumps([getattr(a, f) for f in _FIELDS]) + "\n").encode("ascii")  # any text, escaped
                 handle.write(line)
                 at += len(line)
                 self._offsets.append(at)
