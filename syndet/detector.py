@@ -145,10 +145,16 @@ class Detector:
             paras = [split_paragraphs(a, chrome, keys[n] if with_keys else None) for n, a in enumerate(articles)]
         return paras, keys
 
+    @property
+    def trusted(self) -> bool:
+        """Whether every chrome and evidence pattern is the bundled one or vetted as safe: a user's
+        own runs with a time budget, which a forked worker could not report back."""
+        return all(p.trusted for p in self._chrome) and self.catalogue.trusted
+
     def jobs_for(self, articles: Sequence[Article]) -> int:
         """Worker processes for the per-article and per-pair stages (1 while a user's pattern runs
         with a time budget, see :mod:`syndet.workers`)."""
-        if not (all(p.trusted for p in self._chrome) and self.catalogue.trusted):
+        if not self.trusted:
             return 1
         return resolve_jobs(self.settings.jobs, sum(len(a.text) for a in articles))
 

@@ -36,18 +36,20 @@ def _timeless(report: dict[str, Any]) -> dict[str, Any]:
     return {**report, "stats": {k: v for k, v in report["stats"].items() if not k.endswith("_s")}}
 
 
-def _reports(paths: list[Path], fmt: str, plan: Plan | None, config: Settings | None = None) -> tuple[str, str]:
+def _reports(paths: list[Path], fmt: str, plan: Plan | None, config: Settings | None = None,
+             bounded_config: Settings | None = None) -> tuple[str, str]:
     config = config or Settings()
     held = io.StringIO()
     result = Detector(config).scan_paths(paths)
     (write_json if fmt == "json" else write_jsonl)(result, held)
     spilled = io.StringIO()
-    BoundedEngine(config, 64 << 20, plan=plan).scan_paths(paths, spilled, fmt)
+    BoundedEngine(bounded_config or config, 64 << 20, plan=plan).scan_paths(paths, spilled, fmt)
     return held.getvalue(), spilled.getvalue()
 
 
-def _same_json(paths: list[Path], plan: Plan | None, config: Settings | None = None) -> dict[str, Any]:
-    held, spilled = _reports(paths, "json", plan, config)
+def _same_json(paths: list[Path], plan: Plan | None, config: Settings | None = None,
+               bounded_config: Settings | None = None) -> dict[str, Any]:
+    held, spilled = _reports(paths, "json", plan, config, bounded_config)
     assert _timeless(json.loads(spilled)) == _timeless(json.loads(held))
     # line for line too, the stats' timings aside
     assert [line for line in spilled.splitlines() if '"stats"' not in line] == \
@@ -72,6 +74,9 @@ def test_synthetic_corpus_cut_finely_gives_the_same_report(tmp_path: Path) -> No
     assert size // FINE.chunk_chars > 10 and Plan.parts(size // 250, FINE.band_rows) > 1
     assert Plan.parts(size // 6, FINE.posting_rows) > 1
     report = _same_json([path], FINE)
+    # batches settled side by side on two workers (the in-memory scan on one): the same report
+    assert _timeless(_same_json([path], FINE, apply_overrides(Settings(), {"jobs": 1}),
+                                apply_overrides(Settings(), {"jobs": 2}))) == _timeless(report)
     assert len(report["passages"]) > 200 and len(report["duplicates"]) > 50
     assert len({p["attribution"]["kind"] for p in report["passages"] if p["attribution"]}) >= 3
     held, spilled = _reports([path], "jsonl", FINE)

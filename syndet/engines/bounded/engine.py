@@ -27,29 +27,27 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import numpy as np
 import xxhash
 
-from syndet.detector import Detector, pair_alignments
+from syndet.detector import Detector
 from syndet.display import warning_log
+from syndet.engines.bounded.batches import Batches, settle_batches
 from syndet.engines.bounded.budget import Plan, input_bytes
 from syndet.engines.bounded.candidates import BandSpill, PostingSpill, verify
 from syndet.engines.bounded.output import Numbers, write_json, write_jsonl
 from syndet.engines.bounded.runs import Runs
 from syndet.engines.bounded.spill import ArrayFile, ArticleStore
-from syndet.engines.component import Component, lone_record, records, settle
+from syndet.engines.component import lone_record
 from syndet.errors import EngineError
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
-from syndet.match.align import WordStream, word_stream
 from syndet.match.candidates import MemoryIndex
-from syndet.match.components import component_roots
-from syndet.models import Alignment, Article
+from syndet.models import Article
 from syndet.read.files import read_articles
 from syndet.settings import Settings
-from syndet.workers import fork_map
 
 Progress = Callable[[str, int, int], None]
 Warn = Callable[[str], None]
@@ -160,9 +158,19 @@ class BoundedEngine:
         hashed.flat.delete()
         del hashed
         runs = Runs(folder)
-        passages, duplicates, by_batch, settled = self._settle(store, read.chars, linked, runs, with_text, report,
-                                                               timings)
-        self._lone(store, read.chars, settled, runs, with_text)
+        t0 = time.perf_counter()
+        jobs = resolve_jobs(st.jobs, int(read.chars.sum())) if self._detector.trusted else 1
+        batches = Batches.cut(linked.codes, linked.by_shingles, read.chars,
+                              self.plan.batch_chars // jobs)  # batches are settled side by side
+        settled = settle_batches(batches, store, self._detector, runs, with_text, jobs, report)
+        # Worker seconds apportioned to the stage's wall time (batches run side by side).
+        wall, spent = time.perf_counter() - t0, sum(s.align_s + s.settle_s for s in settled) or 1.0
+        timings["align_s"] = wall * sum(s.align_s for s in settled) / spent
+        timings["attribute_s"] = wall * sum(s.settle_s for s in settled) / spent
+        passages = sum(s.passages for s in settled)
+        duplicates = sum(s.duplicates for s in settled)
+        by_batch = {s.batch: s.passages for s in settled}
+        self._lone(store, read.chars, batches.settled, runs, with_text)
         for problem in self._detector.pattern_problems():
             warn(problem)
         stats: dict[str, float] = {
@@ -284,94 +292,6 @@ class BoundedEngine:
             pair_codes, by_shingles = pair_codes[order], by_shingles[order]
         return _Linked(pair_codes, by_shingles, candidates)
 
-    def _settle(self, store: ArticleStore, chars: np.ndarray, linked: _Linked, runs: Runs, with_text: bool,
-                report: Progress, timings: dict[str, float]) -> tuple[int, int, dict[int, int], np.ndarray]:
-        """Align, cluster and attribute a batch of whole connected groups at a time, each batch's
-        records written as sorted runs. Returns the passages, the duplicate groups, the passages of
-        each batch and which articles were settled (the others share nothing)."""
-        n_articles = len(store)
-        left, right = linked.codes // max(1, n_articles), linked.codes % max(1, n_articles)
-        roots = component_roots(n_articles, left, right)
-        settled = np.zeros(n_articles, dtype=bool)
-        settled[left] = settled[right] = True
-        # Groups in the order of their first article, cut into batches of about batch_chars; a
-        # group is never cut.
-        members = np.flatnonzero(settled)
-        group_chars = np.bincount(roots[members], weights=chars[members], minlength=n_articles)
-        firsts = _distinct(roots[members])
-        batch_of_group = np.full(n_articles, -1, dtype=np.int64)
-        batch, size = 0, 0.0
-        for g in firsts.tolist():
-            if size >= self.plan.batch_chars:
-                batch, size = batch + 1, 0.0
-            batch_of_group[g] = batch
-            size += group_chars[g]
-        batches = batch + 1 if len(firsts) else 0
-        article_batch = batch_of_group[roots[members]]
-        by_article = np.argsort(article_batch, kind="stable")
-        article_cuts = np.searchsorted(article_batch[by_article], np.arange(batches + 1))
-        pair_batch = batch_of_group[roots[left]]
-        by_pair = np.argsort(pair_batch, kind="stable")
-        pair_cuts = np.searchsorted(pair_batch[by_pair], np.arange(batches + 1))
-        timings["align_s"] = timings["attribute_s"] = 0.0
-        passages = duplicates = 0
-        by_batch: dict[int, int] = {}
-        for b in range(batches):
-            numbers = members[by_article[article_cuts[b]:article_cuts[b + 1]]]
-            chosen = by_pair[pair_cuts[b]:pair_cuts[b + 1]]
-            found = self._batch(store, numbers.tolist(), left[chosen].tolist(), right[chosen].tolist(),
-                                linked.by_shingles[chosen].tolist(), timings)
-            t0 = time.perf_counter()
-            kinds: dict[str, list[tuple[Any, str]]] = {"articles": [], "passages": [], "pairs": [],
-                                                          "duplicates": []}
-            for kind, key, line in records(found, None, with_text):
-                kinds[kind].append((key, line))
-            runs.add("passage-keys", b, ((key, str(n)) for n, (key, _) in enumerate(found.passages, 1)))
-            passage_keys = [key for key, _ in found.passages]
-            runs.add("passages", b, ((passage_keys[int(k) - 1], line) for k, line in kinds["passages"]))
-            for kind in ("articles", "pairs", "duplicates"):
-                runs.add(kind, b, kinds[kind])
-            by_batch[b] = len(found.passages)
-            passages += len(found.passages)
-            duplicates += len(found.duplicates)
-            timings["attribute_s"] += time.perf_counter() - t0
-            report("attribute", b + 1, batches)
-        return passages, duplicates, by_batch, settled
-
-    def _batch(self, store: ArticleStore, numbers: list[int], left: list[int], right: list[int],
-               by_shingles: list[bool], timings: dict[str, float]) -> Component:
-        """Align the pairs of one batch of whole groups, then settle the batch."""
-        st = self.settings
-        t0 = time.perf_counter()
-        articles = store.articles(numbers)
-        paragraphs = store.paragraphs(numbers, articles)
-        place = {k: n for n, k in enumerate(numbers)}
-        jobs = self._detector.jobs_for(articles)
-        size, seed = st.shingle.size, st.shingle.seed
-
-        def arrays(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            built = word_stream(articles[n], paragraphs[articles[n].id], size, seed)
-            return built.starts, built.ends, built.hashes
-
-        streams = [WordStream(a.id, a.text, starts, ends, hashes, size)
-                   for a, (starts, ends, hashes) in zip(articles, fork_map(arrays, len(articles), jobs), strict=True)]
-
-        def align(n: int) -> list[Alignment]:
-            return pair_alignments(streams[place[left[n]]], streams[place[right[n]]], st.verify, by_shingles[n],
-                                   st.lsh.shingle_run_extra)
-
-        keyed = [((ka, kb, n), al)
-                 for ka, kb, runs in zip(left, right, fork_map(align, len(left), jobs, chunk=512), strict=True)
-                 for n, al in enumerate(runs)]
-        words = {s.article_id: s.words for s in streams}
-        order = {a.id: k for a, k in zip(articles, numbers, strict=True)}
-        by_id = {s.article_id: s for s in streams}
-        timings["align_s"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        found = settle(articles, paragraphs, keyed, words, order, st, self._detector.catalogue, jobs, by_id.__getitem__)
-        timings["attribute_s"] += time.perf_counter() - t0
-        return found
-
     def _lone(self, store: ArticleStore, chars: np.ndarray, settled: np.ndarray, runs: Runs, with_text: bool) -> None:
         """The records of the articles that share nothing, a chunk at a time."""
         for lo, hi in _ranges(chars, self.plan.chunk_chars):
@@ -381,7 +301,7 @@ class BoundedEngine:
             articles = store.articles(numbers)
             paragraphs = store.paragraphs(numbers, articles)
             runs.add("articles", -1, ((k, lone_record(a, paragraphs[a.id], with_text))
-                                      for k, a in zip(numbers, articles, strict=True)))
+                                      for k, a in zip(numbers, articles, strict=True)), part=lo)
 
 def _ranges(chars: np.ndarray, limit: int) -> list[tuple[int, int]]:
     """Consecutive ranges of articles holding about ``limit`` characters each (at least one article)."""

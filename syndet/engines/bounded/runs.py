@@ -27,27 +27,24 @@ def _plain(key: Any) -> Any:
 
 
 class Runs:
-    """Sorted runs of each kind of record, in one folder."""
+    """Sorted runs of each kind of record, in one folder, each file named by its kind, batch and
+    part (so that forked workers can write runs side by side)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._files: dict[str, list[Path]] = {}
 
-    def add(self, kind: str, batch: int, items: Iterable[tuple[Any, str]]) -> None:
+    def add(self, kind: str, batch: int, items: Iterable[tuple[Any, str]], part: int = 0) -> None:
         """Write one run of ``(key, payload)`` items (any order)."""
         ordered = sorted(((_plain(key), payload) for key, payload in items), key=lambda kp: kp[0])
         if not ordered:
             return
-        files = self._files.setdefault(kind, [])
-        path = self.folder / f"{kind}-{len(files)}.run"
-        with path.open("w", encoding="utf-8") as out:
+        with (self.folder / f"{kind}-{batch}-{part}.run").open("w", encoding="utf-8") as out:
             for key, payload in ordered:
                 out.write(f"{json.dumps(key, ensure_ascii=False)}\t{batch}\t{payload}\n")
-        files.append(path)
 
     def merged(self, kind: str) -> Iterator[Entry]:
         """Every entry of ``kind`` in key order."""
-        return heapq.merge(*(_read(path) for path in self._files.get(kind, [])), key=lambda e: e[0])
+        return heapq.merge(*(_read(path) for path in sorted(self.folder.glob(f"{kind}-*.run"))), key=lambda e: e[0])
 
 
 def _read(path: Path) -> Iterator[Entry]:
