@@ -12,7 +12,8 @@ cut and where it waits:
 4. candidates: each band file sorted alone (:mod:`~syndet.engines.bounded.candidates`), pairs
    verified a block at a time from the flat file, shingle postings a hash range at a time;
 5. align, cluster and attribute: the linked articles' connected groups, a batch of whole groups at
-   a time (:func:`syndet.engines.component.settle`), each batch's records written as sorted runs;
+   a time (:mod:`~syndet.engines.bounded.batches`, :func:`syndet.engines.component.settle`), batches
+   side by side on forked workers, each batch's records written as sorted runs;
 6. report: the runs merged in report order (:mod:`~syndet.engines.bounded.output`).
 
 Memory is set by the budget through the :class:`~syndet.engines.bounded.budget.Plan`; a single
