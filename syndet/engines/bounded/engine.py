@@ -49,6 +49,7 @@ from syndet.match.candidates import MemoryIndex
 from syndet.models import Article
 from syndet.read.files import read_articles
 from syndet.settings import Settings
+from syndet.workers import release_memory
 
 Progress = Callable[[str, int, int], None]
 Warn = Callable[[str], None]
@@ -159,6 +160,7 @@ class BoundedEngine:
         hashed.flat.delete()
         del hashed
         runs = Runs(folder)
+        release_memory()  # what the stages above freed, before the batches' workers are forked
         t0 = time.perf_counter()
         jobs = resolve_jobs(st.jobs, int(read.chars.sum())) if self._detector.trusted else 1
         batches = Batches.cut(linked.codes, linked.by_shingles, read.chars,
