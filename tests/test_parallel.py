@@ -115,7 +115,7 @@ def test_synthetic_scan_with_one_and_two_workers_is_identical() -> None:
 def test_a_users_pattern_keeps_the_work_in_one_process() -> None:
     """A user's pattern has a time budget a worker could not report back: one process then."""
     texts = [article(f"a{n}", "word " * 2_000_000) for n in range(3)]
-    assert Detector(dataclasses.replace(Settings(), jobs=2))._jobs(texts) == 2
+    assert Detector(dataclasses.replace(Settings(), jobs=2)).jobs_for(texts) == 2
     user = Settings().segment
     user = dataclasses.replace(user, chrome_patterns=[*user.chrome_patterns, r"^my own footer$"])
-    assert Detector(dataclasses.replace(Settings(), jobs=2, segment=user))._jobs(texts) == 1
+    assert Detector(dataclasses.replace(Settings(), jobs=2, segment=user)).jobs_for(texts) == 1
