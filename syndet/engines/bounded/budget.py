@@ -70,7 +70,7 @@ class Plan:
         batch_chars: Characters of article text aligned, clustered and attributed at a time (whole
             connected groups of articles; a single group larger than this is taken alone).
         band_rows: Signature rows of one band sorted at a time.
-        posting_rows: Shingle postings sorted at a time.
+        posting_rows: Shingle postings sorted at a time, and the article pairs made from them at a time.
         pair_rows: Candidate pairs verified at a time.
     """
 

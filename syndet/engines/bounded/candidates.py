@@ -130,14 +130,16 @@ class PostingSpill:
         for p, spill in enumerate(self._files):
             spill.append(keys[bounds[p]:bounds[p + 1]])
 
-    def pairs(self, n_articles: int, min_shared: int, max_df: int, done: Done | None = None) -> np.ndarray:
+    def pairs(self, n_articles: int, min_shared: int, max_df: int, block: int, done: Done | None = None
+              ) -> np.ndarray:
         """Article pairs sharing at least ``min_shared`` distinct shingles that two to ``max_df``
         articles hold, as sorted codes ``low * n_articles + high`` (see
-        :func:`syndet.match.candidates.shared_shingle_pairs`). The pairs of each part are spilled
-        again by code range and summed a range at a time."""
+        :func:`syndet.match.candidates.shared_shingle_pairs`). The pairs of each part are made at
+        most ``block`` at a time, spilled again by code range and summed a range at a time."""
         from syndet.hashing import kernels  # numba loads on first use
 
-        ranges = len(self._files)
+        ranges = 2 * len(self._files)
+        steps = len(self._files) + ranges
         top = max(1, n_articles * n_articles)
         counted = [(ArrayFile(self.folder / f"paircodes-{q}.i64", np.int64),
                     ArrayFile(self.folder / f"paircounts-{q}.i64", np.int64)) for q in range(ranges)]
@@ -152,19 +154,17 @@ class PostingSpill:
                 keep = (sizes >= 2) & (sizes <= max_df)
                 members = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
                 del keys, values
-                codes = kernels.group_pairs(members, starts[keep].astype(np.int64), sizes[keep].astype(np.int64),
-                                            n_articles)
-                codes.sort()
-                if len(codes):
-                    new = np.flatnonzero(np.append(True, codes[1:] != codes[:-1]))
-                    unique, counts = codes[new], np.diff(np.append(new, len(codes)))
-                    cut = np.searchsorted(unique, (np.arange(ranges + 1, dtype=np.float64) * top / ranges)
-                                          .astype(np.int64))
-                    for q, (code_file, count_file) in enumerate(counted):
-                        code_file.append(unique[cut[q]:cut[q + 1]])
-                        count_file.append(counts[cut[q]:cut[q + 1]])
+                starts, sizes = starts[keep].astype(np.int64), sizes[keep].astype(np.int64)
+                # The groups' pairs a slice of groups at a time, each slice under ``block`` pairs.
+                ends = np.cumsum(sizes * (sizes - 1) // 2)
+                lo = 0
+                while lo < len(starts):
+                    hi = max(lo + 1, int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + block, side="right")))
+                    codes = kernels.group_pairs(members, starts[lo:hi], sizes[lo:hi], n_articles)
+                    _spill_counts(codes, counted, top)
+                    lo = hi
             if done:
-                done(p + 1, 2 * ranges)
+                done(p + 1, steps)
         strong: list[np.ndarray] = []
         for q, (code_file, count_file) in enumerate(counted):
             codes, counts = code_file.read(), count_file.read()
@@ -177,5 +177,19 @@ class PostingSpill:
                 total = np.add.reduceat(counts, new)
                 strong.append(codes[new][total >= min_shared])
             if done:
-                done(ranges + q + 1, 2 * ranges)
+                done(len(self._files) + q + 1, steps)
         return np.concatenate(strong) if strong else np.empty(0, dtype=np.int64)
+
+
+def _spill_counts(codes: np.ndarray, counted: list[tuple[ArrayFile, ArrayFile]], top: int) -> None:
+    """Spill the distinct ``codes`` (below ``top``) with how often each came, to the file of its range."""
+    if not len(codes):
+        return
+    codes.sort()
+    new = np.flatnonzero(np.append(True, codes[1:] != codes[:-1]))
+    unique, counts = codes[new], np.diff(np.append(new, len(codes)))
+    ranges = len(counted)
+    cut = np.searchsorted(unique, (np.arange(ranges + 1, dtype=np.float64) * top / ranges).astype(np.int64))
+    for q, (code_file, count_file) in enumerate(counted):
+        code_file.append(unique[cut[q]:cut[q + 1]])
+        count_file.append(counts[cut[q]:cut[q + 1]])

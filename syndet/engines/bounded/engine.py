@@ -287,7 +287,7 @@ class BoundedEngine:
         if st.lsh.shingle_pairs:
             run_words = st.verify.min_passage_words + st.lsh.shingle_run_extra
             strong = postings.pairs(n_articles, max(1, run_words - st.shingle.size + 1), st.lsh.max_shingle_df,
-                                    lambda done, total: report("shingles", done, total))
+                                    self.plan.posting_rows, lambda done, total: report("shingles", done, total))
             extra = strong[~np.isin(strong, pair_codes)]
             pair_codes = np.concatenate([pair_codes, extra])
             by_shingles = np.concatenate([by_shingles, np.ones(len(extra), dtype=bool)])
