@@ -20,3 +20,13 @@ def distinct(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(out[1:], out[:-1], out=keep[1:])
     return out[keep]
+
+
+def distinct_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a 1-d array, sorted, and how often each comes (``np.unique(values,
+    return_counts=True)``, by sorting)."""
+    out = np.sort(np.asarray(values).ravel())
+    if len(out) == 0:
+        return out, np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.append(True, out[1:] != out[:-1]))
+    return out[starts], np.diff(np.append(starts, len(out)))

@@ -125,9 +125,7 @@ def settle_batch(batch: int, batches: Batches, store: ArticleStore, detector: De
                  with_text: bool, jobs: int) -> Settled:
     """Align the pairs of one batch, settle it and write its records as runs."""
     t0 = time.perf_counter()
-    found = _aligned_and_settled(batches, batch, store, detector, jobs)
-    align_s, t1 = found[1], time.perf_counter()
-    component = found[0]
+    component, align_s = _aligned_and_settled(batches, batch, store, detector, jobs)
     kinds: dict[str, list[tuple[Any, str]]] = {"articles": [], "passages": [], "pairs": [], "duplicates": []}
     for kind, key, line in records(component, None, with_text):
         kinds[kind].append((key, line))
@@ -136,7 +134,7 @@ def settle_batch(batch: int, batches: Batches, store: ArticleStore, detector: De
     runs.add("passages", batch, ((passage_keys[int(k) - 1], line) for k, line in kinds["passages"]))
     for kind in ("articles", "pairs", "duplicates"):
         runs.add(kind, batch, kinds[kind])
-    settle_s = (t1 - t0 - align_s) + (time.perf_counter() - t1)
+    settle_s = time.perf_counter() - t0 - align_s
     return Settled(batch, len(component.passages), len(component.duplicates), align_s, settle_s)
 
 

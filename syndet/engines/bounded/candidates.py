@@ -14,18 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from syndet.engines.bounded.spill import ArrayFile
-from syndet.hashing.arrays import distinct
+from syndet.hashing.arrays import distinct, distinct_counts
 from syndet.match.candidates import band_mix, band_pairs, verified_pairs
 from syndet.settings import VerifySettings
 
 Done = Callable[[int, int], None]
-
-
-def _merge(codes: list[np.ndarray]) -> np.ndarray:
-    """The distinct codes of several arrays, sorted."""
-    joined = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
-    joined.sort()
-    return joined[np.append(True, joined[1:] != joined[:-1])] if len(joined) else joined
 
 
 class BandSpill:
@@ -72,11 +65,11 @@ class BandSpill:
                 key_file.delete()
                 row_file.delete()
                 if held > max(merged, 1 << 20):
-                    found = [_merge(found)]
+                    found = [distinct(np.concatenate(found))]
                     merged, held = len(found[0]), 0
                 if done:
                     done(b * len(key_files) + p + 1, total)
-        return _merge(found)
+        return distinct(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
 
 def verify(codes: np.ndarray, span: int, flat: ArrayFile, offsets: np.ndarray, owners: np.ndarray,
@@ -185,9 +178,7 @@ def _spill_counts(codes: np.ndarray, counted: list[tuple[ArrayFile, ArrayFile]],
     """Spill the distinct ``codes`` (below ``top``) with how often each came, to the file of its range."""
     if not len(codes):
         return
-    codes.sort()
-    new = np.flatnonzero(np.append(True, codes[1:] != codes[:-1]))
-    unique, counts = codes[new], np.diff(np.append(new, len(codes)))
+    unique, counts = distinct_counts(codes)
     ranges = len(counted)
     cut = np.searchsorted(unique, (np.arange(ranges + 1, dtype=np.float64) * top / ranges).astype(np.int64))
     for q, (code_file, count_file) in enumerate(counted):

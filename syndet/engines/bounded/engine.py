@@ -43,6 +43,7 @@ from syndet.engines.bounded.runs import Runs
 from syndet.engines.bounded.spill import ArrayFile, ArticleStore
 from syndet.engines.component import lone_record
 from syndet.errors import EngineError
+from syndet.hashing.arrays import distinct, distinct_counts
 from syndet.hashing.parallel import hash_paragraphs, resolve_jobs
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.candidates import MemoryIndex
@@ -205,7 +206,7 @@ class BoundedEngine:
             if seg.learn_chrome:
                 hashes = [_learning_keys(a, k, seg.learn_max_words) for a, k in zip(chunk, found, strict=True)]
                 keys.append(np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64))
-                seen.append(np.concatenate([np.unique(h[h != 0]) for h in hashes]) if hashes
+                seen.append(np.concatenate([distinct(h[h != 0]) for h in hashes]) if hashes
                             else np.empty(0, dtype=np.uint64))
             report("read", len(store), 0)
 
@@ -219,9 +220,8 @@ class BoundedEngine:
         if chunk:
             flush()
         if seg.learn_chrome and len(store) >= seg.learn_min_articles:
-            held = np.sort(seen.read())
-            new = np.flatnonzero(np.append(True, held[1:] != held[:-1])) if len(held) else np.empty(0, np.int64)
-            learned = held[new][np.diff(np.append(new, len(held))) >= seg.learn_min_articles]
+            held, articles_holding = distinct_counts(seen.read())
+            learned = held[articles_holding >= seg.learn_min_articles]
             if len(learned):
                 for lo, hi in _ranges(np.asarray(chars, dtype=np.int64), self.plan.chunk_chars):
                     rows, first = store.paragraph_rows(lo, hi)
@@ -271,7 +271,6 @@ class BoundedEngine:
             report("hash", hi, len(store))
         return _Hashed(flat, np.concatenate(offsets), np.concatenate(owners) if owners else np.empty(0, np.int64))
 
-
     def _link(self, hashed: _Hashed, bands: BandSpill, postings: PostingSpill, n_articles: int,
               report: Progress) -> _Linked:
         """The article pairs to align: verified band candidates, then pairs sharing enough shingles."""
@@ -282,7 +281,7 @@ class BoundedEngine:
                                       self.plan.pair_rows)
         del codes
         linked = np.sort(hashed.owners[verified], axis=1) if len(verified) else np.empty((0, 2), dtype=np.int64)
-        pair_codes = _distinct(linked[:, 0] * n_articles + linked[:, 1])
+        pair_codes = distinct(linked[:, 0] * n_articles + linked[:, 1])
         by_shingles = np.zeros(len(pair_codes), dtype=bool)
         if st.lsh.shingle_pairs:
             run_words = st.verify.min_passage_words + st.lsh.shingle_run_extra
@@ -305,6 +304,7 @@ class BoundedEngine:
             paragraphs = store.paragraphs(numbers, articles)
             runs.add("articles", -1, ((k, lone_record(a, paragraphs[a.id], with_text))
                                       for k, a in zip(numbers, articles, strict=True)), part=lo)
+
 
 def _ranges(chars: np.ndarray, limit: int) -> list[tuple[int, int]]:
     """Consecutive ranges of articles holding about ``limit`` characters each (at least one article)."""
@@ -331,8 +331,3 @@ def _learning_keys(article: Article, keys: Sequence[str], max_words: int) -> np.
                 out[n] = xxhash.xxh64_intdigest(f"{outlet}\x00{key}".encode("utf-8", "surrogatepass")) or 1
     return out
 
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (by sorting: faster than hashing at millions)."""
-    out = np.sort(values)
-    return out[np.append(True, out[1:] != out[:-1])] if len(out) else out
