@@ -128,11 +128,17 @@ class Filter:
 
         The bulk path: while one batch is stored, the next ones are cut and hashed on worker
         processes (``jobs`` of them; 0 takes one per CPU), so storing and hashing overlap. A batch
-        gives the same entries whichever process prepared it.
+        gives the same entries whichever process prepared it. The index's upkeep waits for the
+        last batch (:meth:`Store.bulk`): an archive loaded into an empty index leaves one run of
+        postings for lookups to search.
 
         Yields:
             What each batch added and skipped, in input order.
         """
+        with self.store.bulk():
+            yield from self._add_batches(articles, size, now)
+
+    def _add_batches(self, articles: Iterable[Article], size: int, now: float | None) -> Iterator[AddResult]:
         batches = _batched(articles, size)
         workers = self.settings.jobs or available_cpus()
         if workers <= 1 or size == 0 or "fork" not in multiprocessing.get_all_start_methods():
@@ -163,7 +169,6 @@ class Filter:
         """Decide whether ``article`` is new (``accept``), shares passages (``flag``) or is a copy (``reject``)."""
         st = self.settings
         entry = self.prepare([dataclasses.replace(article, id=_SELF)])[0]
-        own = word_stream(entry.article, entry.paragraphs, st.shingle.size, st.shingle.seed)
         with self.store.snapshot():
             same_id = self.store.find([article.id]).get(article.id)
             already = None
@@ -171,7 +176,10 @@ class Filter:
                 stored_self = self.store.articles([same_id]).get(same_id)
                 if stored_self is not None:
                     already = "same" if stored_self.article.text == article.text else "changed"
-            alignments, order, stored = self._align(entry, own, exclude=same_id)
+            alignments, order, stored, own = self._align(entry, exclude=same_id)
+        if own is None:  # no candidate to align with
+            return Decision(article_id=article.id, action="reject" if already == "same" else self.decide(0.0),
+                            seen_fraction=0.0, passages=(), matches=(), already_indexed=already)
         covered = np.zeros(own.words, dtype=bool)
         shared: dict[str, np.ndarray] = {}
         for al in alignments:
@@ -296,14 +304,15 @@ class Filter:
             return "flag"
         return "accept"
 
-    def _align(self, entry: Entry, own: WordStream, exclude: int | None = None
-               ) -> tuple[list[Alignment], dict[str, int], list[StoredArticle]]:
+    def _align(self, entry: Entry, exclude: int | None = None
+               ) -> tuple[list[Alignment], dict[str, int], list[StoredArticle], WordStream | None]:
         """Verified candidates from the index, aligned against the new article: the alignments, the
-        rank of each candidate's id, and the candidates. ``exclude`` (the indexed article with the
-        same id) is never a candidate."""
+        rank of each candidate's id, the candidates, and the new article's word stream (None when
+        there was no candidate to align with: it is built only then). ``exclude`` (the indexed
+        article with the same id) is never a candidate."""
         st = self.settings
         if not entry.signed:
-            return [], {}, []
+            return [], {}, [], None
         found = self.store.lookup(entry.signatures)
         rows, uids, idx = found.rows, found.uids, found.idx
         if exclude is not None:
@@ -322,14 +331,17 @@ class Filter:
         alignments: list[Alignment] = []
         order: dict[str, int] = {}
         stored: list[StoredArticle] = []
+        own: WordStream | None = None
         for uid in ranked:
             if uid not in streams:
                 continue
             candidate, theirs = streams[uid]
+            if own is None:
+                own = word_stream(entry.article, entry.paragraphs, st.shingle.size, st.shingle.seed)
             stored.append(candidate)
             order.setdefault(theirs.article_id, len(order))
             alignments.extend(align(own, theirs, st.verify))
-        return alignments, order, stored
+        return alignments, order, stored, own
 
     def _paragraph_hashes(self, uids: Sequence[int]) -> dict[int, dict[int, np.ndarray]]:
         """Stored shingle hashes of indexed articles, the most recently used cached (and each

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -136,6 +137,44 @@ def test_many_small_adds_are_merged_and_still_found(tmp_path: Path) -> None:
         assert flt.store.verify() == []
         for item in items[::5]:
             assert flt.check(Article("probe", item.text)).matches[0] == (item.id, 1.0)
+
+
+def test_a_bulk_load_merges_less_often_and_ends_as_one_run(tmp_path: Path) -> None:
+    """Batches through the bulk path: no merge until BULK_FANOUT segments of a level, then one run
+    for the whole load; lookups find what they found in the segments."""
+    settings = _settings(tmp_path)
+    items = _articles("a", 2 * FANOUT + 3)
+    with Filter(dataclasses.replace(settings, jobs=1), create=True) as flt:
+        store: Any = flt.store
+        counts = []
+        loaded = flt.add_batches(items, 1)
+        for _ in range(2 * FANOUT):
+            next(loaded)
+            counts.append(len(store._segments()))
+        assert counts == list(range(1, 2 * FANOUT + 1))  # one segment per batch, none merged yet
+        probes = [flt.check(Article("probe", item.text)).matches for item in items[:2 * FANOUT:3]]
+        assert all(m and m[0][1] == 1.0 for m in probes)
+        for _ in loaded:
+            pass
+        infos = store._segments()
+        assert len(infos) == 1 and infos[0].count == flt.store.stats()["postings"]
+        assert [flt.check(Article("probe", item.text)).matches for item in items[:2 * FANOUT:3]] == probes
+        assert flt.store.verify() == []
+
+
+def test_a_small_bulk_add_into_a_larger_index_keeps_the_usual_tiering(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    with Filter(dataclasses.replace(settings, jobs=1), create=True) as flt:
+        store: Any = flt.store
+        for lo in range(0, 30, 10):
+            flt.add(_articles("a", 30)[lo:lo + 10])
+        before = {i.name for i in store._segments()}
+        assert len(before) == 3
+        for _ in flt.add_batches(_articles("b", 4), 2):
+            pass
+        after = {i.name for i in store._segments()}
+        assert before < after and len(after) == 5  # two more segments, nothing merged
+        assert postings.due_merge(store._segments()) is None
 
 
 def test_removed_articles_are_not_found_and_a_full_merge_drops_their_postings(tmp_path: Path) -> None:

@@ -320,6 +320,10 @@ class Store(Protocol):
         """Read from one consistent state of the index, as far as the backend can."""
         ...
 
+    def bulk(self) -> AbstractContextManager[None]:
+        """Around many adds in a row: lets the backend defer upkeep to their end."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

@@ -30,6 +30,10 @@ from syndet.errors import IndexError_
 
 FANOUT = 8
 """Segments of one level merged into one of the next level."""
+BULK_FANOUT = 64
+"""The same during a bulk load, which ends by merging what it wrote (:meth:`SqliteStore.bulk`):
+each posting is rewritten about twice instead of once per level, and the index the load leaves is
+one run or a few, which lookups search fastest."""
 IDX_BITS = 20
 """Bits of a posting's ref that hold the paragraph index (at most about a million per article)."""
 MERGE_CHUNK = 8_000_000
@@ -337,13 +341,13 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def due_merge(infos: Sequence[SegmentInfo]) -> tuple[list[SegmentInfo], int] | None:
-    """The merge the tiering asks for now, if any: the lowest level holding :data:`FANOUT`
-    segments or more, merged into one segment of the next level."""
+def due_merge(infos: Sequence[SegmentInfo], fanout: int = FANOUT) -> tuple[list[SegmentInfo], int] | None:
+    """The merge the tiering asks for now, if any: the lowest level holding ``fanout`` segments
+    or more, merged into one segment of the next level."""
     by_level: dict[int, list[SegmentInfo]] = {}
     for info in infos:
         by_level.setdefault(info.level, []).append(info)
     for level in sorted(by_level):
-        if len(by_level[level]) >= FANOUT:
+        if len(by_level[level]) >= fanout:
             return by_level[level], level + 1
     return None

@@ -281,6 +281,10 @@ class RedisStore:
         """Redis reads are not grouped; a record withdrawn meanwhile is simply not returned."""
         return nullcontext()
 
+    def bulk(self) -> AbstractContextManager[None]:
+        """Nothing to defer: each add writes its postings in place."""
+        return nullcontext()
+
     def add(self, entries: Sequence[Entry], now: float | None = None) -> AddResult:
         """Store the articles not yet indexed: pending records and postings first, then every
         record in one atomic commit."""

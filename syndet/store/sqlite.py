@@ -36,7 +36,7 @@ from syndet.store.base import (
     unpack_hashes,
     unpack_paragraphs,
 )
-from syndet.store.postings import Postings, SegmentInfo, due_merge
+from syndet.store.postings import BULK_FANOUT, FANOUT, Postings, SegmentInfo, due_merge
 
 T = TypeVar("T")
 
@@ -121,6 +121,8 @@ class SQLiteStore:
             self._db.close()
             raise
         self.postings = Postings(Path(f"{path}.postings"), readonly=self.readonly)
+        self._fanout = FANOUT  # segments of a level merged into one (more during a bulk load)
+        self._bulk_written = 0  # postings written by the bulk load under way
 
     def _has_meta(self) -> bool:
         return self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() \
@@ -225,8 +227,29 @@ class SQLiteStore:
                 self.postings.delete([written.name])
             raise
         if written is not None:
+            self._bulk_written += written.count
             self.compact()
         return AddResult(tuple(added), tuple(skipped))
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many adds in a row (``index add`` of an archive). Meanwhile a level's segments are merged
+        :data:`BULK_FANOUT` at a time instead of :data:`FANOUT`. When the adds end, if they wrote at
+        least as many postings as the index held before them, every segment is merged into one
+        (lookups then search one run); otherwise the usual tiering resumes. An add that fails ends
+        the load without the final merge: the next add's tiering catches up."""
+        with self._errors("read"):
+            before = sum(i.count for i in self._segments())
+        self._fanout, self._bulk_written = BULK_FANOUT, 0
+        try:
+            yield
+        finally:
+            self._fanout = FANOUT
+        written, self._bulk_written = self._bulk_written, 0
+        with self._errors("read"):
+            several = len(self._segments()) > 1
+        if written and several:
+            self.compact(full=written >= before)
 
     def compact(self, full: bool = False) -> int:
         """Merge segments as the tiering asks (all of them into one when ``full``), dropping
@@ -235,7 +258,8 @@ class SQLiteStore:
         while True:
             with self._errors("write"), self._write():
                 infos = self._segments()
-                due = ((infos, max(i.level for i in infos) + 1) if full and infos else due_merge(infos))
+                due = ((infos, max(i.level for i in infos) + 1) if full and infos
+                       else due_merge(infos, self._fanout))
                 if due is None or (full and merges):
                     self._delete_retired()
                     return merges
