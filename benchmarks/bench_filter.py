@@ -20,7 +20,9 @@ Printed per size and backend (sqlite, redis):
 - filter: articles/s deciding the held-out articles as ``syndet filter`` does (``check_all``:
   one worker process per CPU), and the time each decision took (p50 / p99 / max);
 - the index's size (bytes on disk for sqlite, Redis ``used_memory`` growth for redis);
-- agreement with the expected decisions (overall, on copies, on originals, confusion table).
+- agreement with the expected decisions (overall, on copies, on originals, confusion table);
+- of the held-out copies whose labelled original is indexed, the share whose decision names that
+  original as a passage's source article.
 
 Run: ``python -m benchmarks.bench_filter --sizes 10000 100000 1000000`` (``--help`` for the rest;
 the Redis backend needs ``bash scripts/services/redis.sh``).
@@ -65,6 +67,7 @@ class Corpus:
     new: list[Article]
     expected: dict[str, str]
     copies: set[str]
+    originals: dict[str, set[str]]  # held-out copy -> its labelled source articles that are indexed
 
     def stream(self) -> Iterator[Article]:
         """The indexed articles, in generation order."""
@@ -129,7 +132,16 @@ def build_corpus(total: int, new: int, seed: int, reject_at: float, flag_at: flo
                  for s in p["spans"] if s["article"] == article.id]
         seen = _covered_words(article.text, spans)
         expected[article.id] = "reject" if seen >= reject_at else "flag" if seen >= flag_at else "accept"
-    return Corpus(path, len(ids) - len(held), new_articles, expected, held & set(copies))
+    labelled: dict[str, set[str]] = defaultdict(set)
+    for p in passages:
+        source = p.get("source_article")
+        if source and source not in held:
+            for span in p["spans"]:
+                if span["article"] in held and span["article"] != source:
+                    labelled[span["article"]].add(source)
+    copied = held & set(copies)
+    return Corpus(path, len(ids) - len(held), new_articles, expected, copied,
+                  {k: v for k, v in labelled.items() if k in copied})
 
 
 def reference(corpus: Corpus, settings: Settings, batch: int) -> dict[str, float]:
@@ -183,14 +195,19 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
         add_s = time.perf_counter() - started
         latencies: list[float] = []
         started = time.perf_counter()
-        decisions = {d.article_id: d.action for d in flt.check_all(corpus.new, timings=latencies)}
+        decisions: dict[str, str] = {}
+        named: dict[str, set[str]] = {}
+        for d in flt.check_all(corpus.new, timings=latencies):
+            decisions[d.article_id] = d.action
+            named[d.article_id] = {p.attribution.source_article for p in d.passages
+                                   if p.attribution and p.attribution.source_article}
         filter_s = time.perf_counter() - started
         stats = flt.store.stats()
     latencies.sort()
     size = stats.get("bytes", 0) if name == "sqlite" else stats["redis_used_memory"] - memory_before
     return {"backend": name, "added": added, "add_s": add_s, "filter_s": filter_s,
             "p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-            "max": latencies[-1], "decisions": decisions, "stats": stats, "size": size}
+            "max": latencies[-1], "decisions": decisions, "named": named, "stats": stats, "size": size}
 
 
 def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> None:
@@ -211,6 +228,10 @@ def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> Non
           f"p99 {result['p99'] * 1000:.1f} ms, max {result['max'] * 1000:.1f} ms")
     print(f"agreement with labels: {agree:.1%} overall, copies {_agree(got, want, copies):.1%} "
           f"({len(copies)}), originals {_agree(got, want, originals):.1%} ({len(originals)})")
+    sourced = corpus.originals
+    right = sum(bool(result["named"][i] & sourced[i]) for i in sourced)
+    print(f"source named: {right / max(len(sourced), 1):.1%} of the {len(sourced)} copies whose labelled original "
+          "is indexed")
     table = Counter((want[i], got[i]) for i in want)
     print("expected \\ decided   " + "  ".join(f"{a:>7}" for a in ACTIONS))
     for exp in ACTIONS:

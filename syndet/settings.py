@@ -215,12 +215,13 @@ class PolicySettings:
         reject_at: Reject an article when at least this share of its words is already indexed.
         flag_at: Flag it (new, but sharing passages, which the decision lists) from this share.
         max_candidates: Indexed articles aligned against each new one, those with most matching
-            paragraphs first.
+            paragraphs first; its passages are attributed among them. Every aligned candidate
+            adds to the check's time, and the attribution compares them two by two.
     """
 
     reject_at: float = _f(0.8, lo=0.0, hi=1.0)
     flag_at: float = _f(0.2, lo=0.0, hi=1.0)
-    max_candidates: int = _f(20, lo=1, hi=100_000)
+    max_candidates: int = _f(8, lo=1, hi=100_000)
 
 
 @dataclass(frozen=True)
