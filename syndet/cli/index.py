@@ -149,6 +149,9 @@ def _stats_text(stats: dict[str, Any]) -> str:
         lines.append(f"added: {_when(stats['oldest_added'])} .. {_when(stats['newest_added'])}")
     if "bytes" in stats:
         lines.append(f"size: {stats['bytes'] / 1048576:.1f} MB")
+    if stats.get("retired_bytes"):
+        lines.append(f"merged-away segments awaiting deletion: {stats['retired_bytes'] / 1048576:.1f} MB"
+                     " (deleted by the first write a minute or more after the merge)")
     if "redis_used_memory" in stats:
         lines.append(f"redis memory (whole server): {stats['redis_used_memory'] / 1048576:.1f} MB")
     if stats.get("pending_adds"):

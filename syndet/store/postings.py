@@ -264,10 +264,10 @@ class Postings:
         except OSError:
             return set()
 
-    def bytes(self) -> int:
-        """Size of the folder's segment files."""
+    def bytes(self, names: Iterable[str] | None = None) -> int:
+        """Size of the segment files of ``names`` (default: every segment file in the folder)."""
         total = 0
-        for name in self.files():
+        for name in self.files() if names is None else names:
             for suffix in _SUFFIXES:
                 with contextlib.suppress(OSError):
                     total += (self.folder / f"{name}{suffix}").stat().st_size

@@ -408,12 +408,15 @@ class SQLiteStore:
             infos = self._segments()
         path = Path(self.location)
         size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
-        postings = self.postings.bytes()
+        registered = {i.name for i in infos}
+        postings = self.postings.bytes(registered)
+        # Segments a merge replaced wait RETIRE_S for readers that listed them, then the next write deletes them.
+        retired = self.postings.bytes(self.postings.files() - registered)
         return {"backend": "sqlite", "location": self.location, "articles": int(articles),
                 "paragraphs": int(paragraphs), "signed_paragraphs": int(signed),
                 "oldest_added": oldest, "newest_added": newest, "bytes": size + postings,
                 "postings": sum(i.count for i in infos), "segments": len(infos), "postings_bytes": postings,
-                "settings": meta}
+                "retired_bytes": retired, "settings": meta}
 
     def verify(self) -> list[str]:
         """SQLite's own integrity check, then: every article's paragraphs and hashes are whole,
