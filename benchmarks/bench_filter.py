@@ -67,7 +67,7 @@ class Corpus:
     new: list[Article]
     expected: dict[str, str]
     copies: set[str]
-    originals: dict[str, set[str]]  # held-out copy -> its labelled source articles that are indexed
+    sources: dict[str, set[str]]  # held-out copy -> its labelled source articles that are indexed
 
     def stream(self) -> Iterator[Article]:
         """The indexed articles, in generation order."""
@@ -228,7 +228,7 @@ def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> Non
           f"p99 {result['p99'] * 1000:.1f} ms, max {result['max'] * 1000:.1f} ms")
     print(f"agreement with labels: {agree:.1%} overall, copies {_agree(got, want, copies):.1%} "
           f"({len(copies)}), originals {_agree(got, want, originals):.1%} ({len(originals)})")
-    sourced = corpus.originals
+    sourced = corpus.sources
     right = sum(bool(result["named"][i] & sourced[i]) for i in sourced)
     print(f"source named: {right / max(len(sourced), 1):.1%} of the {len(sourced)} copies whose labelled original "
           "is indexed")

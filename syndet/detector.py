@@ -151,12 +151,14 @@ class Detector:
         own runs with a time budget, which a forked worker could not report back."""
         return all(p.trusted for p in self._chrome) and self.catalogue.trusted
 
-    def jobs_for(self, articles: Sequence[Article]) -> int:
-        """Worker processes for the per-article and per-pair stages (1 while a user's pattern runs
-        with a time budget, see :mod:`syndet.workers`)."""
+    def jobs_for(self, articles: Sequence[Article] | int) -> int:
+        """Worker processes for the per-article and per-pair stages over ``articles`` (or that many
+        characters of text): 1 while a user's pattern runs with a time budget, see
+        :mod:`syndet.workers`."""
         if not self.trusted:
             return 1
-        return resolve_jobs(self.settings.jobs, sum(len(a.text) for a in articles))
+        chars = articles if isinstance(articles, int) else sum(len(a.text) for a in articles)
+        return resolve_jobs(self.settings.jobs, chars)
 
     def _streams(self, articles: Sequence[Article], paragraphs: Mapping[str, Sequence[Paragraph]],
                  needed: Sequence[int], jobs: int) -> dict[int, WordStream]:

@@ -177,20 +177,7 @@ class Filter:
                 if stored_self is not None:
                     already = "same" if stored_self.article.text == article.text else "changed"
             alignments, order, stored, own = self._align(entry, exclude=same_id)
-        if own is None:  # no candidate to align with
-            return Decision(article_id=article.id, action="reject" if already == "same" else self.decide(0.0),
-                            seen_fraction=0.0, passages=(), matches=(), already_indexed=already)
-        covered = np.zeros(own.words, dtype=bool)
-        shared: dict[str, np.ndarray] = {}
-        for al in alignments:
-            lo, hi = np.searchsorted(own.starts, [al.left.start, al.left.end])
-            mask = shared.setdefault(al.right.article_id, np.zeros(own.words, dtype=bool))
-            mask[lo:hi] = True
-            covered[lo:hi] = True
-        total = max(own.words, 1)
-        seen = float(covered.sum()) / total
-        matches = sorted(((ident, float(m.sum()) / total) for ident, m in shared.items()),
-                         key=lambda m: (-m[1], order[m[0]]))
+        seen, matches = _coverage(own, alignments, order) if own is not None else (0.0, [])
         passages = build_passages(alignments, st.verify.min_merge_overlap, {_SELF: -1, **order})
         if passages:
             involved = {s.article_id for p in passages for s in p.spans}
@@ -364,6 +351,23 @@ class Filter:
             self._streams[uid] = (stored, word_stream(stored.article, stored.paragraphs, st.shingle.size,
                                                       st.shingle.seed))
         return _recall(self._streams, uids, _STREAM_CACHE)
+
+
+def _coverage(own: WordStream, alignments: Sequence[Alignment], order: dict[str, int]
+              ) -> tuple[float, list[tuple[str, float]]]:
+    """The share of the checked article's words inside shared passages, and the share each indexed
+    article shares with it (most first, then in candidate order)."""
+    covered = np.zeros(own.words, dtype=bool)
+    shared: dict[str, np.ndarray] = {}
+    for al in alignments:
+        lo, hi = np.searchsorted(own.starts, [al.left.start, al.left.end])
+        mask = shared.setdefault(al.right.article_id, np.zeros(own.words, dtype=bool))
+        mask[lo:hi] = True
+        covered[lo:hi] = True
+    total = max(own.words, 1)
+    matches = sorted(((ident, float(m.sum()) / total) for ident, m in shared.items()),
+                     key=lambda m: (-m[1], order[m[0]]))
+    return float(covered.sum()) / total, matches
 
 
 V = TypeVar("V")

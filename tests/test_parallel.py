@@ -119,3 +119,6 @@ def test_a_users_pattern_keeps_the_work_in_one_process() -> None:
     user = Settings().segment
     user = dataclasses.replace(user, chrome_patterns=[*user.chrome_patterns, r"^my own footer$"])
     assert Detector(dataclasses.replace(Settings(), jobs=2, segment=user)).jobs_for(texts) == 1
+    chars = sum(len(a.text) for a in texts)  # the bounded scan gives a character count
+    assert Detector(dataclasses.replace(Settings(), jobs=2)).jobs_for(chars) == 2
+    assert Detector(dataclasses.replace(Settings(), jobs=2, segment=user)).jobs_for(chars) == 1

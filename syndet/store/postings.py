@@ -31,9 +31,9 @@ from syndet.errors import IndexError_
 FANOUT = 8
 """Segments of one level merged into one of the next level."""
 BULK_FANOUT = 64
-"""The same during a bulk load, which ends by merging what it wrote (:meth:`SqliteStore.bulk`):
-each posting is rewritten about twice instead of once per level, and the index the load leaves is
-one run or a few, which lookups search fastest."""
+"""The same during a bulk load (:meth:`syndet.store.sqlite.SQLiteStore.bulk`), which ends by
+merging everything into one run when it wrote most of the index: a lookup searches one run
+instead of one per segment."""
 IDX_BITS = 20
 """Bits of a posting's ref that hold the paragraph index (at most about a million per article)."""
 MERGE_CHUNK = 8_000_000

@@ -163,7 +163,7 @@ class BoundedEngine:
         runs = Runs(folder)
         release_memory()  # what the stages above freed, before the batches' workers are forked
         t0 = time.perf_counter()
-        jobs = resolve_jobs(st.jobs, int(read.chars.sum())) if self._detector.trusted else 1
+        jobs = self._detector.jobs_for(int(read.chars.sum()))
         batches = Batches.cut(linked.codes, linked.by_shingles, read.chars,
                               self.plan.batch_chars // jobs)  # batches are settled side by side
         settled = settle_batches(batches, store, self._detector, runs, with_text, jobs, report)
