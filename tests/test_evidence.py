@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 from syndet.attribution.evidence import (
     LINES,
     Catalogue,
+    LineOpener,
+    Rule,
     Sign,
+    WordOpener,
     _keep,
     article_signs,
     line_starts,
@@ -24,6 +27,7 @@ from syndet.attribution.evidence import (
 )
 from syndet.models import Article, Paragraph
 from syndet.settings import Settings
+from syndet.text.patterns import Pattern
 from syndet.text.segment import compile_chrome, split_paragraphs
 
 CATALOGUE = load_catalogue()
@@ -108,8 +112,8 @@ def test_screened_signs_equal_unscreened_on_any_mix(lines: list[str], sep: str) 
 
 def test_bundled_rules_use_each_scan() -> None:
     scans = [rule.scan for rule in CATALOGUE.rules]
-    assert sum(s == LINES for s in scans) >= 10
-    assert sum(isinstance(s, re.Pattern) for s in scans) >= 10
+    assert sum(isinstance(s, LineOpener) for s in scans) >= 10
+    assert sum(isinstance(s, WordOpener) for s in scans) >= 10
     assert sum(s is None for s in scans) >= 10
 
 
@@ -125,3 +129,34 @@ def test_each_scan_finds_what_finditer_finds(lines: list[str], sep: str, lo: int
         for rule in CATALOGUE.rules:
             want = [m.span() for m in rule.pattern.finditer(text, a, b)]
             assert [m.span() for m in matches(rule, text, a, b, starts)] == want, rule.pattern.pattern
+
+
+# Patterns opening with ``^`` that can match empty, run past a newline or end at one: the cases
+# where finding the next line start by its newline could slip.
+_OPENERS = [r"^(?:ab)?", r"^a[^\n]*\n", r"^\s*b", r"(?i)^A\b", r"^(?=a)", r"^(?<=\n)c", r"^\n"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.text(alphabet="ab c\n", max_size=40), st.integers(0, 45), st.integers(0, 45),
+       st.sampled_from(_OPENERS), st.booleans())
+def test_line_scans_find_what_finditer_finds(text: str, lo: int, hi: int, source: str, trusted: bool) -> None:
+    """A bundled ``^`` pattern is found by its newline, a user's line by line: both as finditer."""
+    lo, hi = sorted((min(lo, len(text)), min(hi, len(text))))
+    rule = Rule("signoff", "AP", "agency", Pattern(source, re.MULTILINE, trusted=trusted), 1.0)
+    assert isinstance(rule.scan, LineOpener) if trusted else rule.scan == LINES
+    want = [m.span() for m in re.compile(source, re.MULTILINE).finditer(text, lo, hi)]
+    assert [m.span() for m in matches(rule, text, lo, hi, line_starts(text))] == want
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.text(alphabet="ab_c é\n", max_size=40), st.integers(0, 45), st.integers(0, 45),
+       st.sampled_from([r"\bab?", r"\ba\b", r"\bc[ab]*", r"\b_a", r"\bé"]),
+       st.sampled_from([0, re.IGNORECASE, re.ASCII]))
+def test_word_opener_finds_what_finditer_finds(text: str, lo: int, hi: int, source: str, flags: int) -> None:
+    """A bundled pattern opening with a word boundary, its boundary checked after its first letter:
+    the same matches, over a range starting anywhere (the letter before the range still counts)."""
+    lo, hi = sorted((min(lo, len(text)), min(hi, len(text))))
+    rule = Rule("signoff", "AP", "agency", Pattern(source, flags, trusted=True), 1.0)
+    assert isinstance(rule.scan, WordOpener) or (source == r"\bé" and flags == re.ASCII)  # é: no word letter
+    want = [m.span() for m in re.compile(source, flags).finditer(text, lo, hi)]
+    assert [m.span() for m in matches(rule, text, lo, hi, line_starts(text))] == want

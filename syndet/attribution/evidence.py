@@ -77,11 +77,11 @@ class Rule:
         return found
 
     @property
-    def scan(self) -> str | re.Pattern[str] | None:
+    def scan(self) -> str | LineOpener | WordOpener | None:
         """How matches are looked for (worked out on first use; see :func:`matches`)."""
         if "_scan" not in self.__dict__:
             object.__setattr__(self, "_scan", scan_strategy(self.pattern))
-        found: str | re.Pattern[str] | None = self.__dict__["_scan"]
+        found: str | LineOpener | WordOpener | None = self.__dict__["_scan"]
         return found
 
 
@@ -433,13 +433,35 @@ LINES = "lines"
 """A :attr:`Rule.scan`: every match starts a line (the pattern opens with ``^``)."""
 
 
-def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | re.Pattern[str] | None:
+@dataclass(frozen=True)
+class LineOpener:
+    """A :attr:`Rule.scan` for a bundled pattern opening with ``^``: the pattern with a newline in
+    place of its ``^``, which ``re`` finds by that newline in one search over a range instead of
+    one match call per line; each place found is then matched by the pattern itself."""
+
+    opener: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class WordOpener:
+    """A :attr:`Rule.scan` for a bundled pattern opening with ``\\b`` and a letter: the same pattern
+    with the boundary checked after that letter (a look-behind), so that it opens with a literal,
+    which ``re`` searches for quickly, and every match is found in one call over a range."""
+
+    pattern: re.Pattern[str]
+
+
+_OPENING_CARET = re.compile(r"(?:\(\?[aiLmsux]+\))*\^")
+
+
+def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | WordOpener | None:
     """How :func:`matches` looks for a pattern's matches, from the way it opens.
 
-    - ``^`` (the patterns are multi-line): only where a line starts, :data:`LINES`;
-    - ``\\b`` then a literal character, in a bundled pattern: the rest of the pattern, compiled on its
-      own, which ``re`` finds by its leading literal instead of trying every position, and each
-      place it is found is then matched by the whole pattern;
+    - ``^`` (the patterns are multi-line): only where a line starts; a bundled pattern's line starts
+      found by their newline (:class:`LineOpener`), a user's one by one (:data:`LINES`);
+    - ``\\b`` then a letter or digit, in a bundled pattern: the boundary checked after that
+      character (:class:`WordOpener`), which ``re`` then finds by its leading literal instead of
+      trying every position;
     - anything else, None: the pattern runs as it is.
     """
     if _sre_parser is None:  # pragma: no cover
@@ -450,12 +472,23 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | re.Pattern[str] |
         return None
     if not parsed or parsed[0][0] is not _sre_constants.AT:
         return None
-    if parsed[0][1] is _sre_constants.AT_BEGINNING and pattern.flags & re.MULTILINE:
-        return LINES
     trusted = getattr(pattern, "trusted", True)
+    if parsed[0][1] is _sre_constants.AT_BEGINNING and pattern.flags & re.MULTILINE:
+        caret = _OPENING_CARET.match(pattern.pattern)
+        if trusted and caret:
+            source = pattern.pattern
+            try:
+                return LineOpener(re.compile(source[:caret.end() - 1] + "\\n" + source[caret.end():], pattern.flags))
+            except re.error:  # pragma: no cover - the same pattern with one literal more
+                return LINES
+        return LINES
     if (trusted and parsed[0][1] is _sre_constants.AT_BOUNDARY and len(parsed) > 1
             and parsed[1][0] is _sre_constants.LITERAL and pattern.pattern.startswith("\\b")):
-        return re.compile(pattern.pattern[2:], pattern.flags)
+        source = pattern.pattern
+        if (len(source) > 2 and chr(parsed[1][1]) == source[2]
+                and re.fullmatch(r"\w", source[2], pattern.flags & re.ASCII)):
+            # \b before a word character: the character before it is not one (or there is none).
+            return WordOpener(re.compile(source[2] + r"(?<!\w[\s\S])" + source[3:], pattern.flags))
     return None
 
 
@@ -468,11 +501,15 @@ def matches(rule: Rule, text: str, lo: int, hi: int, line_starts: Sequence[int])
     how = rule.scan
     if how is None:
         yield from rule.pattern.finditer(text, lo, hi)
+    elif isinstance(how, WordOpener):
+        yield from how.pattern.finditer(text, lo, hi)
+    elif isinstance(how, LineOpener):
+        yield from _line_matches(rule.pattern, how.opener, text, lo, hi)
     elif how == LINES:
         end = lo
         for k in range(bisect_left(line_starts, lo), len(line_starts)):
             at = line_starts[k]
-            if at >= hi:
+            if at > hi:  # a line starting at hi still holds an empty match, as finditer finds
                 break
             if at < end:  # inside the last match, where finditer does not look again
                 continue
@@ -480,19 +517,31 @@ def matches(rule: Rule, text: str, lo: int, hi: int, line_starts: Sequence[int])
             if m:
                 yield m
                 end = m.end()
-    else:
-        assert isinstance(how, re.Pattern)
-        pos = lo
-        while pos <= hi:
-            found = how.search(text, pos, hi)
-            if found is None:
-                return
-            m = rule.pattern.match(text, found.start(), hi)
-            if m:
-                yield m
-                pos = m.end() if m.end() > m.start() else m.start() + 1
-            else:
-                pos = found.start() + 1
+
+
+def _line_matches(pattern: Pattern, opener: re.Pattern[str], text: str, lo: int, hi: int
+                  ) -> Iterator[re.Match[str]]:
+    """The matches of a ``^`` pattern at the line starts in ``[lo, hi]``, as :data:`LINES` finds
+    them (none starting inside the last one), the lines after the first found by ``opener``."""
+    if lo > hi:
+        return
+    end = lo
+    if lo == 0 or text[lo - 1] == "\n":
+        m = pattern.match(text, lo, hi)
+        if m:
+            yield m
+            end = m.end()
+    newline = max(lo, end - 1)  # where to look for the newline before the next line start to try
+    while True:
+        found = opener.search(text, newline, hi)
+        if found is None or found.start() + 1 > hi:
+            return
+        at = found.start() + 1
+        m = pattern.match(text, at, hi)
+        if m:  # always: the opener matched the same pattern at the same place
+            yield m
+            end = m.end()
+        newline = max(at, end - 1)
 
 
 def line_starts(text: str) -> list[int]:
