@@ -141,7 +141,8 @@ def letter_table() -> np.ndarray:
     global _LETTERS
     if _LETTERS is None:
         table = np.zeros(0x110000, dtype=bool)
-        for m in re.finditer(r"[^\W_]+", "".join(map(chr, range(0x110000)))):
+        every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        for m in re.finditer(r"[^\W_]+", every):
             table[m.start():m.end()] = True
         _LETTERS = table
     return _LETTERS
