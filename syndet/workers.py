@@ -14,8 +14,10 @@ callers run work that uses such patterns in one process (see ``parallel_ok``).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -73,7 +75,6 @@ def release_memory() -> None:
     start with those pages."""
     import ctypes
     import ctypes.util
-    import gc
 
     gc.collect()
     name = ctypes.util.find_library("c")
@@ -84,3 +85,17 @@ def release_memory() -> None:
     except (OSError, AttributeError):
         return
     trim(0)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while a large tree of new, acyclic records is built (a
+    report of many articles): each full collection would walk every object made so far, and
+    reference counting frees these records anyway. The collector is back as it was afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -165,3 +165,30 @@ def test_text_report_top_and_summary(tmp_path: Path) -> None:
     assert "\nP1 " not in summary and "Summary\n  articles sharing text: 4 of 4" in summary
     assert "passages by kind: " in summary and "Article pairs" in summary
     assert len(summary.splitlines()) < len(full.splitlines())
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_writing_a_report_leaves_the_cycle_collector_as_it_was(result: ScanResult, collecting: bool) -> None:
+    """The collector is held off while a report is built, and is back as the caller had it, also
+    when the format is unknown."""
+    import gc
+
+    from syndet.report import write_report
+
+    (gc.enable if collecting else gc.disable)()
+    try:
+        seen: list[bool] = []
+
+        class Spy(io.StringIO):
+            def write(self, s: str) -> int:
+                seen.append(gc.isenabled())
+                return super().write(s)
+
+        write_report(result, "json", Spy())
+        assert seen and not any(seen)
+        assert gc.isenabled() is collecting
+        with pytest.raises(ValueError, match="unknown report format"):
+            write_report(result, "yaml", io.StringIO())
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()

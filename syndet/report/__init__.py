@@ -9,6 +9,7 @@ from typing import TextIO
 
 from syndet.report.common import ReportOptions
 from syndet.result import ScanResult
+from syndet.workers import gc_paused
 
 FORMATS = ("text", "json", "jsonl", "csv", "html")
 __all__ = ["FORMATS", "ReportOptions", "write_report"]
@@ -20,7 +21,13 @@ def write_report(result: ScanResult, fmt: str, out: TextIO, options: ReportOptio
     Raises:
         ValueError: An unknown format.
     """
-    opts = options or ReportOptions()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}")
+    with gc_paused():  # records are plain dicts and lists: the collector only slows building them
+        _write(result, fmt, out, options or ReportOptions())
+
+
+def _write(result: ScanResult, fmt: str, out: TextIO, opts: ReportOptions) -> None:
     if fmt == "json":
         from syndet.report.json import write_json
 
@@ -41,5 +48,3 @@ def write_report(result: ScanResult, fmt: str, out: TextIO, options: ReportOptio
         from syndet.report.text import render_text
 
         out.write(render_text(result, color=opts.color, full=opts.full, top=opts.top, summary=opts.summary))
-    else:
-        raise ValueError(f"unknown report format {fmt!r}")

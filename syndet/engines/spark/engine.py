@@ -43,6 +43,7 @@ from syndet.models import Article, Paragraph
 from syndet.report.common import SCHEMA
 from syndet.result import ScanResult
 from syndet.settings import Settings
+from syndet.workers import gc_paused
 
 Progress = Callable[[str, int, int], None]
 Warn = Callable[[str], None]
@@ -119,10 +120,17 @@ class SparkEngine:
         with _spark_errors():
             run = self._run(roots, progress, warn)
             t0 = time.perf_counter()
-            found = [c for _, c in run.components.map(lambda kc: (kc[0], kc[1].light())).collect()]
-            rows = sorted(run.segmented.collect(), key=lambda r: r["k"])
+            with gc_paused():  # the gathered rows are many small acyclic objects
+                found = [c for _, c in run.components.map(lambda kc: (kc[0], kc[1].light())).collect()]
+                rows = sorted(run.segmented.collect(), key=lambda r: r["k"])
             run.timings["collect_s"] = time.perf_counter() - t0
             run.release()
+        with gc_paused():
+            return self._result(run, found, rows)
+
+    @staticmethod
+    def _result(run: _Run, found: list[Any], rows: list[Any]) -> ScanResult:
+        """The scan's result from the gathered components and article rows."""
         articles: list[Article] = []
         paragraphs: dict[str, tuple[Paragraph, ...]] = {}
         for row in rows:
