@@ -71,6 +71,29 @@ def test_synthetic_corpus_same_as_local(spark: Any, tmp_path: Path) -> None:
     assert len({p.attribution.kind for p in local.passages if p.attribution}) >= 3
 
 
+def test_a_file_is_read_in_four_parts_per_core_with_the_same_answer(spark: Any, tmp_path: Path) -> None:
+    """Both cores get a share of one file to the end of a stage: it is cut into four parts per
+    core (Spark does not cut below ``openCostInBytes``, lowered here for a small file), every part
+    numbers its lines from where the one before ended, and the scan is the local one."""
+    from benchmarks.synth import SynthConfig, write_corpus
+    from syndet.engines.spark.reading import read_articles
+
+    path = tmp_path / "news.jsonl"
+    write_corpus(SynthConfig(articles=300, seed=3), path)
+    path.write_text(path.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")  # a warning at the last line
+    assert spark.conf.get("spark.sql.files.minPartitionNum") == str(4 * spark.sparkContext.defaultParallelism)
+    spark.conf.set("spark.sql.files.openCostInBytes", "16384")
+    try:
+        articles, _ = read_articles(spark, [str(path)], Settings().input, lambda _: None)
+        assert articles.rdd.getNumPartitions() >= 4 * spark.sparkContext.defaultParallelism
+        articles.unpersist()
+        local, remote = _both([path], spark)
+    finally:
+        spark.conf.unset("spark.sql.files.openCostInBytes")
+    _same(local, remote)
+    assert any(":301:" in w for w in remote.warnings)
+
+
 def test_bad_lines_nested_folders_and_tables_same_as_local(spark: Any, geneva: Path, tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
