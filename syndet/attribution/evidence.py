@@ -477,10 +477,7 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | Word
         caret = _OPENING_CARET.match(pattern.pattern)
         if trusted and caret:
             source = pattern.pattern
-            try:
-                return LineOpener(re.compile(source[:caret.end() - 1] + "\\n" + source[caret.end():], pattern.flags))
-            except re.error:  # pragma: no cover - the same pattern with one literal more
-                return LINES
+            return LineOpener(re.compile(source[:caret.end() - 1] + "\\n" + source[caret.end():], pattern.flags))
         return LINES
     if (trusted and parsed[0][1] is _sre_constants.AT_BOUNDARY and len(parsed) > 1
             and parsed[1][0] is _sre_constants.LITERAL and pattern.pattern.startswith("\\b")):
@@ -534,7 +531,7 @@ def _line_matches(pattern: Pattern, opener: re.Pattern[str], text: str, lo: int,
     newline = max(lo, end - 1)  # where to look for the newline before the next line start to try
     while True:
         found = opener.search(text, newline, hi)
-        if found is None or found.start() + 1 > hi:
+        if found is None:
             return
         at = found.start() + 1
         m = pattern.match(text, at, hi)
