@@ -479,13 +479,47 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | Word
             source = pattern.pattern
             return LineOpener(re.compile(source[:caret.end() - 1] + "\\n" + source[caret.end():], pattern.flags))
         return LINES
-    if (trusted and parsed[0][1] is _sre_constants.AT_BOUNDARY and len(parsed) > 1
-            and parsed[1][0] is _sre_constants.LITERAL and pattern.pattern.startswith("\\b")):
-        source = pattern.pattern
-        if (len(source) > 2 and chr(parsed[1][1]) == source[2]
-                and re.fullmatch(r"\w", source[2], pattern.flags & re.ASCII)):
-            # \b before a word character: the character before it is not one (or there is none).
-            return WordOpener(re.compile(source[2] + r"(?<!\w[\s\S])" + source[3:], pattern.flags))
+    if not (trusted and parsed[0][1] is _sre_constants.AT_BOUNDARY and len(parsed) > 1
+            and pattern.pattern.startswith("\\b")):
+        return None
+    source = pattern.pattern
+    if (parsed[1][0] is _sre_constants.LITERAL and len(source) > 2 and chr(parsed[1][1]) == source[2]
+            and re.fullmatch(r"\w", source[2], pattern.flags & re.ASCII)):
+        # \b before a word character: the character before it is not one (or there is none).
+        return WordOpener(re.compile(source[2] + r"(?<!\w[\s\S])" + source[3:], pattern.flags))
+    group = _literal_group(source, parsed[1])
+    if group is not None and re.fullmatch(r"\w", chr(parsed[1][1][3][0][1]), pattern.flags & re.ASCII):
+        # \b before a group of literal text (an agency's name, case kept) opening with a word
+        # character: the same check, made after the whole name, so that re searches for the name.
+        width = len(parsed[1][1][3])
+        return WordOpener(re.compile(source[2:group] + rf"(?<!\w[\s\S]{{{width}}})" + source[group:],
+                                     pattern.flags))
+    return None
+
+
+_FLAG_GROUP = re.compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?):")
+
+
+def _literal_group(source: str, item: Any) -> int | None:
+    """Where the group opening ``source`` after its ``\\b`` ends, when it is a group without a
+    number (``(?:...)``, ``(?-i:...)``) holding only literal text; else None."""
+    if item[0] is not _sre_constants.SUBPATTERN or item[1][0] is not None or not item[1][3] \
+            or any(op is not _sre_constants.LITERAL for op, _ in item[1][3]):
+        return None
+    opening = _FLAG_GROUP.match(source, 2)
+    if opening is None:
+        return None
+    k = opening.end()
+    while k < len(source):
+        ch = source[k]
+        if ch == "\\":
+            k += 2
+        elif ch in "[(|":  # a class or a group of one character: not read here
+            return None
+        elif ch == ")":
+            return k + 1
+        else:
+            k += 1
     return None
 
 
