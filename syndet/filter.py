@@ -10,6 +10,7 @@ share of its content words covered by those shared passages decides: ``reject`` 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import multiprocessing
 import time
@@ -38,6 +39,7 @@ from syndet.report.common import attribution_record
 from syndet.settings import Settings, VerifySettings
 from syndet.store import open_store
 from syndet.store.base import AddResult, Entry, Store, StoredArticle
+from syndet.workers import fork_stream
 
 ACTIONS = ("accept", "flag", "reject")
 _SELF = "\x00"  # id of the article being checked while it is aligned: no indexed id can equal it
@@ -205,8 +207,9 @@ class Filter:
 
         Adding as it goes means that a story arriving twice in one stream is rejected the second
         time, so such a stream is checked on this process. Without adding, a long stream is checked
-        on ``jobs`` forked workers (0: one per CPU), each with its own connection to the index;
-        decisions still come out in input order.
+        on ``jobs`` forked workers (0: one per CPU), each with its own connection to the index
+        (:func:`syndet.workers.fork_stream`); decisions still come out in input order, each as soon
+        as it and the ones before it are made, also when the articles trickle in.
 
         Args:
             articles: The articles to check.
@@ -229,25 +232,11 @@ class Filter:
             yield decision
         if serial or checked < _SERIAL_HEAD:
             return
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_checker, initargs=(self,))
-        try:
-            flight: deque[AsyncResult[tuple[Decision, float]]] = deque()
-            for article in stream:
-                flight.append(pool.apply_async(_check_in_worker, (article,)))
-                if len(flight) >= 4 * workers:
-                    yield self._decided(flight.popleft(), timings)
-            while flight:
-                yield self._decided(flight.popleft(), timings)
-        finally:
-            pool.terminate()
-            pool.join()
-
-    @staticmethod
-    def _decided(result: AsyncResult[tuple[Decision, float]], timings: list[float] | None) -> Decision:
-        decision, seconds = result.get()
-        if timings is not None:
-            timings.append(seconds)
-        return decision
+        start = functools.partial(_init_checker, self)
+        for decision, seconds in fork_stream(stream, _check_in_worker, workers, start=start):
+            if timings is not None:
+                timings.append(seconds)
+            yield decision
 
     def prune(self, older_than: float | None = None, now: float | None = None, dry_run: bool = False, *,
               published_before: datetime | None = None, max_articles: int | None = None) -> list[str]:

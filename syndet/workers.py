@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import pickle
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -67,6 +72,181 @@ def fork_map(work: Callable[[int], T], count: int, jobs: int, chunk: int = CHUNK
         pool.terminate()
         pool.join()
     return out
+
+
+class WorkerLost(RuntimeError):
+    """A worker process of :func:`fork_stream` ended without answering (killed, out of memory)."""
+
+
+def fork_stream(items: Iterable[Any], work: Callable[[Any], T], jobs: int, depth: int = 2,
+                start: Callable[[], None] | None = None) -> Iterator[T]:
+    """``work(item)`` for each item of a stream, on ``jobs`` forked workers, yielded in input order,
+    each as soon as it and every result before it are ready.
+
+    For long streams of small tasks (a filter deciding one article at a time): an item goes
+    through a pipe to the worker with fewest items waiting (at most ``depth`` each), and its result
+    comes back through the same pipe, with no helper threads between. The stream is read on a
+    thread of its own, so a stream that trickles in (articles arriving one by one on standard
+    input) never holds back a result already made; items are read ahead only while a worker has
+    room.
+
+    Args:
+        items: The stream; read once, on a thread of this process.
+        work: Computes one result, in a worker; it and what it reads are inherited by the fork.
+        jobs: Worker processes (at least 1; a platform without ``fork`` computes in this process).
+        depth: Items a worker holds at once (the one it works on and the next ones).
+        start: Run once in each worker before its first item (to open its own connections).
+
+    Raises:
+        Whatever ``work`` raised for an item, or what reading the stream raised, once the results
+        before it are out; :class:`WorkerLost` if a worker died.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(work, items)
+        return
+    ctx = multiprocessing.get_context("fork")
+    workers: list[_Worker] = []
+    feed: _Feed | None = None
+    try:
+        for _ in range(max(1, jobs)):
+            workers.append(_Worker(ctx, work, start))
+        feed = _Feed(items)  # its thread starts after the forks: a child never inherits its locks
+        by_conn = {w.conn: w for w in workers}
+        done: dict[int, tuple[bool, Any]] = {}  # result (or the exception raised) of each item
+        sent = emitted = 0
+        reading = True
+        limit = 16 * len(workers)  # results held back by a slow one before it, at most
+        while reading or emitted < sent:
+            room = [w for w in workers if len(w.pending) < depth] if reading and sent - emitted < limit else []
+            ready = wait([w.conn for w in workers if w.pending] + ([feed.conn] if room else []))
+            for conn in ready:
+                if conn is feed.conn:
+                    item = feed.take()
+                    if item is None:
+                        reading = False
+                        continue
+                    worker = min(room, key=lambda w: len(w.pending))
+                    worker.conn.send_bytes(item)
+                    worker.pending.append(sent)
+                    sent += 1
+                else:
+                    worker = by_conn[conn]
+                    done[worker.pending.popleft()] = worker.answer()
+            while emitted in done:
+                ok, value = done.pop(emitted)
+                if not ok:
+                    raise value
+                yield value
+                emitted += 1
+        feed.check()
+    finally:
+        if feed is not None:
+            feed.close()
+        for worker in workers:
+            worker.stop()
+
+
+class _Worker:
+    """One forked process of :func:`fork_stream` and the pipe to it."""
+
+    def __init__(self, ctx: Any, work: Callable[[Any], Any], start: Callable[[], None] | None) -> None:
+        self.conn, theirs = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(theirs, work, start), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.pending: deque[int] = deque()
+
+    def answer(self) -> tuple[bool, Any]:
+        """(True, the result) or (False, the exception the work raised) for the oldest item sent."""
+        try:
+            answer: tuple[bool, Any] = self.conn.recv()
+        except (EOFError, OSError):
+            raise WorkerLost(f"a worker process ended without answering (exit status {self._status()})") from None
+        return answer
+
+    def _status(self) -> object:
+        self.process.join(1)
+        return self.process.exitcode
+
+    def stop(self) -> None:
+        if not self.pending:  # asked to end (workers forked later hold this pipe open too)
+            with suppress(OSError):
+                self.conn.send_bytes(b"")
+            self.process.join(1)
+        self.conn.close()
+        if self.process.is_alive():  # abandoned in the middle of work: no need to wait for it
+            self.process.terminate()
+            self.process.join()
+
+
+def _serve(conn: Connection, work: Callable[[Any], Any], start: Callable[[], None] | None) -> None:
+    """A worker's loop: an item in, its result (or the exception it raised) out, until an empty
+    message or the end of the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the workers
+    if start is not None:
+        start()
+    while True:
+        try:
+            item = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if not item:
+            return
+        try:
+            answer: tuple[bool, Any] = (True, work(pickle.loads(item)))
+        except Exception as exc:  # handed to the parent, which raises it
+            answer = (False, exc)
+        try:
+            conn.send(answer)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:  # an exception that does not pickle
+            conn.send((False, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]} ({exc})")))
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Feed:
+    """Reads a stream on a thread of its own into a pipe, each item pickled, None at the end."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.conn, self._send = multiprocessing.Pipe(duplex=False)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._pump, args=(items,), name="syndet-feed", daemon=True)
+        self._thread.start()
+
+    def _pump(self, items: Iterable[Any]) -> None:
+        stream = iter(items)
+        while True:
+            try:
+                item = pickle.dumps(next(stream), pickle.HIGHEST_PROTOCOL)
+            except StopIteration:
+                break
+            except BaseException as exc:  # raised again where the results are read
+                self._error = exc
+                break
+            try:
+                self._send.send_bytes(item)
+            except OSError:  # the reader is gone: the stream was abandoned
+                self._send.close()
+                return
+        with suppress(BrokenPipeError, OSError):
+            self._send.send_bytes(b"")
+        self._send.close()
+
+    def take(self) -> bytes | None:
+        """The next item, pickled; None at the end of the stream."""
+        item = self.conn.recv_bytes()
+        if item:
+            return item
+        self._thread.join()
+        return None
+
+    def check(self) -> None:
+        """Raise what reading the stream raised, if anything."""
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def release_memory() -> None:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
+import random
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +23,7 @@ from syndet.match.align import similarity
 from syndet.match.candidates import overlaps
 from syndet.models import Article
 from syndet.settings import Settings
-from syndet.workers import fork_map
+from syndet.workers import WorkerLost, fork_map, fork_stream
 from tests.conftest import article
 
 
@@ -97,6 +103,82 @@ def test_fork_map_keeps_order_and_reports_progress() -> None:
 def test_fork_map_raises_what_a_worker_raised() -> None:
     with pytest.raises(ValueError, match="item 77"):
         fork_map(_square_or_fail, 200, jobs=2, chunk=16)
+
+
+def _slow_square(n: int) -> int:
+    time.sleep(random.Random(n).choice([0, 0, 0, 0.002, 0.01]))  # uneven work: results finish out of order
+    return _square_or_fail(n)
+
+
+def _slow_pid(n: int) -> tuple[int, int]:
+    time.sleep(random.Random(n).choice([0, 0, 0, 0.002, 0.01]))
+    return n, os.getpid()
+
+
+@pytest.mark.parametrize("jobs, depth", [(1, 1), (2, 1), (2, 2), (3, 4)])
+def test_fork_stream_gives_every_result_in_input_order(jobs: int, depth: int) -> None:
+    got = list(fork_stream(iter(range(300)), _slow_pid, jobs, depth=depth))
+    assert [n for n, _ in got] == list(range(300))
+    assert len({pid for _, pid in got}) == jobs and os.getpid() not in {pid for _, pid in got}
+    assert list(fork_stream([], _slow_square, jobs)) == []
+    assert not multiprocessing.active_children()
+
+
+def test_fork_stream_raises_what_a_worker_raised_after_the_results_before_it() -> None:
+    got: list[int] = []
+    with pytest.raises(ValueError, match="item 77"):
+        for value in fork_stream(range(200), _slow_square, 2):
+            got.append(value)
+    assert got == [n * n for n in range(77)]
+    assert not multiprocessing.active_children()
+
+
+def test_fork_stream_raises_what_reading_the_stream_raised_after_its_results() -> None:
+    def stream() -> Iterator[int]:
+        yield from range(10)
+        raise OSError("line 11: unreadable")
+
+    got: list[int] = []
+    with pytest.raises(OSError, match="line 11"):
+        for value in fork_stream(stream(), _slow_square, 2):
+            got.append(value)
+    assert got == [n * n for n in range(10)]
+
+
+def test_fork_stream_yields_a_result_before_the_next_item_arrives() -> None:
+    """Articles trickling in on standard input: each decision comes out before the next arrives."""
+    answered = [threading.Event() for _ in range(5)]
+    late: list[int] = []
+
+    def trickle() -> Iterator[int]:
+        for n in range(5):
+            yield n
+            if not answered[n].wait(20):  # only set once the result of item n was yielded
+                late.append(n)
+
+    for n, value in enumerate(fork_stream(trickle(), _slow_square, 2)):
+        assert value == n * n
+        answered[n].set()
+    assert late == []
+
+
+def _die(n: int) -> int:
+    if n == 5:
+        os._exit(3)
+    return n
+
+
+def test_a_worker_that_dies_is_one_error_naming_its_exit_status() -> None:
+    with pytest.raises(WorkerLost, match="exit status 3"):
+        list(fork_stream(range(20), _die, 2))
+    assert not multiprocessing.active_children()
+
+
+def test_an_abandoned_stream_leaves_no_worker_behind() -> None:
+    results = fork_stream(range(10_000), _slow_square, 2)
+    assert [next(results) for _ in range(5)] == [n * n for n in range(5)]
+    results.close()
+    assert not multiprocessing.active_children()
 
 
 def test_synthetic_scan_with_one_and_two_workers_is_identical() -> None:
