@@ -59,7 +59,7 @@ def test_initialisms_found_with_and_without_other_dots() -> None:
 
 _PIECES = ["a", "B", "'", "’", " ", "\n", "\n\n", "é", "ß", "İ", "x'", "'y", "_", "3", "क्ष", "ि", "日本", "ـ",
            "\u200d", "“", '"', "- ", "• ", "U.S.", "a.m.", ".", "€", "£", "ﬁ", "Ⅻ", "²", "Σ", "ΟΔΟΣ", "K", "Ǆ",
-           "e\u0301", "don’t", "Geneva"]
+           "e\u0301", "don’t", "Geneva", "A.", "z.", "1.", "'s", "U.S.A", "x.y.", "é."]
 
 
 def _each(text: str, ranges: list[tuple[int, int]]) -> tuple[list[str], list[int], list[int]]:

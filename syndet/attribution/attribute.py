@@ -31,7 +31,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[”\"’]?|$)")
 _SAID = re.compile(r"\b(?:said|says|say|told|tells|added|adds|noted|stressed|insisted|warned|argued|explained|"
                    r"asked|declared|according to|conveyed)\b", re.IGNORECASE)
-_DOTTED = re.compile(r"\b([A-Z])\.([A-Z])\.")
+_DOTTED = re.compile(r"([A-Z])(?<!\w[A-Z])\.([A-Z])\.")  # \b checked after the letter: re finds it by its class
 _END_SLACK_WORDS = 3  # a copy this close to its article's end ends the story
 _OWN_MARKS = ("dateline", "source_field", "copyright", "signoff")  # signs an origin puts on its own copy
 TIME_WEIGHT = 2.0

@@ -28,6 +28,8 @@ _TOKEN = re.compile(r"(?<![^\W_])(?<![^\W_]')(?:[^\W\d_]\.){2,}(?![^\W_])(?:'[^\
 # initialism, so the simpler pattern finds the same words faster.
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _INITIAL_HINT = re.compile(r"\.[^\W\d_]\.")
+# The first alternative of _TOKEN alone: the initialisms of a text without combining marks.
+_INITIALISM = re.compile(r"(?<![^\W_])(?<![^\W_]')(?:[^\W\d_]\.){2,}(?![^\W_])(?:'[^\W_]+)*")
 # Beyond ASCII: a combining mark (a Devanagari virama or vowel sign, an Arabic diacritic, a Thai
 # vowel, an accent written apart) stays inside its word; scripts written without spaces between
 # words (Chinese, Japanese kana and kanji, Thai, Lao, Khmer, Myanmar) give one token per character
@@ -154,11 +156,13 @@ def separated(ranges: Sequence[tuple[int, int]]) -> bool:
     return all(lo > hi for (lo, _), (_, hi) in zip(ranges[1:], ranges, strict=False))
 
 
-def letter_runs(codes: np.ndarray, ranges: Sequence[tuple[int, int]], apostrophes: Sequence[int]
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def letter_runs(codes: np.ndarray, ranges: Sequence[tuple[int, int]], apostrophes: Sequence[int],
+                whole: Sequence[tuple[int, int]] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The words ``[^\\W_]+(?:'[^\\W_]+)*`` (``'`` any of ``apostrophes``) inside ``ranges`` of a
     text given as code points, all at once: ``(letter, starts, ends)``, where ``letter`` marks the
-    characters inside a word. ``ranges`` must be :func:`separated`.
+    characters inside a word. ``ranges`` must be :func:`separated`. Each ``[start, end)`` of
+    ``whole`` is one word as it stands (an initialism with its dots), with no letter or joining
+    apostrophe next to it.
     """
     within = np.zeros(len(codes), dtype=bool)
     for lo, hi in ranges:
@@ -170,6 +174,8 @@ def letter_runs(codes: np.ndarray, ranges: Sequence[tuple[int, int]], apostrophe
         for other in apostrophes[1:]:
             mark |= mid == other
         letter[1:-1] |= mark & letter[:-2] & letter[2:] & within[1:-1]
+    for lo, hi in whole:
+        letter[lo:hi] = True
     change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     return letter, np.flatnonzero(change == 1), np.flatnonzero(change == -1)
 
@@ -177,32 +183,38 @@ def letter_runs(codes: np.ndarray, ranges: Sequence[tuple[int, int]], apostrophe
 def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """:func:`words_with_offsets` of each ``[start, end)`` range of ``text``, one after another.
 
-    A range holding no initialism ("U.S."), no combining mark and no letter of a script written
-    without spaces has only plain words (runs of letters and digits joined by inner apostrophes);
-    those are found for all such ranges at once, with array operations on the folded text, and
-    are the very words and offsets the pattern gives. Any other range, and any text whose folding
-    is not one character for one (or depends on context: capital sigma), goes through
-    :func:`words_with_offsets`.
+    A range holding no combining mark and no letter of a script written without spaces has only
+    plain words (runs of letters and digits joined by inner apostrophes) and initialisms ("U.S.",
+    found by their own pattern); those are found for all such ranges at once, with array
+    operations on the folded text, and are the very words and offsets the pattern gives. Any
+    other range, and any text whose folding is not one character for one (or depends on context:
+    capital sigma), goes through :func:`words_with_offsets`.
     """
     folded = fold(text)
     if len(folded) != len(text) or "\u03a3" in text:
         return _words_each(text, ranges)
     if not separated(ranges):  # out of order, overlapping or touching: each on its own
         return _words_each(text, ranges)
-    plain = [_INITIAL_HINT.search(folded, lo, hi) is None and _SPECIAL.search(folded, lo, hi) is None
-             for lo, hi in ranges]
-    if not any(plain):
-        return _words_each(text, ranges)
+    if _SPECIAL.search(folded) is None:  # the common case: looked for once in the whole text
+        plain = [True] * len(ranges)
+    else:
+        plain = [_SPECIAL.search(folded, lo, hi) is None for lo, hi in ranges]
+        if not any(plain):
+            return _words_each(text, ranges)
+    initialisms = [(lo + m.start(), lo + m.end()) for (lo, hi), easy in zip(ranges, plain, strict=True)
+                   if easy and _INITIAL_HINT.search(folded, lo, hi)
+                   for m in _INITIALISM.finditer(folded[lo:hi])  # in the range alone, as the pattern sees it
+                   ] if _INITIAL_HINT.search(folded) else []
     wide = not folded.isascii()
     codes: np.ndarray = np.frombuffer(folded.encode("utf-32-le", "surrogatepass") if wide else folded.encode("ascii"),
                                       dtype=np.uint32 if wide else np.uint8).copy()
     letter, starts, ends = letter_runs(codes, [r for r, easy in zip(ranges, plain, strict=True) if easy],
-                                       (_APOSTROPHE,))
+                                       (_APOSTROPHE,), initialisms)
     beyond = np.flatnonzero(np.logical_or.reduceat((codes > 127) & letter, starts)).tolist() \
         if wide and len(starts) else []
     codes[~letter] = _SPACE
     kept = codes.tobytes().decode("utf-32-le", "surrogatepass") if wide else codes.tobytes().decode("ascii")
-    found = kept.replace("'", "").split()
+    found = kept.replace("'", "").replace(".", "").split() if initialisms else kept.replace("'", "").split()
     if len(found) != len(starts):  # pragma: no cover - a word always holds a letter
         return _words_each(text, ranges)
     for k in beyond:  # words beyond ASCII take NFKC and case folding, as the pattern's words do
