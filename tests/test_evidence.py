@@ -18,6 +18,7 @@ from syndet.attribution.evidence import (
     Rule,
     Sign,
     WordOpener,
+    _case_variants,
     _keep,
     article_signs,
     line_starts,
@@ -89,6 +90,8 @@ SIGN_LINES = [
     "told the\nAssociated Press on Monday", "the (AP) — wire", "US officials said", "AP\n",
     "xthis story was first published by", "this article was originally published on", "About Acme\nAbout Beta",
     "Media Contacts\nPress Inquiries", "pm/nhj", "burs-pm/nhj\n", "forward-looking statements",
+    "Monday (Jan 9)", "xMonday (Jan 9)", "SUNDAY(Dec 25)", "ſunday (Feb 2)", "a syndicated feed without changes",
+    "spoke to the Associated Press", "seen by AP", "was obtained by Reuters", "ACME yesterday announced",
 ]
 
 
@@ -108,6 +111,13 @@ def test_screened_signs_equal_unscreened_on_any_mix(lines: list[str], sep: str) 
     art = article("a", sep.join(lines))
     paragraphs = split_paragraphs(art, CHROME)
     assert article_signs(art, paragraphs, CATALOGUE, 8) == unscreened(art, paragraphs, CATALOGUE, 8)
+
+
+def test_every_letter_that_matches_an_ascii_letter_with_case_ignored_is_looked_for() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for letter in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        for flags in (re.IGNORECASE, re.IGNORECASE | re.ASCII):
+            assert set(re.findall(re.escape(letter), every, flags)) <= set(_case_variants(letter, flags))
 
 
 def test_bundled_rules_use_each_scan() -> None:
@@ -149,9 +159,10 @@ def test_line_scans_find_what_finditer_finds(text: str, lo: int, hi: int, source
 
 
 @settings(max_examples=120, deadline=None)
-@given(st.text(alphabet="aAb_c é\n", max_size=40), st.integers(0, 45), st.integers(0, 45),
+@given(st.text(alphabet="aAb_c é\nſKİı|k", max_size=40), st.integers(0, 45), st.integers(0, 45),
        st.sampled_from([r"\bab?", r"\ba\b", r"\bc[ab]*", r"\b_a", r"\bé", r"\b(?-i:Ab)c?", r"\b(?-i:ab)\b",
-                        r"\b(?-i:a\ b)\s*", r"\b(?i:é)", r"\b(?-i:A)(?-i:b)"]),
+                        r"\b(?-i:a\ b)\s*", r"\b(?i:é)", r"\b(?-i:A)(?-i:b)", r"\b(?:ab|ca|b\s*a)\b",
+                        r"\b(?:a|b)c", r"\b(?:a*b|c)", r"\b(?:a|b)*c", r"\b(?:a\|b|c)", r"\b(?:ſ|k|i)"]),
        st.sampled_from([0, re.IGNORECASE, re.ASCII]))
 def test_word_opener_finds_what_finditer_finds(text: str, lo: int, hi: int, source: str, flags: int) -> None:
     """A bundled pattern opening with a word boundary, its boundary checked after its first letter
@@ -159,6 +170,6 @@ def test_word_opener_finds_what_finditer_finds(text: str, lo: int, hi: int, sour
     anywhere (the letter before the range still counts)."""
     lo, hi = sorted((min(lo, len(text)), min(hi, len(text))))
     rule = Rule("signoff", "AP", "agency", Pattern(source, flags, trusted=True), 1.0)
-    assert isinstance(rule.scan, WordOpener) or ("é" in source and flags == re.ASCII)  # é: no word letter
+    assert isinstance(rule.scan, WordOpener) or ("é" in source and flags == re.ASCII) or "(?:" in source
     want = [m.span() for m in re.compile(source, flags).finditer(text, lo, hi)]
     assert [m.span() for m in matches(rule, text, lo, hi, line_starts(text))] == want
