@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from syndet.models import Article, Paragraph
-from syndet.text.normalize import letter_runs, separated
+from syndet.text.normalize import content_words
+from syndet.text.segment import content_ranges
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _MARK = re.compile(r"[“«„\"]")  # a straight mark opens only at the start or after a space (checked apart:
 # a look-behind in the pattern is tried at every character, and costs more than the rest of a layout)
 GRAM = 5
@@ -42,8 +42,10 @@ class Layout:
     """The content words of an article, located: what the checks search.
 
     Attributes:
-        joined: The casefolded words joined by single spaces, with a space at each end.
+        joined: The normalised words (:func:`syndet.text.normalize.content_words`, the words a
+            word stream aligns) joined by single spaces, with a space at each end.
         offsets: Where each word starts in ``joined``.
+        stops: Where each word ends in ``joined``, with the space after it.
         starts: Where each word starts in the article's text.
         ends: Where each word ends in the article's text.
         para_first: The first word of each content paragraph, and the word count at the end.
@@ -52,6 +54,7 @@ class Layout:
 
     joined: str
     offsets: array[int]
+    stops: array[int]
     starts: array[int]
     ends: array[int]
     para_first: tuple[int, ...]
@@ -65,20 +68,16 @@ class Layout:
         """The words inside the characters ``[start, end)``, as a ``[lo, hi)`` word range."""
         return bisect_left(self.starts, start), bisect_right(self.ends, end)
 
-    def _stop(self, hi: int) -> int:
-        """Where word ``hi - 1`` ends in ``joined``, with the space after it."""
-        return self.offsets[hi - 1] + self.ends[hi - 1] - self.starts[hi - 1] + 1
-
     def gram(self, lo: int, hi: int) -> str:
         """The words ``[lo, hi)`` as a search key (spaces around)."""
-        return self.joined[self.offsets[lo] - 1: self._stop(hi)] if lo < hi else ""
+        return self.joined[self.offsets[lo] - 1: self.stops[hi - 1]] if lo < hi else ""
 
     def find(self, key: str, lo: int = 0, hi: int | None = None) -> int | None:
         """The first word of the first run ``key`` (from :meth:`gram`) inside words ``[lo, hi)``."""
         hi = self.words if hi is None else hi
         if not key or lo >= hi:
             return None
-        at = self.joined.find(key, self.offsets[lo] - 1, self._stop(hi))
+        at = self.joined.find(key, self.offsets[lo] - 1, self.stops[hi - 1])
         return None if at < 0 else bisect_left(self.offsets, at + 1)
 
     def paragraph_of(self, word: int) -> int:
@@ -96,9 +95,6 @@ def _member(values: Sequence[int], value: int) -> bool:
     return k < len(values) and values[k] == value
 
 
-_APOSTROPHES = (ord("'"), ord("’"))
-
-
 def _ints(values: np.ndarray) -> array[int]:
     out = array("i")
     out.frombytes(np.ascontiguousarray(values, dtype=np.int32).tobytes())
@@ -106,36 +102,15 @@ def _ints(values: np.ndarray) -> array[int]:
 
 
 def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
-    """The located content words of an article (chrome paragraphs left out): the words
-    :data:`_WORD` finds in each content paragraph, found on the whole text at once as runs of
-    letters joined by single apostrophes, with a word never running across a paragraph's edge."""
+    """The located content words of an article (chrome paragraphs left out): the words its word
+    stream aligns (folded quotes and case, initialisms and apostrophes closed up), found once for
+    both."""
     text = article.text
-    folded = text.casefold()
-    if len(folded) != len(text):  # "ß" -> "ss": every character must keep its place
-        folded = text.lower()
-        if len(folded) != len(text):
-            folded = text
-    content = [(p.start, p.end) for p in paragraphs if not p.chrome and p.end > p.start]
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    folded_codes = codes if folded is text else np.frombuffer(folded.encode("utf-32-le", "surrogatepass"),
-                                                              dtype=np.uint32)
-    if separated(content):
-        _, starts_np, ends_np = letter_runs(codes, content, _APOSTROPHES)
-    else:  # paragraphs with no gap between them (never from the splitter): each on its own
-        spans = [m.span() for lo, hi in content for m in _WORD.finditer(text, lo, hi)]
-        starts_np = np.array([lo for lo, _ in spans], dtype=np.int64)
-        ends_np = np.array([hi for _, hi in spans], dtype=np.int64)
-    lengths = ends_np - starts_np
+    content = content_ranges(paragraphs)
+    tokens, starts_np, ends_np = content_words(text, content)
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     offsets_np = np.cumsum(lengths + 1) - lengths  # word k starts after k + 1 spaces and the words before it
-    # The folded letters moved to their places in ``joined``: letter m of the text's words is
-    # character m + k + 1 of ``joined`` when it belongs to word k.
-    letters = int(lengths.sum())
-    before = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    shift = np.repeat(np.arange(1, len(lengths) + 1), lengths)
-    spaces = np.full(max(letters + len(lengths) + 1, 2), ord(" "), dtype=np.uint32)  # "  " for no words
-    within_words = np.arange(letters)
-    spaces[within_words + shift] = folded_codes[within_words - before + np.repeat(starts_np, lengths)]
-    joined = spaces.tobytes().decode("utf-32-le", "surrogatepass")
+    joined = " " + " ".join(tokens) + " "
     firsts = np.searchsorted(starts_np, [lo for lo, _ in content]) if content else np.empty(0, dtype=np.int64)
     para_first = [int(k) for k, (_, hi) in zip(firsts, content, strict=True)
                   if k < len(starts_np) and starts_np[k] < hi]
@@ -149,7 +124,8 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
         touching = k < len(starts) and not text[m.end():starts[k]].strip()
         if touching and (m.group() != '"' or starts[k] == m.end()) and (not opens or opens[-1] != k):
             opens.append(k)
-    return Layout(joined, _ints(offsets_np), starts, _ints(ends_np), tuple(para_first), tuple(opens))
+    return Layout(joined, _ints(offsets_np), _ints(offsets_np + lengths + 1), starts, _ints(ends_np),
+                  tuple(para_first), tuple(opens))
 
 
 class Layouts:

@@ -18,7 +18,8 @@ from syndet.hashing.arrays import distinct
 from syndet.hashing.shingle import shingle_hashes
 from syndet.models import Alignment, Article, Paragraph, Span
 from syndet.settings import VerifySettings
-from syndet.text.normalize import words_in
+from syndet.text.normalize import content_words
+from syndet.text.segment import content_ranges
 
 Piece = tuple[int, int, int]
 """Words ``i..i+n`` of one article that are words ``j..j+n`` of another: ``(i, j, n)``."""
@@ -64,8 +65,9 @@ class WordStream:
 
 def word_stream(article: Article, paragraphs: Sequence[Paragraph], size: int, seed: int) -> WordStream:
     """Build the word stream of an article from its non-chrome paragraphs."""
-    tokens, starts, ends = words_in(article.text, [(p.start, p.end) for p in paragraphs if not p.chrome])
+    tokens, starts, ends = content_words(article.text, content_ranges(paragraphs))
     return WordStream(article.id, article.text, starts, ends, shingle_hashes(tokens, size, seed), size)
+
 
 
 def similarity(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:

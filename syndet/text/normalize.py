@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -236,6 +238,24 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
             out_starts.append(s)
             out_ends.append(e)
     return out, np.concatenate(out_starts).astype(np.int64), np.concatenate(out_ends).astype(np.int64)
+
+
+class Words(NamedTuple):
+    """The normalised words of an article's content, with their offsets (read-only)."""
+
+    tokens: tuple[str, ...]
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+@lru_cache(maxsize=256)
+def content_words(text: str, ranges: tuple[tuple[int, int], ...]) -> Words:
+    """:func:`words_in`, kept for the texts seen last: an article's word stream (for alignment)
+    and its layout (for the edit checks) read the same words, found once."""
+    tokens, starts, ends = words_in(text, ranges)
+    starts.flags.writeable = False
+    ends.flags.writeable = False
+    return Words(tuple(tokens), starts, ends)
 
 
 def _words_each(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -148,3 +148,8 @@ def mark_learned(article: Article, paras: list[Paragraph], learned: Set[str],
             para = Paragraph(para.article_id, para.index, para.start, para.end, True)
         out.append(para)
     return out
+
+
+def content_ranges(paragraphs: Sequence[Paragraph]) -> tuple[tuple[int, int], ...]:
+    """The ``[start, end)`` of each paragraph that is not chrome and holds text."""
+    return tuple((p.start, p.end) for p in paragraphs if not p.chrome and p.end > p.start)
