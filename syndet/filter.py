@@ -29,7 +29,7 @@ from syndet.detector import Detector
 from syndet.duration import parse_time
 from syndet.errors import ConfigError
 from syndet.hashing.parallel import available_cpus, hash_paragraphs, resolve_jobs
-from syndet.hashing.shingle import split
+from syndet.hashing.shingle import hash_token_lists, split
 from syndet.hashing.signature import permutations, signatures_flat
 from syndet.match.align import WordStream, align, word_stream
 from syndet.match.candidates import verified_pairs
@@ -39,6 +39,8 @@ from syndet.report.common import attribution_record
 from syndet.settings import Settings, VerifySettings
 from syndet.store import open_store
 from syndet.store.base import AddResult, Entry, Store, StoredArticle
+from syndet.text.normalize import content_words
+from syndet.text.segment import content_ranges
 from syndet.workers import fork_stream
 
 ACTIONS = ("accept", "flag", "reject")
@@ -97,9 +99,13 @@ class Filter:
                 if not para.chrome:
                     where.append((k, para.index))
                     texts.append(article.text[para.start:para.end])
-        # Hashed as a scan hashes: flat arrays, on several processes when the batch is large.
         jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
-        flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs)
+        if len(articles) == 1:
+            # One article (a check): its words are found once, for these hashes and for its word
+            # stream and edit checks, and hashed as they are (the same hashes, by the same rules).
+            flat, offsets = self._hash_words(articles[0], paragraphs[articles[0].id], where)
+        else:  # hashed as a scan hashes: flat arrays, on several processes when the batch is large
+            flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs)
         sigs = signatures_flat(flat, offsets, permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
         # What the index keeps and verification compares: each paragraph's distinct hashes, sorted.
         hashes = split(*sorted_unique_rows(flat, offsets))
@@ -113,6 +119,16 @@ class Filter:
             entries.append(Entry(article, paragraphs[article.id], tuple(where[r][1] for r in picked),
                                  sigs[picked], tuple(hashes[r] for r in picked)))
         return entries
+
+    def _hash_words(self, article: Article, paragraphs: Sequence[Paragraph], where: Sequence[tuple[int, int]]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Shingle hashes of the paragraphs numbered in ``where``, from the article's content words."""
+        words = content_words(article.text, content_ranges(paragraphs))
+        by_index = {para.index: para for para in paragraphs}
+        bounds = np.searchsorted(words.starts, [edge for _, index in where
+                                                for edge in (by_index[index].start, by_index[index].end)])
+        tokens = [words.tokens[lo:hi] for lo, hi in zip(bounds[::2].tolist(), bounds[1::2].tolist(), strict=True)]
+        return hash_token_lists(tokens, self.settings.shingle.size, self.settings.shingle.seed)
 
     def add(self, articles: Sequence[Article], now: float | None = None) -> AddResult:
         """Index articles, all of them or none; ids already indexed (or repeated) are skipped.

@@ -344,3 +344,24 @@ def test_filter_reports_its_latency_on_request(settings: Settings, tmp_path: Pat
     code, out, err = run("filter", "--index", settings.index.path, "--latency", "-", stdin=lines)
     assert code == 0 and len(out.splitlines()) == 5
     assert re.fullmatch(r"syndet filter: 5 decisions, p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\n", err), err
+
+
+def test_an_article_checked_alone_is_hashed_as_the_index_hashes_it(settings: Settings) -> None:
+    """A check hashes its one article from the words it also aligns; a batch (what the index
+    stores) hashes each paragraph's text: the same paragraphs, signatures and hashes."""
+    import numpy as np
+
+    from benchmarks.synth import SynthConfig, generate
+
+    odd = ["GENEVA (AP) — “The U.S. won’t,” said a.m. officials.\n\nMenu\n\nThe talks’ end.\n\n",
+           "日本の首相は水曜日に述べた。\n\nกรุงเทพฯ นายกรัฐมนตรี\n\nक्षेत्र में ﬁnal Straße ΟΔΟΣ\n",
+           "", "One.", "A\u200d\u200db c\n\n\n\nd’e ‘f’ x'y U.S.A z."]
+    articles = [Article(f"o{n}", text) for n, text in enumerate(odd)]
+    records = generate(SynthConfig(articles=60, seed=3))
+    articles += [Article(r["id"], r["text"]) for r in records if r["type"] == "article"]
+    with Filter(settings, create=True) as flt:
+        batch = flt.prepare(articles)
+        for article, entry in zip(articles, batch, strict=True):
+            alone = flt.prepare([article])[0]
+            assert alone.signed == entry.signed and np.array_equal(alone.signatures, entry.signatures)
+            assert all(np.array_equal(a, b) for a, b in zip(alone.hashes, entry.hashes, strict=True))
