@@ -38,7 +38,7 @@ from syndet.models import Alignment, Article, Decision, Paragraph, Passage, Span
 from syndet.report.common import attribution_record
 from syndet.settings import Settings, VerifySettings
 from syndet.store import open_store
-from syndet.store.base import AddResult, Entry, Store, StoredArticle
+from syndet.store.base import AddResult, Entry, PackedEntries, Store, StoredArticle, pack_entries, unpack_entries
 from syndet.text.normalize import content_words
 from syndet.text.segment import content_ranges
 from syndet.workers import fork_stream
@@ -167,10 +167,10 @@ class Filter:
         pool = multiprocessing.get_context("fork").Pool(
             workers, initializer=_init_worker, initargs=(dataclasses.replace(self.settings, jobs=1),))
         try:
-            flight: deque[tuple[tuple[str, ...], AsyncResult[list[Entry]]]] = deque()
+            flight: deque[tuple[list[Article], tuple[str, ...], AsyncResult[PackedEntries]]] = deque()
             for batch in batches:
                 unique, repeated = _unique(batch)
-                flight.append((repeated, pool.apply_async(_prepare_in_worker, (unique,))))
+                flight.append((unique, repeated, pool.apply_async(_prepare_in_worker, (unique,))))
                 if len(flight) > workers:
                     yield self._store(*flight.popleft(), now)
             while flight:
@@ -179,8 +179,9 @@ class Filter:
             pool.terminate()
             pool.join()
 
-    def _store(self, repeated: tuple[str, ...], entries: AsyncResult[list[Entry]], now: float | None) -> AddResult:
-        result = self.store.add(entries.get(), now)
+    def _store(self, articles: list[Article], repeated: tuple[str, ...], entries: AsyncResult[PackedEntries],
+               now: float | None) -> AddResult:
+        result = self.store.add(unpack_entries(articles, entries.get()), now)
         return AddResult(result.added, result.skipped + repeated)
 
     def check(self, article: Article) -> Decision:
@@ -479,10 +480,10 @@ def _init_worker(settings: Settings) -> None:
     _worker._detector = Detector(settings)
 
 
-def _prepare_in_worker(articles: list[Article]) -> list[Entry]:
+def _prepare_in_worker(articles: list[Article]) -> PackedEntries:
     if _worker is None:
         raise RuntimeError("worker not initialised")
-    return _worker.prepare(articles)
+    return pack_entries(_worker.prepare(articles), _worker.settings.minhash.num_perm)
 
 
 def _rename(passage: Passage, article_id: str) -> Passage:

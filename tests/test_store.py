@@ -464,3 +464,40 @@ def test_a_removed_article_is_no_longer_matched_by_a_filter_that_saw_it(settings
             assert other.store.remove(["a2"]) == ["a2"]
         decision = flt.check(probe)
         assert decision.action == "accept" and decision.matches == ()
+
+
+def test_entries_packed_by_a_worker_come_back_whole(tmp_path: Path) -> None:
+    from syndet.store.base import pack_entries, unpack_entries
+
+    settings = dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "i.sqlite")))
+    batch = [Article(f"a{n}", story(n)) for n in range(5)] + [Article("empty", ""), Article("menu", "Advertisement\n")]
+    with Filter(settings, create=True) as flt:
+        entries = flt.prepare(batch)
+        back = unpack_entries(batch, pack_entries(entries, settings.minhash.num_perm))
+    assert unpack_entries([], pack_entries([], settings.minhash.num_perm)) == []
+    for got, want in zip(back, entries, strict=True):
+        assert (got.article, got.paragraphs, got.signed) == (want.article, want.paragraphs, want.signed)
+        assert np.array_equal(got.signatures, want.signatures) and got.signatures.dtype == want.signatures.dtype
+        assert len(got.hashes) == len(want.hashes)
+        assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(got.hashes, want.hashes, strict=True))
+
+
+def test_the_bulk_path_on_workers_stores_what_one_process_stores(settings: Settings, tmp_path: Path) -> None:
+    batch = articles("b", range(40), paragraphs=5)
+    one = dataclasses.replace(settings, index=IndexSettings(path=str(tmp_path / "one.sqlite")), jobs=1)
+    with Filter(dataclasses.replace(settings, jobs=2), create=True) as bulk, Filter(one, create=True) as single:
+        assert sum(len(r.added) for r in bulk.add_batches(batch, 7)) == 40
+        single.add(batch)
+        ids = [a.id for a in batch]
+        found_bulk = bulk.store.find(ids)
+        found_one = single.store.find(ids)
+        for ident in ids:
+            a = bulk.store.articles([found_bulk[ident]])[found_bulk[ident]]
+            b = single.store.articles([found_one[ident]])[found_one[ident]]
+            assert (a.article, a.paragraphs) == (b.article, b.paragraphs)
+            ha = bulk.store.paragraph_hashes([found_bulk[ident]])[found_bulk[ident]]
+            hb = single.store.paragraph_hashes([found_one[ident]])[found_one[ident]]
+            assert ha.keys() == hb.keys() and all(np.array_equal(ha[k], hb[k]) for k in ha)
+        probe = single.prepare([batch[3]])[0]
+        assert sorted(bulk.store.lookup(probe.signatures).idx.tolist()) == \
+            sorted(single.store.lookup(probe.signatures).idx.tolist())

@@ -49,6 +49,61 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class PackedEntries:
+    """The entries of a batch as a few flat arrays, their articles left out: what a worker process
+    that prepared them sends back (quick to pickle, where the entries' own objects are not).
+
+    Attributes:
+        paragraphs: ``(start, end, chrome)`` of every paragraph, article after article (``int64``).
+        paragraph_counts: Paragraphs of each article.
+        signed: The signed paragraph indexes, article after article.
+        signed_counts: Signed paragraphs of each article.
+        signatures: The signatures, row after row.
+        hash_lengths: Shingle hashes of each signed paragraph.
+        hashes: The hashes, end to end.
+    """
+
+    paragraphs: np.ndarray
+    paragraph_counts: np.ndarray
+    signed: np.ndarray
+    signed_counts: np.ndarray
+    signatures: np.ndarray
+    hash_lengths: np.ndarray
+    hashes: np.ndarray
+
+
+def pack_entries(entries: Sequence[Entry], num_perm: int) -> PackedEntries:
+    """The entries as :class:`PackedEntries`."""
+    hashes = [h for e in entries for h in e.hashes]
+    return PackedEntries(
+        np.array([(p.start, p.end, p.chrome) for e in entries for p in e.paragraphs], dtype=np.int64).reshape(-1, 3),
+        np.array([len(e.paragraphs) for e in entries], dtype=np.int64),
+        np.array([i for e in entries for i in e.signed], dtype=np.int64),
+        np.array([len(e.signed) for e in entries], dtype=np.int64),
+        np.concatenate([e.signatures for e in entries]) if entries else np.empty((0, num_perm), dtype=np.uint32),
+        np.array([len(h) for h in hashes], dtype=np.int64),
+        np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint32))
+
+
+def unpack_entries(articles: Sequence[Article], packed: PackedEntries) -> list[Entry]:
+    """The entries of ``articles`` (in the order they were packed) back from :func:`pack_entries`."""
+    rows = packed.paragraphs.tolist()
+    signed = packed.signed.tolist()
+    hash_bounds = np.concatenate([[0], np.cumsum(packed.hash_lengths)]).tolist()
+    out = []
+    p = s = 0
+    for article, n_paragraphs, n_signed in zip(articles, packed.paragraph_counts.tolist(),
+                                                packed.signed_counts.tolist(), strict=True):
+        paragraphs = tuple(Paragraph(article.id, k, start, end, bool(chrome))
+                           for k, (start, end, chrome) in enumerate(rows[p:p + n_paragraphs]))
+        hashes = tuple(packed.hashes[hash_bounds[k]:hash_bounds[k + 1]] for k in range(s, s + n_signed))
+        out.append(Entry(article, paragraphs, tuple(signed[s:s + n_signed]), packed.signatures[s:s + n_signed], hashes))
+        p += n_paragraphs
+        s += n_signed
+    return out
+
+
+@dataclass(frozen=True)
 class StoredArticle:
     """An article as the index returns it.
 
