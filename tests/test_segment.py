@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from syndet.models import Article
 from syndet.settings import DEFAULT_CHROME
-from syndet.text.segment import compile_chrome, learn_chrome, mark_learned, split_paragraphs
+from syndet.text.segment import chrome_key, compile_chrome, learn_chrome, mark_learned, split_paragraphs
 
 CHROME = compile_chrome(DEFAULT_CHROME)
 
@@ -73,3 +73,17 @@ def test_paragraph_offsets_cover_all_text_in_order(parts: list[str]) -> None:
         assert not text[previous_end:p.start].strip()
         previous_end = p.end
     assert not text[previous_end:].strip()
+
+
+def test_the_bundled_chrome_patterns_as_one_flag_what_each_flags() -> None:
+    import re
+
+    lines = ["Leave a Reply", "Trending now", "Post author: x", "Source link", "Share this article", "Tweet!",
+             "Click here to subscribe", "Subscribe to our newsletter", "Follow us on X", "Read more: the story",
+             "Advertisement", "12 comments", "Photo credit: AP", "Copyright 2024 ACME", "All rights reserved.",
+             "Next article about", "You must be logged in to post", "Your email address will not be published",
+             "The talks ended.", "advertisement here", "Share on", "Related", "", "• Share"]
+    for line in lines + [f"{a} {b}" for a in lines for b in lines[:6]]:
+        key = chrome_key(line)
+        want = any(re.search(p, key, re.IGNORECASE) for p in DEFAULT_CHROME)
+        assert any(p.search(key) for p in CHROME) == want, line

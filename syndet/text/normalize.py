@@ -68,19 +68,16 @@ def _pattern(folded: str) -> re.Pattern[str]:
     if folded.isascii() or _SPECIAL.search(folded) is None:
         return _TOKEN if initials else _WORD
     return _WIDE_TOKEN if initials else _WIDE
-_ODD = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
-_ODD_MAP = {chr(c): v for c, v in _FOLD.items()}
+_ODD_PAIRS = tuple((chr(c), str(v)) for c, v in _FOLD.items())
 
 
 def fold(text: str) -> str:
     """Map quotes, dashes and odd spaces to ASCII and lower-case, keeping the length when possible."""
-    if not text.isascii():  # str.translate looks up every character; a regex visits only the odd ones
-        text = _ODD.sub(_odd, text)
+    if not text.isascii():  # str.translate looks up every character; a search for each odd one is faster
+        for odd, plain in _ODD_PAIRS:
+            if odd in text:
+                text = text.replace(odd, plain)
     return text.lower()
-
-
-def _odd(match: re.Match[str]) -> str:
-    return _ODD_MAP[match.group()]
 
 
 def _finish(word: str) -> str:

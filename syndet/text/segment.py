@@ -28,13 +28,20 @@ def compile_chrome(patterns: Iterable[str]) -> list[Pattern]:
     Raises:
         PatternError: A pattern does not compile (the message names its place in the list).
     """
-    out = []
+    out: list[Pattern] = []
+    bundled: list[str] = []
     for n, source in enumerate(patterns):
         where = f"segment.chrome_patterns[{n}]"
+        if source in DEFAULT_CHROME:
+            bundled.append(source)
+            continue
         try:
-            out.append(Pattern(source, re.IGNORECASE, trusted=source in DEFAULT_CHROME, where=where))
+            out.append(Pattern(source, re.IGNORECASE, where=where))
         except PatternError as exc:
             raise PatternError(f"'{where}': {exc}") from None
+    if bundled:  # the bundled ones as one pattern: a paragraph is chrome if any of them is found
+        out.insert(0, Pattern("|".join(f"(?:{s})" for s in bundled), re.IGNORECASE, trusted=True,
+                              where="segment.chrome_patterns"))
     return out
 
 
