@@ -96,3 +96,28 @@ def test_words_of_a_news_paragraph_found_at_once() -> None:
     found, starts, ends = words_in(text, [(first, second - 2), (second, len(text))])
     assert found[:6] == ["geneva", "the", "envoys", "talks", "didnt", "end"]
     assert "us" in found and [text[s:e] for s, e in zip(starts, ends, strict=True)][3] == "talks"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", "'", " ", "\n", "é", "日", "3", "_", ".", "-", "x'y", "\u0301"]),
+                max_size=60),
+       st.sets(st.integers(0, 70), max_size=6), st.lists(st.booleans(), max_size=8), st.booleans())
+def test_compiled_word_runs_equal_the_array_reference(parts: list[str], cuts: set[int], keep: list[bool],
+                                                      joined: bool) -> None:
+    import numpy as np
+
+    from syndet.text.kernels import word_runs
+    from syndet.text.normalize import letter_runs, letter_table
+
+    text = "".join(parts)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    edges = sorted({c for c in cuts if c < len(text)} | {0, len(text)})
+    ranges = [(lo + 1, hi) for k, (lo, hi) in enumerate(pairwise(edges)) if (k >= len(keep) or keep[k]) and hi > lo + 1]
+    whole = [(lo, lo + 2) for lo, hi in ranges if joined and hi - lo >= 4 and not text[lo + 2:lo + 3].isalnum()
+             and (lo == 0 or not text[lo - 1].isalnum()) and text[lo + 1] != "'"][:2]
+    letter, starts, ends = letter_runs(codes, ranges, (ord("'"),), whole)
+    kept, k_starts, k_ends, wide = word_runs(codes, letter_table(), np.array(ranges, dtype=np.int64).reshape(-1, 2),
+                                            ord("'"), np.array(whole, dtype=np.int64).reshape(-1, 2), 32)
+    assert k_starts.tolist() == starts.tolist() and k_ends.tolist() == ends.tolist()
+    assert kept.tolist() == np.where(letter, codes, 32).tolist()
+    assert wide.tolist() == [bool((codes[s:e] > 127).any()) for s, e in zip(starts, ends, strict=True)]

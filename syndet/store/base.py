@@ -11,6 +11,7 @@ whichever backend holds it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -278,11 +279,14 @@ def unpack_hashes(signed: bytes, lengths: bytes, blob: bytes) -> dict[int, np.nd
             or int(np.frombuffer(lengths, dtype="<i4").sum()) * 4 != len(blob):
         raise IndexError_("the stored shingle hashes of an indexed article are damaged; "
                           "'syndet index stats --check' names it")
-    idx = np.frombuffer(signed, dtype="<i4").tolist()
-    sizes = np.frombuffer(lengths, dtype="<i4")
-    flat = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
-    bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-    return {i: flat[bounds[k]:bounds[k + 1]] for k, i in enumerate(idx)}
+    flat = np.frombuffer(blob, dtype="<u4")  # read-only, over the bytes read (no copy)
+    out = {}
+    lo = 0
+    for i, hi in zip(np.frombuffer(signed, dtype="<i4").tolist(), itertools.accumulate(
+            np.frombuffer(lengths, dtype="<i4").tolist()), strict=True):
+        out[i] = flat[lo:hi]
+        lo = hi
+    return out
 
 
 def fingerprint(settings: Settings, banding: Banding) -> dict[str, str]:

@@ -204,15 +204,16 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
                    if easy and _INITIAL_HINT.search(folded, lo, hi)
                    for m in _INITIALISM.finditer(folded[lo:hi])  # in the range alone, as the pattern sees it
                    ] if _INITIAL_HINT.search(folded) else []
+    from syndet.text import kernels  # numba loads on first use
+
     wide = not folded.isascii()
     codes: np.ndarray = np.frombuffer(folded.encode("utf-32-le", "surrogatepass") if wide else folded.encode("ascii"),
-                                      dtype=np.uint32 if wide else np.uint8).copy()
-    letter, starts, ends = letter_runs(codes, [r for r, easy in zip(ranges, plain, strict=True) if easy],
-                                       (_APOSTROPHE,), initialisms)
-    beyond = np.flatnonzero(np.logical_or.reduceat((codes > 127) & letter, starts)).tolist() \
-        if wide and len(starts) else []
-    codes[~letter] = _SPACE
-    kept = codes.tobytes().decode("utf-32-le", "surrogatepass") if wide else codes.tobytes().decode("ascii")
+                                      dtype=np.uint32 if wide else np.uint8)
+    bounds = np.array([r for r, easy in zip(ranges, plain, strict=True) if easy], dtype=np.int64).reshape(-1, 2)
+    kept_codes, starts, ends, beyond_mask = kernels.word_runs(
+        codes, letter_table(), bounds, _APOSTROPHE, np.array(initialisms, dtype=np.int64).reshape(-1, 2), _SPACE)
+    beyond = np.flatnonzero(beyond_mask).tolist() if wide else []
+    kept = kept_codes.tobytes().decode("utf-32-le", "surrogatepass") if wide else kept_codes.tobytes().decode("ascii")
     found = kept.replace("'", "").replace(".", "").split() if initialisms else kept.replace("'", "").split()
     if len(found) != len(starts):  # pragma: no cover - a word always holds a letter
         return _words_each(text, ranges)
