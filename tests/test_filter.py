@@ -365,3 +365,34 @@ def test_an_article_checked_alone_is_hashed_as_the_index_hashes_it(settings: Set
             alone = flt.prepare([article])[0]
             assert alone.signed == entry.signed and np.array_equal(alone.signatures, entry.signatures)
             assert all(np.array_equal(a, b) for a, b in zip(alone.hashes, entry.hashes, strict=True))
+
+
+def test_a_stream_that_trickles_in_gets_each_decision_before_the_next_article(tmp_path: Path) -> None:
+    """`syndet filter` on standard input, one article at a time: past the first ones (decided while
+    the workers start), each decision still comes out before the next article is written."""
+    import select
+    import subprocess
+    import sys
+
+    syndet = str(Path(sys.executable).parent / "syndet")
+    index = tmp_path / "i.sqlite"
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text("".join(json.dumps({"id": f"s{i}", "text": story(i)}) + "\n" for i in range(5)))
+    subprocess.run([syndet, "index", "add", "--index", str(index), "--quiet", str(archive)], check=True)
+    proc = subprocess.Popen([syndet, "filter", "--index", str(index), "--quiet"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, bufsize=1)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for n in range(45):  # more than the 32 decided before the workers take over
+            text = story(n % 5) if n % 2 else story(1000 + n)
+            proc.stdin.write(json.dumps({"id": f"n{n}", "text": text}) + "\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 60)
+            assert ready, f"no decision for article {n} before the next one"
+            decision = json.loads(proc.stdout.readline())
+            assert decision["id"] == f"n{n}" and decision["decision"] == ("reject" if n % 2 else "accept")
+    finally:
+        proc.stdin.close()
+        proc.wait(60)
+        proc.stdout.close()
+    assert proc.returncode == 0
