@@ -103,7 +103,7 @@ class Filter:
         if len(articles) == 1:
             # One article (a check): its words are found once, for these hashes and for its word
             # stream and edit checks, and hashed as they are (the same hashes, by the same rules).
-            flat, offsets = self._hash_words(articles[0], paragraphs[articles[0].id], where)
+            flat, offsets = self._hash_words(articles[0], [p for p in paragraphs[articles[0].id] if not p.chrome])
         else:  # hashed as a scan hashes: flat arrays, on several processes when the batch is large
             flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs)
         sigs = signatures_flat(flat, offsets, permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
@@ -120,14 +120,11 @@ class Filter:
                                  sigs[picked], tuple(hashes[r] for r in picked)))
         return entries
 
-    def _hash_words(self, article: Article, paragraphs: Sequence[Paragraph], where: Sequence[tuple[int, int]]
-                    ) -> tuple[np.ndarray, np.ndarray]:
-        """Shingle hashes of the paragraphs numbered in ``where``, from the article's content words."""
-        words = content_words(article.text, content_ranges(paragraphs))
-        by_index = {para.index: para for para in paragraphs}
-        bounds = np.searchsorted(words.starts, [edge for _, index in where
-                                                for edge in (by_index[index].start, by_index[index].end)])
-        tokens = [words.tokens[lo:hi] for lo, hi in zip(bounds[::2].tolist(), bounds[1::2].tolist(), strict=True)]
+    def _hash_words(self, article: Article, content: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarray]:
+        """Shingle hashes of each of an article's content paragraphs, from its content words."""
+        words = content_words(article.text, content_ranges(content))
+        bounds = np.searchsorted(words.starts, [edge for para in content for edge in (para.start, para.end)]).tolist()
+        tokens = [words.tokens[lo:hi] for lo, hi in zip(bounds[::2], bounds[1::2], strict=True)]
         return hash_token_lists(tokens, self.settings.shingle.size, self.settings.shingle.seed)
 
     def add(self, articles: Sequence[Article], now: float | None = None) -> AddResult:

@@ -102,6 +102,8 @@ def fork_stream(items: Iterable[Any], work: Callable[[Any], T], jobs: int, depth
         before it are out; :class:`WorkerLost` if a worker died.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
+        if start is not None:
+            start()
         yield from map(work, items)
         return
     ctx = multiprocessing.get_context("fork")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.text.normalize import _FOLD, fold, words, words_in, words_with_offsets
+from syndet.text.normalize import _FOLD, fold, letter_table, words, words_in, words_with_offsets
 
 TEXT = st.lists(
     st.sampled_from([*list("abcXYZ ..,'’“”—-\n\tİßﬁé½0123_"), "U.S.", "don’t", "a.m.", "U.S.’s"]),
@@ -98,16 +100,38 @@ def test_words_of_a_news_paragraph_found_at_once() -> None:
     assert "us" in found and [text[s:e] for s, e in zip(starts, ends, strict=True)][3] == "talks"
 
 
+def _reference_runs(codes: np.ndarray, ranges: Sequence[tuple[int, int]], apostrophes: Sequence[int],
+                    whole: Sequence[tuple[int, int]] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The compiled loop's reference, in array operations: the words ``[^\\W_]+(?:'[^\\W_]+)*``
+    (``'`` any of ``apostrophes``) inside ``ranges`` of a text given as code points, all at once:
+    ``(letter, starts, ends)``, where ``letter`` marks the characters inside a word. ``ranges``
+    must be separated (a character at least between two). Each ``[start, end)`` of
+    ``whole`` is one word as it stands (an initialism with its dots), with no letter or joining
+    apostrophe next to it.
+    """
+    within = np.zeros(len(codes), dtype=bool)
+    for lo, hi in ranges:
+        within[lo:hi] = True
+    letter = letter_table()[codes] & within
+    if len(codes) > 2:  # an apostrophe between two letters joins them
+        mid = codes[1:-1]
+        mark = mid == apostrophes[0]
+        for other in apostrophes[1:]:
+            mark |= mid == other
+        letter[1:-1] |= mark & letter[:-2] & letter[2:] & within[1:-1]
+    for lo, hi in whole:
+        letter[lo:hi] = True
+    change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return letter, np.flatnonzero(change == 1), np.flatnonzero(change == -1)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["a", "B", "'", " ", "\n", "é", "日", "3", "_", ".", "-", "x'y", "\u0301"]),
                 max_size=60),
        st.sets(st.integers(0, 70), max_size=6), st.lists(st.booleans(), max_size=8), st.booleans())
 def test_compiled_word_runs_equal_the_array_reference(parts: list[str], cuts: set[int], keep: list[bool],
                                                       joined: bool) -> None:
-    import numpy as np
-
     from syndet.text.kernels import word_runs
-    from syndet.text.normalize import letter_runs, letter_table
 
     text = "".join(parts)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
@@ -115,7 +139,7 @@ def test_compiled_word_runs_equal_the_array_reference(parts: list[str], cuts: se
     ranges = [(lo + 1, hi) for k, (lo, hi) in enumerate(pairwise(edges)) if (k >= len(keep) or keep[k]) and hi > lo + 1]
     whole = [(lo, lo + 2) for lo, hi in ranges if joined and hi - lo >= 4 and not text[lo + 2:lo + 3].isalnum()
              and (lo == 0 or not text[lo - 1].isalnum()) and text[lo + 1] != "'"][:2]
-    letter, starts, ends = letter_runs(codes, ranges, (ord("'"),), whole)
+    letter, starts, ends = _reference_runs(codes, ranges, (ord("'"),), whole)
     kept, k_starts, k_ends, wide = word_runs(codes, letter_table(), np.array(ranges, dtype=np.int64).reshape(-1, 2),
                                             ord("'"), np.array(whole, dtype=np.int64).reshape(-1, 2), 32)
     assert k_starts.tolist() == starts.tolist() and k_ends.tolist() == ends.tolist()

@@ -528,8 +528,9 @@ _FLAG_GROUP = re.compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?):")
 
 
 def _literal_group(source: str, item: Any) -> int | None:
-    """Where the group opening ``source`` after its ``\\b`` ends, when it is a group without a
-    number (``(?:...)``, ``(?-i:...)``) holding only literal text; else None."""
+    """Where the group opening ``source`` after its ``\\b`` ends, when it is a group with inline
+    flags and no number (``(?-i:...)``) holding only literal text; else None (``re`` reads a plain
+    ``(?:...)`` of literals as the literals themselves)."""
     if item[0] is not _sre_constants.SUBPATTERN or item[1][0] is not None or not item[1][3] \
             or any(op is not _sre_constants.LITERAL for op, _ in item[1][3]):
         return None
@@ -618,15 +619,11 @@ class _Screen:
     def admitted(self, rules: Sequence[Rule], picked: Iterable[int]) -> list[Rule]:
         """The rules numbered ``picked`` (in order) whose literals are all in the text, in one loop
         (it runs for some fifty rules an article)."""
-        seen = self._seen
         out = []
         for n in picked:
             rule = rules[n]
             for literal in rule.screen:
-                hit = seen.get(literal)
-                if hit is None:
-                    hit = self._has(literal)
-                if not hit:
+                if not self._has(literal):
                     break
             else:
                 out.append(rule)

@@ -69,7 +69,6 @@ def word_stream(article: Article, paragraphs: Sequence[Paragraph], size: int, se
     return WordStream(article.id, article.text, starts, ends, shingle_hashes(tokens, size, seed), size)
 
 
-
 def similarity(left: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     """Exact ``(containment, jaccard)`` of two shingle-hash sets; containment is over the smaller."""
     a = distinct(left)

@@ -3,7 +3,7 @@
 An article's content words are found once per article by :func:`syndet.text.normalize.words_in`
 for its word stream and its edit checks; in array operations on a few thousand characters, the
 time goes on call overhead, so the loop is compiled with numba. It computes exactly what
-:func:`syndet.text.normalize.letter_runs` describes (a test runs both on random texts).
+the array operations of the test that runs both on random texts describe.
 """
 
 from __future__ import annotations

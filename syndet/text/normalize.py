@@ -155,30 +155,6 @@ def separated(ranges: Sequence[tuple[int, int]]) -> bool:
     return all(lo > hi for (lo, _), (_, hi) in zip(ranges[1:], ranges, strict=False))
 
 
-def letter_runs(codes: np.ndarray, ranges: Sequence[tuple[int, int]], apostrophes: Sequence[int],
-                whole: Sequence[tuple[int, int]] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The words ``[^\\W_]+(?:'[^\\W_]+)*`` (``'`` any of ``apostrophes``) inside ``ranges`` of a
-    text given as code points, all at once: ``(letter, starts, ends)``, where ``letter`` marks the
-    characters inside a word. ``ranges`` must be :func:`separated`. Each ``[start, end)`` of
-    ``whole`` is one word as it stands (an initialism with its dots), with no letter or joining
-    apostrophe next to it.
-    """
-    within = np.zeros(len(codes), dtype=bool)
-    for lo, hi in ranges:
-        within[lo:hi] = True
-    letter = letter_table()[codes] & within
-    if len(codes) > 2:  # an apostrophe between two letters joins them
-        mid = codes[1:-1]
-        mark = mid == apostrophes[0]
-        for other in apostrophes[1:]:
-            mark |= mid == other
-        letter[1:-1] |= mark & letter[:-2] & letter[2:] & within[1:-1]
-    for lo, hi in whole:
-        letter[lo:hi] = True
-    change = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return letter, np.flatnonzero(change == 1), np.flatnonzero(change == -1)
-
-
 def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """:func:`words_with_offsets` of each ``[start, end)`` range of ``text``, one after another.
 
@@ -200,16 +176,14 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
         plain = [_SPECIAL.search(folded, lo, hi) is None for lo, hi in ranges]
         if not any(plain):
             return _words_each(text, ranges)
-    initialisms = [(lo + m.start(), lo + m.end()) for (lo, hi), easy in zip(ranges, plain, strict=True)
-                   if easy and _INITIAL_HINT.search(folded, lo, hi)
-                   for m in _INITIALISM.finditer(folded[lo:hi])  # in the range alone, as the pattern sees it
-                   ] if _INITIAL_HINT.search(folded) else []
+    easy_ranges = [r for r, easy in zip(ranges, plain, strict=True) if easy]
+    initialisms = _initialisms(folded, easy_ranges) if _INITIAL_HINT.search(folded) else []
     from syndet.text import kernels  # numba loads on first use
 
     wide = not folded.isascii()
     codes: np.ndarray = np.frombuffer(folded.encode("utf-32-le", "surrogatepass") if wide else folded.encode("ascii"),
                                       dtype=np.uint32 if wide else np.uint8)
-    bounds = np.array([r for r, easy in zip(ranges, plain, strict=True) if easy], dtype=np.int64).reshape(-1, 2)
+    bounds = np.array(easy_ranges, dtype=np.int64).reshape(-1, 2)
     kept_codes, starts, ends, beyond_mask = kernels.word_runs(
         codes, letter_table(), bounds, _APOSTROPHE, np.array(initialisms, dtype=np.int64).reshape(-1, 2), _SPACE)
     beyond = np.flatnonzero(beyond_mask).tolist() if wide else []
@@ -236,6 +210,13 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
             out_starts.append(s)
             out_ends.append(e)
     return out, np.concatenate(out_starts).astype(np.int64), np.concatenate(out_ends).astype(np.int64)
+
+
+def _initialisms(folded: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where the initialisms ("U.S.", "a.m.") of each range are, each range read alone (as the
+    pattern reads it: the letter before a range does not count)."""
+    return [(lo + m.start(), lo + m.end()) for lo, hi in ranges if _INITIAL_HINT.search(folded, lo, hi)
+            for m in _INITIALISM.finditer(folded[lo:hi])]
 
 
 class Words(NamedTuple):
