@@ -25,6 +25,8 @@ from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
+from syndet.errors import SyndetError
+
 T = TypeVar("T")
 CHUNK = 256
 """Items a worker takes at a time (large enough that sending results back is cheap per item)."""
@@ -74,8 +76,9 @@ def fork_map(work: Callable[[int], T], count: int, jobs: int, chunk: int = CHUNK
     return out
 
 
-class WorkerLost(RuntimeError):
-    """A worker process of :func:`fork_stream` ended without answering (killed, out of memory)."""
+class WorkerLost(SyndetError):
+    """A worker process of :func:`fork_stream` ended without answering (killed, out of memory):
+    one line from the command, like every error syndet raises on purpose."""
 
 
 def fork_stream(items: Iterable[Any], work: Callable[[Any], T], jobs: int, depth: int = 2,

@@ -16,6 +16,7 @@ import pytest
 
 from benchmarks.synth import SynthConfig, generate
 from syndet.detector import Detector
+from syndet.errors import SyndetError
 from syndet.hashing import parallel
 from syndet.hashing.parallel import MIN_CHARS_PER_JOB, available_cpus, hash_paragraphs, resolve_jobs
 from syndet.hashing.shingle import hash_batch
@@ -169,8 +170,9 @@ def _die(n: int) -> int:
 
 
 def test_a_worker_that_dies_is_one_error_naming_its_exit_status() -> None:
-    with pytest.raises(WorkerLost, match="exit status 3"):
+    with pytest.raises(WorkerLost, match="exit status 3") as lost:
         list(fork_stream(range(20), _die, 2))
+    assert isinstance(lost.value, SyndetError)  # the command prints it as one line
     assert not multiprocessing.active_children()
 
 
