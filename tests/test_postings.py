@@ -250,3 +250,37 @@ def test_a_damaged_row_is_one_error_naming_the_check(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     with Filter(settings) as flt:
         assert any(p.startswith("a1: shingle hashes incomplete") for p in flt.store.verify())
+
+
+def _reference_shard_hits(blob: np.ndarray, sizes: np.ndarray, queries: np.ndarray,
+                          cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Array operations doing what the compiled shard search does."""
+    records = blob.reshape(-1, 13)
+    query = np.repeat(np.arange(len(queries), dtype=np.int64), sizes // 13)
+    hit = (records[:, :5] == queries[query, 3:]).all(axis=1)
+    query, records = query[hit], records[hit]
+    counts = np.bincount(query, minlength=len(queries))
+    first = np.cumsum(counts) - counts
+    keep = np.arange(len(query)) - first[query] >= counts[query] - cap
+    return query[keep], np.ascontiguousarray(records[keep, 5:]).view(">u8").ravel().astype(np.uint64)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_redis_shard_search_keeps_the_latest_records_of_each_key(seed: int) -> None:
+    from syndet.store.ranges import shard_hits
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 30))
+    queries = rng.integers(0, 4, size=(n, 8), dtype=np.uint8)  # few byte values: many keys equal, some half equal
+    shards = []
+    for q in range(n):
+        records = rng.integers(0, 4, size=(int(rng.integers(0, 40)), 13), dtype=np.uint8)
+        own = rng.random(len(records)) < 0.5
+        records[own, :5] = queries[q, 3:]
+        records[:, 5:] = rng.integers(0, 256, size=(len(records), 8), dtype=np.uint8)
+        shards.append(records.tobytes())
+    sizes = np.array([len(s) for s in shards], dtype=np.int64)
+    blob = np.frombuffer(b"".join(shards), dtype=np.uint8)
+    cap = int(rng.integers(1, 6))
+    got, want = shard_hits(blob, sizes, queries, cap), _reference_shard_hits(blob, sizes, queries, cap)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

@@ -102,3 +102,53 @@ def segment_hits(keys: np.ndarray, fence: np.ndarray, step: int, refs: np.ndarra
             out[at] = refs[j]
             at += 1
     return positions, out
+
+
+@numba.njit(cache=True, nogil=True)
+def shard_hits(blob: np.ndarray, sizes: np.ndarray, queries: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The records of fetched Redis postings shards whose key is their query's: ``(positions,
+    refs)``, the query of each and its ref, at most the last ``cap`` of each query (the latest
+    written).
+
+    Args:
+        blob: The shards fetched, back to back: 13-byte records, a key's low 40 bits then a ref,
+            both big-endian.
+        sizes: Bytes of each query's shard in ``blob`` (0 for a missing one).
+        queries: ``(n, 8)`` bytes per query: its shard (3 bytes), then its key's low 40 bits.
+        cap: Postings kept per query.
+    """
+    n = len(sizes)
+    counts = np.zeros(n, dtype=np.int64)
+    at = 0
+    for q in range(n):
+        for r in range(at, at + sizes[q], 13):
+            b = 0
+            while b < 5 and blob[r + b] == queries[q, 3 + b]:
+                b += 1
+            counts[q] += b == 5
+        at += sizes[q]
+    total = 0
+    for q in range(n):
+        total += min(counts[q], cap)
+    positions = np.empty(total, dtype=np.int64)
+    refs = np.empty(total, dtype=np.uint64)
+    at = 0
+    out = 0
+    for q in range(n):
+        skip = counts[q] - cap
+        for r in range(at, at + sizes[q], 13):
+            b = 0
+            while b < 5 and blob[r + b] == queries[q, 3 + b]:
+                b += 1
+            if b == 5:
+                if skip > 0:
+                    skip -= 1
+                    continue
+                ref = np.uint64(0)
+                for k in range(5, 13):
+                    ref = (ref << np.uint64(8)) | np.uint64(blob[r + k])
+                positions[out] = q
+                refs[out] = ref
+                out += 1
+        at += sizes[q]
+    return positions, refs

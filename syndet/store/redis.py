@@ -393,8 +393,8 @@ class RedisStore:
         """The paragraphs sharing one of each signature row's bands (one round trip; at most
         ``index.max_postings`` per band, the latest written).
 
-        The shards of all the band keys are fetched with one ``MGET`` and searched here, with
-        array operations: the server only looks them up.
+        The shards of all the band keys are fetched with one ``MGET`` and searched here, by
+        compiled code: the server only looks them up.
         """
         keys = self.banding.hashed(signatures)
         if not len(keys):
@@ -410,16 +410,11 @@ class RedisStore:
         if (sizes % 13).any():
             raise IndexError_(f"{self.location}: a postings shard is damaged (its length is not a whole "
                               "number of records)")
-        records = np.frombuffer(b"".join(r for r in replies if r), dtype=np.uint8).reshape(-1, 13)
-        query = np.repeat(np.arange(len(queries), dtype=np.int64), sizes // 13)
-        hit = (records[:, :5] == queries[query, 3:]).all(axis=1)
-        query, records = query[hit], records[hit]
-        # At most ``cap`` per query, the last in the shard (the latest written).
-        counts = np.bincount(query, minlength=len(queries))
-        first = np.cumsum(counts) - counts
-        keep = np.arange(len(query)) - first[query] >= counts[query] - self.cap
-        refs = np.ascontiguousarray(records[keep, 5:]).view(">u8").ravel().astype(np.uint64)
-        return Found.of(query[keep] // self.banding.b, refs)
+        from syndet.store.ranges import shard_hits  # compiled code, loaded on the first lookup
+
+        blob = np.frombuffer(b"".join(r for r in replies if r), dtype=np.uint8)
+        query, refs = shard_hits(blob, sizes, queries, self.cap)  # at most ``cap`` per key, the latest
+        return Found.of(query // self.banding.b, refs)
 
     def _records(self, uids: Sequence[int], *fields: str) -> dict[int, list[Any]]:
         """Fields of committed records (an article number without a record is not committed)."""
