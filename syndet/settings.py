@@ -195,7 +195,8 @@ class IndexSettings:
         batch: Articles hashed and committed together by ``index add``; 0 commits each command at once.
         max_postings: Postings read per LSH band key when an article is checked, those of the
             newest articles first: a band shared by thousands of indexed paragraphs (a press
-            release everybody ran) costs no more than this.
+            release everybody ran) costs no more than this. The ``redis`` backend keeps no more
+            than this many per key as it writes (older ones are dropped when their shard grows).
     """
 
     backend: str = _f("sqlite", choices=("sqlite", "redis"))

@@ -116,6 +116,34 @@ def test_a_crowded_band_key_gives_the_latest_postings(settings: Settings) -> Non
         assert sorted(flt.store.articles(uids)[u].article.id for u in uids) == ["same3", "same4", "same5"]
 
 
+def test_redis_shards_keep_no_more_than_the_postings_a_lookup_reads(redis_settings: Settings) -> None:
+    """A shard that keeps growing drops the older postings of its crowded keys; lookups and the
+    index check see no difference."""
+    import redis
+
+    capped = dataclasses.replace(redis_settings, index=dataclasses.replace(redis_settings.index, max_postings=3))
+    text = story(7, 1)
+    with Filter(capped, create=True) as flt:
+        for n in range(20):
+            flt.add([Article(f"same{n}", text)])
+        flt.add(articles("other", range(5)))
+        found = flt.store.lookup(flt.prepare([Article("probe", text)])[0].signatures)
+        uids = sorted(set(found.uids.tolist()))
+        assert sorted(flt.store.articles(uids)[u].article.id for u in uids) == ["same17", "same18", "same19"]
+        assert flt.store.verify() == []
+    client = redis.Redis.from_url(capped.index.url)
+    try:
+        per_key: list[int] = []
+        for name in client.scan_iter(match=f"{capped.index.prefix}:p:*", count=10_000):
+            shard = client.get(name)
+            keys = [shard[i:i + 5] for i in range(0, len(shard), 13)]
+            per_key.extend(keys.count(k) for k in set(keys))
+    finally:
+        client.close()
+    # Trimmed each time its shard grows by 2 x 3 records: never more than 3 + 6 records of a key.
+    assert per_key and max(per_key) <= 9
+
+
 def test_stored_article_comes_back_whole(settings: Settings) -> None:
     original = Article("x", "---\ntitle: T\n---\n" + story(5), title="T", source="AP", published="2024-01-02",
                        url="https://example.org/x", body_start=15)

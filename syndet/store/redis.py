@@ -11,7 +11,8 @@ Keys, all under the index's prefix:
   the shard (named by those bits as 3 bytes, big-endian), which is a run of 13-byte records: the
   key's low 40 bits then the posting's ref (article number and paragraph,
   :mod:`syndet.store.postings`), appended as adds come; a shard holds a few dozen records at a
-  million articles; a lookup fetches the shards of all its band keys with one ``MGET`` and picks
+  million articles, and keeps at most ``index.max_postings`` of one key (the latest: see
+  :data:`_POSTINGS`); a lookup fetches the shards of all its band keys with one ``MGET`` and picks
   its keys' records out of them;
 - ``<prefix>:added`` (sorted set) article number by time of addition, for expiry;
 - ``<prefix>:pending`` (sorted set) article numbers whose add is in flight, by start time;
@@ -37,6 +38,7 @@ import re
 import struct
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, cast
@@ -76,18 +78,47 @@ POSTINGS_LAYOUT = "strings/2"
 _MGET = 10_000  # shards fetched per MGET
 _CHUNK = 20_000  # postings per script call, so that no call holds the server for long
 _RECORDS_PER_CALL = 250  # records written per script call
+_TRIM_RECORDS = 2
+"""A shard is trimmed (:data:`_POSTINGS`) each time it grows by this many times ``max_postings`` records."""
 
 _POSTINGS = """
 local prefix, runs, members = ARGV[1], ARGV[2], ARGV[3]
+local keep, trim_at = tonumber(ARGV[4] or 0), tonumber(ARGV[5] or 0)
 local pos = 1
 for i = 1, #runs, 6 do
   local d, e, f = string.byte(runs, i + 3, i + 5)
   local size = 13 * (d * 65536 + e * 256 + f)
-  redis.call('APPEND', prefix .. string.sub(runs, i, i + 2), string.sub(members, pos, pos + size - 1))
+  local key = prefix .. string.sub(runs, i, i + 2)
+  local n = redis.call('APPEND', key, string.sub(members, pos, pos + size - 1))
   pos = pos + size
+  if trim_at > 0 and math.floor(n / trim_at) > math.floor((n - size) / trim_at) then
+    local shard = redis.call('GET', key)
+    local over = {}
+    for j = 1, #shard, 13 do
+      local k = string.sub(shard, j, j + 4)
+      over[k] = (over[k] or -keep) + 1
+    end
+    local kept, dropped = {}, 0
+    for j = 1, #shard, 13 do
+      local k = string.sub(shard, j, j + 4)
+      if over[k] > 0 then
+        over[k] = over[k] - 1
+        dropped = dropped + 1
+      else
+        kept[#kept + 1] = string.sub(shard, j, j + 12)
+      end
+    end
+    if dropped > 0 then
+      redis.call('SET', key, table.concat(kept))
+    end
+  end
 end
 return (pos - 1) / 13
 """
+"""Appends records to their shards. A shard crossing a multiple of ``trim_at`` bytes keeps only
+the last ``keep`` records of each key (the ones a lookup reads): the key of a paragraph thousands
+of articles print (a boilerplate line, a much-run story) would otherwise grow its shard, and every
+lookup of its neighbours, without end."""
 _POSTINGS_REMOVE = """
 local prefix, runs, members = ARGV[1], ARGV[2], ARGV[3]
 local pos, removed = 1, 0
@@ -381,7 +412,7 @@ class RedisStore:
             sizes = np.diff(np.r_[starts, len(chunk)])
             runs = np.concatenate([chunk[starts, :3], sizes.astype(">u4").view(np.uint8).reshape(-1, 4)[:, 1:]],
                                   axis=1)
-            script(args=[self._shard, runs.tobytes(), chunk[:, 3:].tobytes()])
+            script(args=[self._shard, runs.tobytes(), chunk[:, 3:].tobytes(), self.cap, _TRIM_RECORDS * self.cap * 13])
 
     def _signatures(self, hashes: dict[int, np.ndarray]) -> tuple[list[int], np.ndarray]:
         """An article's signed paragraphs and their signatures, recomputed from the stored hashes
@@ -589,7 +620,10 @@ class RedisStore:
         for shard in dict.fromkeys(shards):
             pipe.get(self._shard_name + shard)
         held = {shard: _members(blob) for shard, blob in zip(dict.fromkeys(shards), pipe.execute(), strict=True)}
-        missing = sum(r[3:].tobytes() not in held[shard] for shard, r in zip(shards, records, strict=True))
+        per_key = {shard: Counter(m[:5] for m in members) for shard, members in held.items()}
+        # A posting is missing unless its key holds max_postings later ones (a trimmed shard dropped it).
+        missing = sum(r[3:].tobytes() not in held[shard] and per_key[shard][r[3:8].tobytes()] < self.cap
+                      for shard, r in zip(shards, records, strict=True))
         if missing:
             out.append(f"{ident}: {missing} of its {len(records)} LSH postings are missing")
         return out
