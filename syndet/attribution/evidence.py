@@ -453,6 +453,11 @@ class WordOpener:
     which ``re`` searches for quickly, and every match is found in one call over a range."""
 
     pattern: re.Pattern[str]
+    tail: re.Pattern[str] | None = None
+    """What follows the opening word, from the first literal character on (``\\(`` after
+    ``\\b(?:Monday|...)\\s*``), when that is not a letter: every match holds a match of it, and
+    ``re`` finds a rare character far more quickly than every place a common letter opens a word,
+    so a text without one is passed over at once."""
 
 
 _OPENING_CARET = re.compile(r"(?:\(\?[aiLmsux]+\))*\^")
@@ -490,7 +495,8 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | Word
     if (parsed[1][0] is _sre_constants.LITERAL and len(source) > 2 and chr(parsed[1][1]) == source[2]
             and re.fullmatch(r"\w", source[2], pattern.flags & re.ASCII)):
         # \b before a word character: the character before it is not one (or there is none).
-        return WordOpener(re.compile(source[2] + r"(?<!\w[\s\S])" + source[3:], pattern.flags))
+        return WordOpener(re.compile(source[2] + r"(?<!\w[\s\S])" + source[3:], pattern.flags),
+                          _tail(source[3:], pattern.flags))
     words = _WORD_CHOICE.match(source)
     if (words is not None and pattern.flags & re.IGNORECASE and not pattern.flags & re.VERBOSE
             and "\\|" not in words.group(1) and not source.startswith(_QUANTIFIERS, words.end())
@@ -502,15 +508,39 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | Word
         letters = "".join(sorted({v for w in choices for v in _case_variants(w[0], pattern.flags)}))
         rest = "|".join(f"(?<={w[0]}){w[1:]}" for w in choices)
         return WordOpener(re.compile(f"(?-i:[{letters}])(?<!\\w[\\s\\S])(?:{rest})" + source[words.end():],
-                                     pattern.flags))
+                                     pattern.flags), _tail(source[words.end():], pattern.flags))
     group = _literal_group(source, parsed[1])
     if group is not None and re.fullmatch(r"\w", chr(parsed[1][1][3][0][1]), pattern.flags & re.ASCII):
         # \b before a group of literal text (an agency's name, case kept) opening with a word
         # character: the same check, made after the whole name, so that re searches for the name.
         width = len(parsed[1][1][3])
         return WordOpener(re.compile(source[2:group] + rf"(?<!\w[\s\S]{{{width}}})" + source[group:],
-                                     pattern.flags))
+                                     pattern.flags), _tail(source[group:], pattern.flags))
     return None
+
+
+_SPACES = re.compile(r"(?:\\s[*+?]?)*")
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _tail(rest: str, flags: int) -> re.Pattern[str] | None:
+    """:attr:`WordOpener.tail` for what follows a pattern's opening word (``rest``): the rest from
+    its first character on when, past white space, it opens with a literal character that is not a
+    letter, digit or space. ``rest`` is the remainder of the pattern's main sequence (and any
+    further top-level alternatives, which the tail then keeps too), so every match of the pattern
+    holds a match of the tail, later in the text."""
+    rest = rest[_SPACES.match(rest).end():]  # type: ignore[union-attr]  # matches the empty string
+    if not rest or _BACK_REFERENCE.search(rest) or _sre_parser is None:
+        return None
+    try:
+        parsed = list(_sre_parser.parse(rest, flags))
+        tail = re.compile(rest, flags)
+    except Exception:  # a part of a pattern that does not stand alone: no tail, the full search
+        return None
+    if not parsed or parsed[0][0] is not _sre_constants.LITERAL or chr(parsed[0][1]).isalnum() \
+            or chr(parsed[0][1]).isspace():
+        return None
+    return tail
 
 
 _WORD_CHOICE = re.compile(r"\\b\(\?:([A-Za-z][^|()\[\]]*(?:\|[A-Za-z][^|()\[\]]*)+)\)")
@@ -561,7 +591,8 @@ def matches(rule: Rule, text: str, lo: int, hi: int, line_starts: Sequence[int])
     if how is None:
         yield from rule.pattern.finditer(text, lo, hi)
     elif isinstance(how, WordOpener):
-        yield from how.pattern.finditer(text, lo, hi)
+        if how.tail is None or how.tail.search(text, lo, hi) is not None:
+            yield from how.pattern.finditer(text, lo, hi)
     elif isinstance(how, LineOpener):
         yield from _line_matches(rule.pattern, how.opener, text, lo, hi)
     elif how == LINES:
