@@ -91,7 +91,7 @@ for i = 1, #runs, 6 do
   local key = prefix .. string.sub(runs, i, i + 2)
   local n = redis.call('APPEND', key, string.sub(members, pos, pos + size - 1))
   pos = pos + size
-  if trim_at > 0 and math.floor(n / trim_at) > math.floor((n - size) / trim_at) then
+  if trim_at > 0 and n >= trim_at and math.floor(n / trim_at) > math.floor((n - size) / trim_at) then
     local shard = redis.call('GET', key)
     local over = {}
     for j = 1, #shard, 13 do
