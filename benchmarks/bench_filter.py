@@ -17,6 +17,8 @@ Printed per size and backend (sqlite, redis):
   the first article read to the last batch committed;
 - reference: on the first 10,000 articles, one process hashing them (syndet's ``prepare``) and
   datasketch's in-memory ``MinHashLSH`` inserting the same paragraph signatures, articles/s;
+- the seconds ``os.sync`` then takes to flush what the load wrote (outside both clocks: a filter
+  runs against an index built earlier, not one the system is still writing back to disk);
 - filter: articles/s deciding the held-out articles as ``syndet filter`` does (``check_all``:
   one worker process per CPU), wall clock from the first article handed over to the last
   decision; the time each decision took (p50 / p99 / max); when the first decision came (it
@@ -37,6 +39,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import random
 import statistics
 import sys
@@ -197,6 +200,11 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
         for result in flt.add_batches(corpus.stream(), batch):
             added += len(result.added)
         add_s = time.perf_counter() - started
+        # What the bulk load wrote is flushed before deciding (a filter runs against an index built
+        # earlier): deciding while the system writes back gigabytes of fresh files measures the disk.
+        started = time.perf_counter()
+        os.sync()
+        sync_s = time.perf_counter() - started
         latencies: list[float] = []
         arrivals: list[float] = []
         started = time.perf_counter()
@@ -216,7 +224,7 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
     head = min(_SERIAL_HEAD, len(arrivals) - 1)
     steady = (len(arrivals) - 1 - head) / (arrivals[-1] - arrivals[head]) if len(arrivals) > head + 1 else 0.0
     size = stats.get("bytes", 0) if name == "sqlite" else stats["redis_used_memory"] - memory_before
-    return {"backend": name, "added": added, "add_s": add_s, "filter_s": filter_s, "steady": steady,
+    return {"backend": name, "added": added, "add_s": add_s, "sync_s": sync_s, "filter_s": filter_s, "steady": steady,
             "first_s": arrivals[0] - started if arrivals else 0.0,
             "p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
             "max": latencies[-1], "decisions": decisions, "named": named, "stats": stats, "size": size}
@@ -235,7 +243,8 @@ def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> Non
           + (" on disk" if result["backend"] == "sqlite" else " of Redis memory"))
     print(f"add:    {add_rate:8.1f} articles/s  ({result['added']:,} in {result['add_s']:.1f} s; reference on "
           f"{ref['articles']:,.0f}: one process hashing {ref['hash']:.0f}/s, datasketch in-memory LSH insert "
-          f"{ref['datasketch']:.0f}/s; bulk add / in-memory insert = {add_rate / ref['datasketch']:.2f}x)")
+          f"{ref['datasketch']:.0f}/s; bulk add / in-memory insert = {add_rate / ref['datasketch']:.2f}x; then "
+          f"{result['sync_s']:.1f} s flushing the written files to disk)")
     print(f"filter: {n_new / result['filter_s']:8.1f} articles/s  latency p50 {result['p50'] * 1000:.1f} ms, "
           f"p99 {result['p99'] * 1000:.1f} ms, max {result['max'] * 1000:.1f} ms; first decision after "
           f"{result['first_s']:.2f} s, {result['steady']:.1f} articles/s from decision {_SERIAL_HEAD + 1} on")
