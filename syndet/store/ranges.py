@@ -105,6 +105,15 @@ def segment_hits(keys: np.ndarray, fence: np.ndarray, step: int, refs: np.ndarra
 
 
 @numba.njit(cache=True, nogil=True)
+def _same_key(blob: np.ndarray, r: int, queries: np.ndarray, q: int) -> bool:
+    """Whether the record at ``blob[r]`` holds query ``q``'s key (its low 40 bits)."""
+    for b in range(5):  # noqa: SIM110  a loop, not all() over a generator: compiled code
+        if blob[r + b] != queries[q, 3 + b]:
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
 def shard_hits(blob: np.ndarray, sizes: np.ndarray, queries: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """The records of fetched Redis postings shards whose key is their query's: ``(positions,
     refs)``, the query of each and its ref, at most the last ``cap`` of each query (the latest
@@ -122,10 +131,7 @@ def shard_hits(blob: np.ndarray, sizes: np.ndarray, queries: np.ndarray, cap: in
     at = 0
     for q in range(n):
         for r in range(at, at + sizes[q], 13):
-            b = 0
-            while b < 5 and blob[r + b] == queries[q, 3 + b]:
-                b += 1
-            counts[q] += b == 5
+            counts[q] += _same_key(blob, r, queries, q)
         at += sizes[q]
     total = 0
     for q in range(n):
@@ -137,10 +143,7 @@ def shard_hits(blob: np.ndarray, sizes: np.ndarray, queries: np.ndarray, cap: in
     for q in range(n):
         skip = counts[q] - cap
         for r in range(at, at + sizes[q], 13):
-            b = 0
-            while b < 5 and blob[r + b] == queries[q, 3 + b]:
-                b += 1
-            if b == 5:
+            if _same_key(blob, r, queries, q):
                 if skip > 0:
                     skip -= 1
                     continue

@@ -334,7 +334,7 @@ class RedisStore:
                 blob = b"".join(_packed_record(uid, entry, added_at) for uid, entry in
                                 zip(uids[lo:lo + _RECORDS_PER_CALL], todo[lo:lo + _RECORDS_PER_CALL], strict=True))
                 self._pending(keys=[self._k["pending"]], args=[self._pend, repr(time.time()), blob])
-            self._postings(self._write_postings, self._packed([(u, e.signed, e.signatures)
+            self._append_postings(self._packed([(u, e.signed, e.signatures)
                                                                for u, e in zip(uids, todo, strict=True)]))
             args: list[Any] = [self._art, self._pend, len(todo)]
             for uid, entry in zip(uids, todo, strict=True):
@@ -384,7 +384,7 @@ class RedisStore:
                     except IndexError_ as exc:
                         if warn is not None:
                             warn(f"{self.location}: article number {uid}: {exc}; its postings were not rebuilt")
-                self._postings(self._write_postings, self._packed(items))
+                self._append_postings(self._packed(items))
                 rebuilt += len(items)
                 if done is not None:
                     done(start + len(chunk), len(uids))
@@ -402,9 +402,10 @@ class RedisStore:
         return np.concatenate([_key_bytes(flat_keys[order]),
                                flat_refs[order].astype(">u8").view(np.uint8).reshape(-1, 8)], axis=1)
 
-    def _postings(self, script: Any, records: np.ndarray) -> None:
+    def _postings(self, script: Any, records: np.ndarray, *extra: int) -> None:
         """Run a postings script over records sorted by shard, a chunk at a time: each call gets
-        the runs of one shard (shard, 3 bytes; records, 3 bytes) and the members, back to back."""
+        the runs of one shard (shard, 3 bytes; records, 3 bytes) and the members, back to back,
+        then ``extra``."""
         for lo in range(0, len(records), _CHUNK):
             chunk = records[lo:lo + _CHUNK]
             shard = chunk[:, 0].astype(np.uint32) << 16 | chunk[:, 1].astype(np.uint32) << 8 | chunk[:, 2]
@@ -412,7 +413,11 @@ class RedisStore:
             sizes = np.diff(np.r_[starts, len(chunk)])
             runs = np.concatenate([chunk[starts, :3], sizes.astype(">u4").view(np.uint8).reshape(-1, 4)[:, 1:]],
                                   axis=1)
-            script(args=[self._shard, runs.tobytes(), chunk[:, 3:].tobytes(), self.cap, _TRIM_RECORDS * self.cap * 13])
+            script(args=[self._shard, runs.tobytes(), chunk[:, 3:].tobytes(), *extra])
+
+    def _append_postings(self, records: np.ndarray) -> None:
+        """Append records to their shards, each shard trimmed as it grows (:data:`_POSTINGS`)."""
+        self._postings(self._write_postings, records, self.cap, _TRIM_RECORDS * self.cap * 13)
 
     def _signatures(self, hashes: dict[int, np.ndarray]) -> tuple[list[int], np.ndarray]:
         """An article's signed paragraphs and their signatures, recomputed from the stored hashes
