@@ -38,6 +38,7 @@ _FIRST_WORD = re.compile(r"[A-Za-z0-9]+")  # the word an ASCII tag or alias star
 _NEWLINE = re.compile("\n")
 SIGN_KINDS = ("dateline", "credit", "copyright", "signoff", "self_reference", "feed_notice", "press_phrase",
               "source_field", "republisher_mark")
+_MOST_CHOICES = 3  # literals of an alternation a screen looks for (see Rule.screen)
 _TEMPLATE_KINDS = ("dateline", "credit", "copyright", "self_reference")
 _SOURCE_KEYS = {"name", "tags", "aliases", "datelines", "credits"}
 _TOP_KEYS = {"weights", "templates", "agencies", "press_wires", "press_phrases", "signoffs", "feed_notices",
@@ -55,8 +56,10 @@ class Rule:
         pattern: The compiled expression.
         weight: How much one match counts towards ``origin``.
         needle: Text any match contains (the tag or alias), checked first because it is far cheaper.
-        screen: Case-folded literals every match contains (derived from the pattern): an article
-            whose folded text lacks one cannot match, so the expression is not run on it.
+        screen: Case-folded literals every match contains, each given as the choices one of
+            which it holds (derived from the pattern; see :func:`required_choices`): an article
+            whose folded text lacks every choice of one cannot match, so the expression is not run
+            on it.
     """
 
     kind: str
@@ -67,11 +70,18 @@ class Rule:
     needle: str | None = None
 
     @property
-    def screen(self) -> tuple[str, ...]:
+    def screen(self) -> tuple[tuple[str, ...], ...]:
         """Worked out on first use: most rules are passed over on their needle and never need it."""
-        found: tuple[str, ...] | None = self.__dict__.get("_screen")
+        found: tuple[tuple[str, ...], ...] | None = self.__dict__.get("_screen")
         if found is None:
-            found = required_literals(self.pattern)
+            found = required_choices(self.pattern)
+            if self.needle is not None or any(len(choice) == 1 for choice in found):
+                # A rule gated on its tag or alias, or with a literal of its own, is screened well
+                # enough; so is one whose alternations are long lists (weekdays, stock exchanges):
+                # looking for every choice would cost more than running the rule.
+                found = tuple(choice for choice in found if len(choice) == 1)
+            else:
+                found = tuple(choice for choice in found if len(choice) <= _MOST_CHOICES)
             object.__setattr__(self, "_screen", found)
         return found
 
@@ -403,11 +413,16 @@ class Sign:
     weight: float
 
 
-def required_literals(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> tuple[str, ...]:
-    """Case-folded runs of literal text that every match of ``pattern`` contains.
+def required_choices(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> tuple[tuple[str, ...], ...]:
+    """What every match of ``pattern`` contains, as choices of case-folded literal text: each
+    match holds at least one literal of each choice.
 
-    Only runs in the pattern's main sequence (and in groups that are plain sequences) count, so
-    each is in every match; runs shorter than ``shortest`` screen out too little to be worth it.
+    A run of literal text in the pattern's main sequence (or in a group that is a plain sequence)
+    is a choice of one. An alternation there whose every branch holds such a run gives a choice of
+    one run per branch, the longest: ``(?:ТАСС|TASS)`` gives ``("тасс", "tass")``. ASCII runs
+    shorter than ``shortest`` screen out too little to be worth it; a run beyond ASCII ("©",
+    "中新") is rare enough in any text to count from one character. Single runs come first,
+    longest first, then the alternations.
     """
     if _sre_parser is None:  # pragma: no cover
         return ()
@@ -415,8 +430,24 @@ def required_literals(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> 
         parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
         return ()
+    runs, choices = _literal_runs(parsed, shortest)
+    singles = sorted({_screen_fold(r) for r in runs}, key=len, reverse=True)
+    plural = {tuple(dict.fromkeys(_screen_fold(r) for r in choice)) for choice in choices}
+    return tuple((r,) for r in singles) + tuple(sorted(c for c in plural if not set(c) & set(singles)))
+
+
+def _literal_runs(items: Any, shortest: int) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The runs of literal text of a parsed sequence that are long enough to screen with, and the
+    alternations of it whose every branch holds one (the longest run of each branch)."""
     runs: list[str] = []
+    choices: list[tuple[str, ...]] = []
     current: list[str] = []
+
+    def close() -> None:
+        run = "".join(current)
+        current.clear()
+        if len(run) >= shortest or (run and not run.isascii()):
+            runs.append(run)
 
     def walk(items: Any) -> None:
         for op, arg in items:
@@ -425,12 +456,27 @@ def required_literals(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> 
             elif op is _sre_constants.SUBPATTERN:  # a group is matched whole, in sequence
                 walk(arg[3])
             else:
-                runs.append("".join(current))
-                current.clear()
+                close()
+                if op is _sre_constants.BRANCH:
+                    picks = []
+                    for branch in arg[1]:
+                        held = _literal_runs(branch, shortest)[0]
+                        if not held:
+                            break
+                        picks.append(max(held, key=len))
+                    else:
+                        choices.append(tuple(picks))
 
-    walk(parsed)
-    runs.append("".join(current))
-    return tuple(sorted({r.casefold() for r in runs if len(r) >= shortest}, key=len, reverse=True))
+    walk(items)
+    close()
+    return runs, choices
+
+
+def _screen_fold(text: str) -> str:
+    """Text case-folded as the screen compares it: ``casefold`` and the dotless i as an i (``re``
+    ignoring case matches "ı" for "i", which ``casefold`` keeps apart)."""
+    folded = text.casefold()
+    return folded.replace("\u0131", "i") if "\u0131" in folded else folded
 
 
 LINES = "lines"
@@ -648,13 +694,13 @@ class _Screen:
         self._seen: dict[str, bool] = {}
 
     def admitted(self, rules: Sequence[Rule], picked: Iterable[int]) -> list[Rule]:
-        """The rules numbered ``picked`` (in order) whose literals are all in the text, in one loop
-        (it runs for some fifty rules an article)."""
+        """The rules numbered ``picked`` (in order) that the text holds a literal of each choice of
+        (:attr:`Rule.screen`), in one loop (it runs for some fifty rules an article)."""
         out = []
         for n in picked:
             rule = rules[n]
-            for literal in rule.screen:
-                if not self._has(literal):
+            for choice in rule.screen:
+                if not self._has(choice[0]) and (len(choice) == 1 or not any(map(self._has, choice[1:]))):
                     break
             else:
                 out.append(rule)
@@ -664,7 +710,7 @@ class _Screen:
         hit = self._seen.get(literal)
         if hit is None:
             if self._folded is None:
-                self._folded = self._text.casefold()
+                self._folded = _screen_fold(self._text)
             hit = self._seen[literal] = literal in self._folded
         return hit
 
