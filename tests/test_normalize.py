@@ -9,7 +9,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.text.normalize import _FOLD, fold, letter_table, words, words_in, words_with_offsets
+from syndet.text.normalize import (
+    _FOLD,
+    _INITIALISM,
+    _initialisms,
+    fold,
+    letter_table,
+    words,
+    words_in,
+    words_with_offsets,
+)
 
 TEXT = st.lists(
     st.sampled_from([*list("abcXYZ ..,'’“”—-\n\tİßﬁé½0123_"), "U.S.", "don’t", "a.m.", "U.S.’s"]),
@@ -57,6 +66,15 @@ def test_initialisms_found_with_and_without_other_dots() -> None:
     assert words("Talks ended. U.S. and E.U. officials left.") == ["talks", "ended", "us", "and", "eu",
                                                                    "officials", "left"]
     assert words("v1.2.3 at 10 a.m. sharp") == ["v1", "2", "3", "at", "10", "am", "sharp"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"ab.'1 _é", "u.s."]), max_size=30), st.integers(0, 40), st.integers(0, 40))
+def test_initialisms_found_from_their_hints_equal_the_pattern_everywhere(parts: list[str], lo: int, hi: int) -> None:
+    text = "".join(parts)
+    lo, hi = min(lo, len(text)), min(max(lo, hi), len(text))
+    expected = [(lo + m.start(), lo + m.end()) for m in _INITIALISM.finditer(text[lo:hi])]
+    assert _initialisms(text, [(lo, hi)]) == expected
 
 
 _PIECES = ["a", "B", "'", "’", " ", "\n", "\n\n", "é", "ß", "İ", "x'", "'y", "_", "3", "क्ष", "ि", "日本", "ـ",

@@ -214,9 +214,27 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
 
 def _initialisms(folded: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Where the initialisms ("U.S.", "a.m.") of each range are, each range read alone (as the
-    pattern reads it: the letter before a range does not count)."""
-    return [(lo + m.start(), lo + m.end()) for lo, hi in ranges if _INITIAL_HINT.search(folded, lo, hi)
-            for m in _INITIALISM.finditer(folded[lo:hi])]
+    pattern reads it: the letter before a range does not count).
+
+    The matches ``_INITIALISM.finditer`` gives, found from the hints instead of trying the pattern
+    (whose look-behinds ``re`` cannot skip ahead by) at every character: an initialism opens with a
+    letter and then holds a hint (".s."), so each starts one character before a hint, and only
+    there is the pattern tried.
+    """
+    out: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if _INITIAL_HINT.search(folded, lo, hi) is None:
+            continue
+        part = folded[lo:hi]
+        hint = _INITIAL_HINT.search(part, 1)
+        while hint is not None:
+            m = _INITIALISM.match(part, hint.start() - 1)
+            if m is not None:  # the next one starts where this one ends or later
+                out.append((lo + m.start(), lo + m.end()))
+                hint = _INITIAL_HINT.search(part, m.end() + 1)
+            else:
+                hint = _INITIAL_HINT.search(part, hint.start() + 1)
+    return out
 
 
 class Words(NamedTuple):
