@@ -335,7 +335,7 @@ class RedisStore:
                                 zip(uids[lo:lo + _RECORDS_PER_CALL], todo[lo:lo + _RECORDS_PER_CALL], strict=True))
                 self._pending(keys=[self._k["pending"]], args=[self._pend, repr(time.time()), blob])
             self._append_postings(self._packed([(u, e.signed, e.signatures)
-                                                               for u, e in zip(uids, todo, strict=True)]))
+                                                for u, e in zip(uids, todo, strict=True)]))
             args: list[Any] = [self._art, self._pend, len(todo)]
             for uid, entry in zip(uids, todo, strict=True):
                 args.extend((entry.article.id, uid, repr(added_at), len(entry.paragraphs), len(entry.signed)))

@@ -223,17 +223,17 @@ def _initialisms(folded: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[i
     """
     out: list[tuple[int, int]] = []
     for lo, hi in ranges:
-        if _INITIAL_HINT.search(folded, lo, hi) is None:
+        hint = _INITIAL_HINT.search(folded, lo + 1, hi)
+        if hint is None:
             continue
-        part = folded[lo:hi]
-        hint = _INITIAL_HINT.search(part, 1)
-        while hint is not None:
-            m = _INITIALISM.match(part, hint.start() - 1)
-            if m is not None:  # the next one starts where this one ends or later
+        part = folded[lo:hi]  # read alone: the look-behinds must not see the text before the range
+        at: int | None = hint.start() - lo
+        while at is not None:
+            m = _INITIALISM.match(part, at - 1)
+            if m is not None:
                 out.append((lo + m.start(), lo + m.end()))
-                hint = _INITIAL_HINT.search(part, m.end() + 1)
-            else:
-                hint = _INITIAL_HINT.search(part, hint.start() + 1)
+            nxt = _INITIAL_HINT.search(part, m.end() + 1 if m is not None else at + 1)  # the next one starts past it
+            at = None if nxt is None else nxt.start()
     return out
 
 
