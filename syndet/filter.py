@@ -315,8 +315,8 @@ class Filter:
         chosen = _most_rows(rows, uids, _PRESELECT * st.policy.max_candidates)
         keep = np.isin(uids, chosen)
         stored_hashes = self._paragraph_hashes(chosen.tolist())
-        votes = _votes(entry, rows[keep], uids[keep], idx[keep], stored_hashes, st.verify)
-        ranked = sorted(votes, key=lambda u: (-votes[u], u))[:st.policy.max_candidates]
+        verified = _verified_rows(entry, rows[keep], uids[keep], idx[keep], stored_hashes, st.verify)
+        ranked = _choose(verified, st.policy.max_candidates, st.policy.max_per_paragraph)
         streams = self._candidate_streams(ranked)
         alignments: list[Alignment] = []
         order: dict[str, int] = {}
@@ -401,10 +401,11 @@ def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int) -> np.ndarray:
     return np.sort(numbers[best])
 
 
-def _votes(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
-           stored: dict[int, dict[int, np.ndarray]], settings: VerifySettings) -> dict[int, int]:
-    """Verified paragraph pairs per indexed article: every candidate pair (row ``rows[i]`` of the
-    new article, paragraph ``idx[i]`` of article ``uids[i]``) checked as a scan checks its pairs."""
+def _verified_rows(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
+                   stored: dict[int, dict[int, np.ndarray]], settings: VerifySettings) -> dict[int, list[int]]:
+    """The new article's rows verified against each indexed article, one for each verified pair:
+    every candidate pair (row ``rows[i]`` of the new article, paragraph ``idx[i]`` of article
+    ``uids[i]``) checked as a scan checks its pairs."""
     pairs = [(row, uid, i) for row, uid, i in zip(rows.tolist(), uids.tolist(), idx.tolist(), strict=True)
              if i in stored.get(uid, ())]
     if not pairs:
@@ -414,11 +415,31 @@ def _votes(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
     which = np.stack([np.array([row for row, _, _ in pairs], dtype=np.int64),
                       np.arange(len(entry.hashes), len(sets), dtype=np.int64)], axis=1)
     ok = verified_pairs(np.concatenate(sets), offsets, which, settings)
-    votes: dict[int, int] = defaultdict(int)
-    for (_, uid, _), good in zip(pairs, ok.tolist(), strict=True):
+    verified: dict[int, list[int]] = defaultdict(list)
+    for (row, uid, _), good in zip(pairs, ok.tolist(), strict=True):
         if good:
-            votes[uid] += 1
-    return votes
+            verified[uid].append(row)
+    return verified
+
+
+def _choose(verified: dict[int, list[int]], limit: int, per_row: int) -> list[int]:
+    """The indexed articles to align: most verified pairs first (ties to the oldest), at most
+    ``limit``, each only if one of its verified rows is verified in fewer than ``per_row`` of those
+    chosen before it. Further copies of a story already chosen ``per_row`` times add nothing to the
+    share seen, and only lengthen the attribution, which compares copies two by two; an article
+    built from many sources still gets one candidate for each."""
+    held: dict[int, int] = defaultdict(int)
+    chosen: list[int] = []
+    distinct = {uid: set(rows) for uid, rows in verified.items()}
+    for uid in sorted(verified, key=lambda u: (-len(distinct[u]), u)):
+        rows = distinct[uid]
+        if any(held[row] < per_row for row in rows):
+            chosen.append(uid)
+            for row in rows:
+                held[row] += 1
+            if len(chosen) == limit:
+                break
+    return chosen
 
 
 def _unique(articles: Iterable[Article]) -> tuple[list[Article], tuple[str, ...]]:

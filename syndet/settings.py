@@ -218,11 +218,15 @@ class PolicySettings:
         max_candidates: Indexed articles aligned against each new one, those with most matching
             paragraphs first; its passages are attributed among them. Every aligned candidate
             adds to the check's time, and the attribution compares them two by two.
+        max_per_paragraph: Candidates aligned for each paragraph of the new article: one whose every
+            verified paragraph is already verified in this many candidates chosen before it (more
+            copies of a story already aligned) is left out.
     """
 
     reject_at: float = _f(0.8, lo=0.0, hi=1.0)
     flag_at: float = _f(0.2, lo=0.0, hi=1.0)
     max_candidates: int = _f(8, lo=1, hi=100_000)
+    max_per_paragraph: int = _f(4, lo=1, hi=100_000)
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,47 @@ def test_a_flagged_wire_copy_names_the_agency_and_the_indexed_original(indexed: 
     assert {s.article_id for s in passage.spans} == {"site", "wire"}
 
 
+def _copies(ident: str, seed: int, count: int) -> list[Article]:
+    """``count`` reposts of story ``seed``, each under an intro of its own outlet."""
+    return [Article(f"{ident}{k}", f"Intro written by outlet number {k} for its readers.\n\n" + story(seed))
+            for k in range(count)]
+
+
+def test_a_story_indexed_many_times_is_aligned_against_its_first_copies(settings: Settings) -> None:
+    with Filter(settings, create=True) as flt:
+        flt.add([Article("wire", story(5))])
+        flt.add(_copies("c", 5, 7))
+        decision = flt.check(Article("new", "A new outlet's own opening line.\n\n" + story(5)))
+    assert decision.action == "reject"
+    # the original and the oldest copies, as many as policy.max_per_paragraph; no more are aligned
+    assert sorted(m[0] for m in decision.matches) == ["c0", "c1", "c2", "wire"]
+    (passage,) = decision.passages
+    assert {s.article_id for s in passage.spans} == {"new", "wire", "c0", "c1", "c2"}
+
+
+def test_copies_of_one_story_do_not_crowd_out_the_other_stories_an_article_took(settings: Settings) -> None:
+    roundup = story(2) + "\n" + "\n\n".join(p for seed in (4, 6, 8) for p in paragraphs(story(seed))[:2]) + "\n"
+    stories = [Article(f"s{seed}", story(seed)) for seed in (2, 4, 6, 8)]
+    outcome = {}
+    for per_paragraph in (4, 100):
+        path = Path(settings.index.path).with_suffix(f".{per_paragraph}")
+        where = dataclasses.replace(settings.index, path=str(path))
+        chosen = dataclasses.replace(settings, index=where,
+                                     policy=dataclasses.replace(settings.policy, max_per_paragraph=per_paragraph))
+        with Filter(chosen, create=True) as flt:
+            flt.add(stories)
+            flt.add(_copies("c", 2, 7))  # story 2 reposted seven times
+            outcome[per_paragraph] = flt.check(Article("roundup", roundup))
+    kept = outcome[4]
+    assert {"s4", "s6", "s8"} <= {m[0] for m in kept.matches}
+    assert len([m for m in kept.matches if m[0] == "s2" or m[0].startswith("c")]) == 4
+    assert kept.action == "reject" and kept.seen_fraction > 0.95
+    # aligned by verified paragraphs alone, the eight copies of story 2 fill every place
+    crowded = outcome[100]
+    assert {m[0] for m in crowded.matches} == {"s2"} | {f"c{k}" for k in range(7)}
+    assert crowded.action == "flag" and crowded.seen_fraction == pytest.approx(0.5, abs=0.05)
+
+
 def test_new_story_is_accepted(indexed: Filter) -> None:
     decision = indexed.check(Article("new", story(500)))
     assert (decision.action, decision.seen_fraction, decision.matches, decision.passages) == ("accept", 0.0, (), ())
