@@ -423,15 +423,29 @@ def _verified_rows(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.nda
 
 
 def _choose(verified: dict[int, list[int]], limit: int, per_row: int) -> list[int]:
-    """The indexed articles to align: most verified pairs first (ties to the oldest), at most
-    ``limit``, each only if one of its verified rows is verified in fewer than ``per_row`` of those
-    chosen before it. Further copies of a story already chosen ``per_row`` times add nothing to the
-    share seen, and only lengthen the attribution, which compares copies two by two; an article
-    built from many sources still gets one candidate for each."""
+    """The indexed articles to align, at most ``limit``: first those verified on nearly as many of
+    the new article's rows as the best (:data:`_NEAR`), oldest first, then the others, most rows
+    first; each only if one of its verified rows is verified in fewer than ``per_row`` of those
+    chosen before it.
+
+    Further copies of a story already chosen ``per_row`` times add nothing to the share seen, and
+    only lengthen the attribution, which compares copies two by two; an article built from many
+    sources still gets a candidate for each. Among the copies that hold about the whole of what
+    the new article shares, the oldest go first: an original is indexed before its copies, and a
+    copy that adds a line many others print ("Click here to read more stories") must not push it
+    out for that line.
+    """
+    distinct = {uid: set(rows) for uid, rows in verified.items()}
+    if not distinct:
+        return []
+    near = _NEAR * max(map(len, distinct.values()))
+
+    def rank(uid: int) -> tuple[int, int]:
+        return (0, uid) if len(distinct[uid]) >= near else (1, -len(distinct[uid]))
+
     held: dict[int, int] = defaultdict(int)
     chosen: list[int] = []
-    distinct = {uid: set(rows) for uid, rows in verified.items()}
-    for uid in sorted(verified, key=lambda u: (-len(distinct[u]), u)):
+    for uid in sorted(distinct, key=lambda u: (*rank(u), u)):
         rows = distinct[uid]
         if any(held[row] < per_row for row in rows):
             chosen.append(uid)
@@ -467,6 +481,7 @@ def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 _worker: Filter | None = None
 _PRESELECT = 4  # candidate articles verified, per article aligned (policy.max_candidates)
+_NEAR = 0.8  # share of the best candidate's verified rows from which candidates are taken oldest first
 _SERIAL_HEAD = 32  # articles checked on this process before workers are started for the rest
 
 

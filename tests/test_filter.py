@@ -105,6 +105,20 @@ def test_a_story_indexed_many_times_is_aligned_against_its_first_copies(settings
     assert {s.article_id for s in passage.spans} == {"new", "wire", "c0", "c1", "c2"}
 
 
+def test_copies_adding_a_common_line_do_not_push_out_the_original(settings: Settings) -> None:
+    footer = "\n\nClick here to read more stories like this one from our newsroom, every single day of the week.\n"
+    with Filter(settings, create=True) as flt:
+        flt.add([Article("wire", story(5))])
+        flt.add([Article(f"c{k}", f"Intro written by outlet number {k} for its readers.\n\n" + story(5) + footer)
+                 for k in range(6)])
+        flt.add([Article(f"s{seed}", story(seed) + footer) for seed in range(10, 20)])
+        decision = flt.check(Article("new", "A new outlet's own opening line.\n\n" + story(5) + footer))
+    # the copies share one more paragraph with it than the original, the footer other stories print
+    assert decision.action == "reject"
+    assert "wire" in {m[0] for m in decision.matches}
+    assert any(p.attribution and p.attribution.source_article == "wire" for p in decision.passages)
+
+
 def test_copies_of_one_story_do_not_crowd_out_the_other_stories_an_article_took(settings: Settings) -> None:
     roundup = story(2) + "\n" + "\n\n".join(p for seed in (4, 6, 8) for p in paragraphs(story(seed))[:2]) + "\n"
     stories = [Article(f"s{seed}", story(seed)) for seed in (2, 4, 6, 8)]
