@@ -257,6 +257,26 @@ class Postings:
                 with contextlib.suppress(FileNotFoundError):
                     (self.folder / f"{name}{suffix}").unlink()
 
+    def forget(self, names: Iterable[str]) -> None:
+        """Drop the page cache of segments a merge replaced: a reader that still searches them
+        reads them from disk again, and the memory goes to the live ones (after a bulk load the
+        replaced files are as large as the index's one run, and were read last)."""
+        if not hasattr(os, "posix_fadvise"):  # pragma: no cover  (not on every platform)
+            return
+        for name in names:
+            self._open.pop(name, None)
+            for suffix in _SUFFIXES:
+                try:
+                    fd = os.open(self.folder / f"{name}{suffix}", os.O_RDONLY)
+                except OSError:
+                    continue
+                try:
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                except OSError:
+                    pass
+                finally:
+                    os.close(fd)
+
     def files(self) -> set[str]:
         """Names of the segments whose files are in the folder."""
         try:

@@ -275,7 +275,8 @@ class SQLiteStore:
                 except BaseException:
                     self.postings.delete([merged.name])
                     raise
-                merges += 1
+            self.postings.forget(m.name for m in members)
+            merges += 1
 
     def _alive(self) -> np.ndarray:
         (top,) = self._db.execute("SELECT COALESCE(MAX(uid), 0) FROM articles").fetchone()
