@@ -402,10 +402,10 @@ def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int) -> np.ndarray:
 
 
 def _verified_rows(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
-                   stored: dict[int, dict[int, np.ndarray]], settings: VerifySettings) -> dict[int, list[int]]:
-    """The new article's rows verified against each indexed article, one for each verified pair:
-    every candidate pair (row ``rows[i]`` of the new article, paragraph ``idx[i]`` of article
-    ``uids[i]``) checked as a scan checks its pairs."""
+                   stored: dict[int, dict[int, np.ndarray]], settings: VerifySettings) -> dict[int, set[int]]:
+    """The new article's rows verified against each indexed article: every candidate pair (row
+    ``rows[i]`` of the new article, paragraph ``idx[i]`` of article ``uids[i]``) checked as a scan
+    checks its pairs."""
     pairs = [(row, uid, i) for row, uid, i in zip(rows.tolist(), uids.tolist(), idx.tolist(), strict=True)
              if i in stored.get(uid, ())]
     if not pairs:
@@ -415,14 +415,14 @@ def _verified_rows(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.nda
     which = np.stack([np.array([row for row, _, _ in pairs], dtype=np.int64),
                       np.arange(len(entry.hashes), len(sets), dtype=np.int64)], axis=1)
     ok = verified_pairs(np.concatenate(sets), offsets, which, settings)
-    verified: dict[int, list[int]] = defaultdict(list)
+    verified: dict[int, set[int]] = defaultdict(set)
     for (row, uid, _), good in zip(pairs, ok.tolist(), strict=True):
         if good:
-            verified[uid].append(row)
+            verified[uid].add(row)
     return verified
 
 
-def _choose(verified: dict[int, list[int]], limit: int, per_row: int) -> list[int]:
+def _choose(verified: dict[int, set[int]], limit: int, per_row: int) -> list[int]:
     """The indexed articles to align, at most ``limit``: first those verified on nearly as many of
     the new article's rows as the best (:data:`_NEAR`), oldest first, then the others, most rows
     first; each only if one of its verified rows is verified in fewer than ``per_row`` of those
@@ -435,18 +435,18 @@ def _choose(verified: dict[int, list[int]], limit: int, per_row: int) -> list[in
     copy that adds a line many others print ("Click here to read more stories") must not push it
     out for that line.
     """
-    distinct = {uid: set(rows) for uid, rows in verified.items()}
-    if not distinct:
+    if not verified:
         return []
-    near = _NEAR * max(map(len, distinct.values()))
+    near = _NEAR * max(map(len, verified.values()))
 
-    def rank(uid: int) -> tuple[int, int]:
-        return (0, uid) if len(distinct[uid]) >= near else (1, -len(distinct[uid]))
+    def rank(uid: int) -> tuple[int, ...]:
+        n = len(verified[uid])
+        return (0, uid) if n >= near else (1, -n, uid)
 
     held: dict[int, int] = defaultdict(int)
     chosen: list[int] = []
-    for uid in sorted(distinct, key=lambda u: (*rank(u), u)):
-        rows = distinct[uid]
+    for uid in sorted(verified, key=rank):
+        rows = verified[uid]
         if any(held[row] < per_row for row in rows):
             chosen.append(uid)
             for row in rows:

@@ -266,16 +266,12 @@ class Postings:
         for name in names:
             self._open.pop(name, None)
             for suffix in _SUFFIXES:
-                try:
+                with contextlib.suppress(OSError):  # a hint: a file already gone needs none
                     fd = os.open(self.folder / f"{name}{suffix}", os.O_RDONLY)
-                except OSError:
-                    continue
-                try:
-                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-                except OSError:
-                    pass
-                finally:
-                    os.close(fd)
+                    try:
+                        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                    finally:
+                        os.close(fd)
 
     def files(self) -> set[str]:
         """Names of the segments whose files are in the folder."""
