@@ -495,6 +495,7 @@ def _init_checker(parent: Filter) -> None:
     worker._hashes = OrderedDict()
     worker._layouts = Layouts(_STREAM_CACHE)
     worker.store = open_store(parent.settings, create=False)
+    worker.store.share(parent.store)
     _worker = worker
 
 

@@ -284,3 +284,32 @@ def test_redis_shard_search_keeps_the_latest_records_of_each_key(seed: int) -> N
     cap = int(rng.integers(1, 6))
     got, want = shard_hits(blob, sizes, queries, cap), _reference_shard_hits(blob, sizes, queries, cap)
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_a_store_opened_in_a_worker_reads_through_the_segments_its_parent_opened(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    first, later = _articles("a", 6), _articles("b", 6)
+    with Filter(settings, create=True) as flt:
+        flt.add(first)
+        parent: Any = flt.store
+        with Filter(settings) as reader:
+            reader.check(Article("probe", first[0].text))  # opens the segments
+            child: Any = Filter(settings).store
+            child.share(reader.store)
+            shared = child.postings.segments(child._segments())
+            assert shared and all(s is reader.store.postings._open[s.info.name] for s in shared)
+            for item in first:
+                signatures = reader.prepare([Article("probe", item.text)])[0].signatures
+                a, b = reader.store.lookup(signatures), child.lookup(signatures)
+                assert np.array_equal(a.rows, b.rows) and np.array_equal(a.uids, b.uids) and len(a.uids)
+            # The index changes after the worker took the segments over: it reads the new ones.
+            flt.add(later)
+            parent.compact(full=True)
+            indexed = set(parent.find([i.id for i in first + later]).values())
+            for item in later:
+                signatures = reader.prepare([Article("probe", item.text)])[0].signatures
+                found = child.lookup(signatures)
+                assert len(found.uids) and set(found.uids.tolist()) <= indexed
+            assert {s.info.name for s in child.postings.segments(child._segments())} == \
+                {i.name for i in parent._segments()}
+            child.close()

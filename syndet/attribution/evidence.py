@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -426,9 +427,8 @@ def required_choices(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> t
     """
     if _sre_parser is None:  # pragma: no cover
         return ()
-    try:
-        parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
-    except Exception:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
+    parsed = _parsed(pattern.pattern, pattern.flags)
+    if parsed is None:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
         return ()
     runs, choices = _literal_runs(parsed, shortest)
     singles = sorted({_screen_fold(r) for r in runs}, key=len, reverse=True)
@@ -521,9 +521,8 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | Word
     """
     if _sre_parser is None:  # pragma: no cover
         return None
-    try:
-        parsed = list(_sre_parser.parse(pattern.pattern, pattern.flags))
-    except Exception:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
+    parsed = _parsed(pattern.pattern, pattern.flags)
+    if parsed is None:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
         return None
     if not parsed or parsed[0][0] is not _sre_constants.AT:
         return None
@@ -578,15 +577,26 @@ def _tail(rest: str, flags: int) -> re.Pattern[str] | None:
     rest = rest[_SPACES.match(rest).end():]  # type: ignore[union-attr]  # matches the empty string
     if not rest or _BACK_REFERENCE.search(rest) or _sre_parser is None:
         return None
-    try:
-        parsed = list(_sre_parser.parse(rest, flags))
-        tail = re.compile(rest, flags)
-    except Exception:  # a part of a pattern that does not stand alone: no tail, the full search
-        return None
+    parsed = _parsed(rest, flags)  # None for a part of a pattern that does not stand alone
     if not parsed or parsed[0][0] is not _sre_constants.LITERAL or chr(parsed[0][1]).isalnum() \
             or chr(parsed[0][1]).isspace():
         return None
-    return tail
+    try:
+        return re.compile(rest, flags)
+    except Exception:  # pragma: no cover - it parsed, so it compiles
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _parsed(source: str, flags: int) -> tuple[Any, ...] | None:
+    """A pattern's top-level items as Python's expression parser reads them, or None when it does
+    not parse: parsed once for both the screen and the scan of a rule (to be read, never changed)."""
+    if _sre_parser is None:  # pragma: no cover
+        return None
+    try:
+        return tuple(_sre_parser.parse(source, flags))
+    except Exception:  # never let a speed-up fail a run
+        return None
 
 
 _WORD_CHOICE = re.compile(r"\\b\(\?:([A-Za-z][^|()\[\]]*(?:\|[A-Za-z][^|()\[\]]*)+)\)")

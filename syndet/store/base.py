@@ -383,6 +383,10 @@ class Store(Protocol):
         """Around many adds in a row: lets the backend defer upkeep to their end."""
         ...
 
+    def share(self, other: Store) -> None:
+        """Take over what ``other`` (the same index, opened by the process this one was forked
+        from) has already read and may be used by another connection; by default nothing."""
+
     def close(self) -> None:
         """Release connections."""
         ...

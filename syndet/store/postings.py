@@ -117,6 +117,14 @@ class Postings:
                 self._open[name] = Segment(self.folder, info)
         return [self._open[n] for n in wanted]
 
+    def share(self, other: Postings) -> None:
+        """Use the segments ``other`` (of the same folder) has open, for those this one has not: a
+        forked worker takes over its parent's maps and fences instead of reading the fences again
+        (the fence of a million articles' run is 40 MB)."""
+        if other.folder == self.folder:
+            for name, segment in other._open.items():
+                self._open.setdefault(name, segment)
+
     def lookup(self, infos: Iterable[SegmentInfo], queries: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
         """Postings whose key is one of ``queries``.
 

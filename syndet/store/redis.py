@@ -58,6 +58,7 @@ from syndet.store.base import (
     Banding,
     Entry,
     Found,
+    Store,
     StoredArticle,
     check_fingerprint,
     fingerprint,
@@ -632,6 +633,9 @@ class RedisStore:
         if missing:
             out.append(f"{ident}: {missing} of its {len(records)} LSH postings are missing")
         return out
+
+    def share(self, other: Store) -> None:
+        """Nothing to take over: every read goes to the server."""
 
     def close(self) -> None:
         """Close the connections."""

@@ -28,6 +28,7 @@ from syndet.store.base import (
     Banding,
     Entry,
     Found,
+    Store,
     StoredArticle,
     check_fingerprint,
     fingerprint,
@@ -302,6 +303,11 @@ class SQLiteStore:
         if orphans:
             self.postings.delete(orphans)
         return len(orphans)
+
+    def share(self, other: Store) -> None:
+        """The segments ``other`` has open (memory maps and fences), when it reads the same index."""
+        if isinstance(other, SQLiteStore):
+            self.postings.share(other.postings)
 
     def lookup(self, signatures: np.ndarray) -> Found:
         """The indexed paragraphs sharing an LSH band with each signature row (at most
