@@ -425,10 +425,8 @@ def required_choices(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> t
     "中新") is rare enough in any text to count from one character. Single runs come first,
     longest first, then the alternations.
     """
-    if _sre_parser is None:  # pragma: no cover
-        return ()
     parsed = _parsed(pattern.pattern, pattern.flags)
-    if parsed is None:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
+    if parsed is None:  # pragma: no cover - it compiled, so it parses (or this Python moved the parser)
         return ()
     runs, choices = _literal_runs(parsed, shortest)
     singles = sorted({_screen_fold(r) for r in runs}, key=len, reverse=True)
@@ -519,10 +517,8 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | Word
       trying every position;
     - anything else, None: the pattern runs as it is.
     """
-    if _sre_parser is None:  # pragma: no cover
-        return None
     parsed = _parsed(pattern.pattern, pattern.flags)
-    if parsed is None:  # pragma: no cover - it compiled, so it parses; never let a speed-up fail a run
+    if parsed is None:  # pragma: no cover - it compiled, so it parses (or this Python moved the parser)
         return None
     if not parsed or parsed[0][0] is not _sre_constants.AT:
         return None
@@ -575,7 +571,7 @@ def _tail(rest: str, flags: int) -> re.Pattern[str] | None:
     further top-level alternatives, which the tail then keeps too), so every match of the pattern
     holds a match of the tail, later in the text."""
     rest = rest[_SPACES.match(rest).end():]  # type: ignore[union-attr]  # matches the empty string
-    if not rest or _BACK_REFERENCE.search(rest) or _sre_parser is None:
+    if not rest or _BACK_REFERENCE.search(rest):
         return None
     parsed = _parsed(rest, flags)  # None for a part of a pattern that does not stand alone
     if not parsed or parsed[0][0] is not _sre_constants.LITERAL or chr(parsed[0][1]).isalnum() \
@@ -587,10 +583,12 @@ def _tail(rest: str, flags: int) -> re.Pattern[str] | None:
         return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _parsed(source: str, flags: int) -> tuple[Any, ...] | None:
     """A pattern's top-level items as Python's expression parser reads them, or None when it does
-    not parse: parsed once for both the screen and the scan of a rule (to be read, never changed)."""
+    not parse: parsed once for both the screen and the scan of a rule (to be read, never changed).
+    A rule's scan is worked out soon after its screen, so the last few hundred are enough; the
+    whole catalogue's trees would hold some 14 MB."""
     if _sre_parser is None:  # pragma: no cover
         return None
     try:
