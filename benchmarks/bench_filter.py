@@ -23,8 +23,8 @@ Printed per size and backend (sqlite, redis):
   one worker process per CPU), wall clock from the first article handed over to the last
   decision; the time each decision took (p50 / p99 / max); when the first decision came (it
   loads the compiled kernels); and the rate from the first decision made on a worker on (the
-  first 32 are made on the calling process while the workers start): what a long-running
-  filter sustains;
+  first few are made on the calling process, which then forks the workers): what a
+  long-running filter sustains;
 - the index's size (bytes on disk for sqlite, Redis ``used_memory`` growth for redis);
 - agreement with the expected decisions (overall, on copies, on originals, confusion table);
 - of the held-out copies whose labelled original is indexed, the share whose decision names that

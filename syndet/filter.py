@@ -41,7 +41,7 @@ from syndet.store import open_store
 from syndet.store.base import AddResult, Entry, PackedEntries, Store, StoredArticle, pack_entries, unpack_entries
 from syndet.text.normalize import content_words
 from syndet.text.segment import content_ranges
-from syndet.workers import fork_stream
+from syndet.workers import fork_stream, gc_frozen
 
 ACTIONS = ("accept", "flag", "reject")
 _SELF = "\x00"  # id of the article being checked while it is aligned: no indexed id can equal it
@@ -234,23 +234,24 @@ class Filter:
         stream = iter(articles)
         serial = add or workers <= 1 or not self._own_store or "fork" not in multiprocessing.get_all_start_methods()
         head = stream if serial else itertools.islice(stream, _SERIAL_HEAD)
-        checked = 0
-        for article in head:
-            started = time.perf_counter()
-            decision = self.check(article)
-            if timings is not None:
-                timings.append(time.perf_counter() - started)
-            if decision.action in add:
-                self.add([article])
-            checked += 1
-            yield decision
-        if serial or checked < _SERIAL_HEAD:
-            return
-        start = functools.partial(_init_checker, self)
-        for decision, seconds in fork_stream(stream, _check_in_worker, workers, start=start):
-            if timings is not None:
-                timings.append(seconds)
-            yield decision
+        with gc_frozen():  # what opening the index made is not walked by each full collection
+            checked = 0
+            for article in head:
+                started = time.perf_counter()
+                decision = self.check(article)
+                if timings is not None:
+                    timings.append(time.perf_counter() - started)
+                if decision.action in add:
+                    self.add([article])
+                checked += 1
+                yield decision
+            if serial or checked < _SERIAL_HEAD:
+                return
+            start = functools.partial(_init_checker, self)
+            for decision, seconds in fork_stream(stream, _check_in_worker, workers, start=start):
+                if timings is not None:
+                    timings.append(seconds)
+                yield decision
 
     def prune(self, older_than: float | None = None, now: float | None = None, dry_run: bool = False, *,
               published_before: datetime | None = None, max_articles: int | None = None) -> list[str]:
@@ -482,7 +483,7 @@ def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 _worker: Filter | None = None
 _PRESELECT = 4  # candidate articles verified, per article aligned (policy.max_candidates)
 _NEAR = 0.8  # share of the best candidate's verified rows from which candidates are taken oldest first
-_SERIAL_HEAD = 32  # articles checked on this process before workers are started for the rest
+_SERIAL_HEAD = 8  # articles checked on this process (loading what every check needs) before workers are forked
 
 
 def _init_checker(parent: Filter) -> None:

@@ -110,6 +110,13 @@ def fork_stream(items: Iterable[Any], work: Callable[[Any], T], jobs: int, depth
         yield from map(work, items)
         return
     ctx = multiprocessing.get_context("fork")
+    with gc_frozen():  # the workers' collections leave what they inherit alone (no copied pages)
+        yield from _forked(ctx, items, work, jobs, depth, start)
+
+
+def _forked(ctx: Any, items: Iterable[Any], work: Callable[[Any], T], jobs: int, depth: int,
+            start: Callable[[], None] | None) -> Iterator[T]:
+    """:func:`fork_stream` once the fork context is known."""
     workers: list[_Worker] = []
     feed: _Feed | None = None
     try:
@@ -270,6 +277,23 @@ def release_memory() -> None:
     except (OSError, AttributeError):
         return
     trim(0)
+
+
+@contextmanager
+def gc_frozen() -> Iterator[None]:
+    """Leave the objects made so far out of the cycle collector's passes while a long stream of
+    small tasks runs (a filter deciding article after article): a full collection would walk every
+    module, compiled pattern and cache made before (some 50 ms for a filter's), and a forked worker
+    that walks them also copies every page they are on. Entering again (a worker pool started inside
+    the stream) adds the objects made since; the outermost exit gives them all back to the
+    collector, so nothing made before is kept for good."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import random
@@ -24,7 +25,7 @@ from syndet.match.align import similarity
 from syndet.match.candidates import overlaps
 from syndet.models import Article
 from syndet.settings import Settings
-from syndet.workers import WorkerLost, fork_map, fork_stream
+from syndet.workers import WorkerLost, fork_map, fork_stream, gc_frozen
 from tests.conftest import article
 
 
@@ -167,6 +168,38 @@ def _die(n: int) -> int:
     if n == 5:
         os._exit(3)
     return n
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _frozen_in_worker(n: int) -> tuple[int, bool]:
+    return gc.get_freeze_count(), any(isinstance(o, _Cycle) for o in gc.get_objects())
+
+
+def test_the_collector_passes_over_what_a_stream_inherits_and_gets_it_back_after() -> None:
+    """Objects made before a stream are frozen while it runs (a full collection neither walks nor
+    frees them, in this process or in a forked worker), and the collector has them again after."""
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    before = _Cycle()
+    with gc_frozen():
+        assert gc.get_freeze_count() > 0
+        assert not any(o is before for o in gc.get_objects())  # the collector no longer tracks it
+        got = list(fork_stream(range(4), _frozen_in_worker, 2))
+        assert all(count > 0 and not seen for count, seen in got)  # nor do the workers' collectors
+        inner = _Cycle()
+        with gc_frozen():  # a pool started inside the stream adds to what is frozen
+            assert not any(o is inner for o in gc.get_objects())
+        assert gc.get_freeze_count() > 0  # the outermost exit is what gives them back
+        del inner
+    assert gc.get_freeze_count() == 0
+    assert any(o is before for o in gc.get_objects())
+    freed = gc.collect()
+    del before
+    assert gc.collect() >= 1 and freed >= 1  # the cycle made inside the stream, then the one made before
 
 
 def test_a_worker_that_dies_is_one_error_naming_its_exit_status() -> None:
