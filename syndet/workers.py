@@ -110,7 +110,7 @@ def fork_stream(items: Iterable[Any], work: Callable[[Any], T], jobs: int, depth
         yield from map(work, items)
         return
     ctx = multiprocessing.get_context("fork")
-    with gc_frozen():  # the workers' collections leave what they inherit alone (no copied pages)
+    with gc_frozen():  # the workers' collections do not walk what they inherit (nor copy its pages for it)
         yield from _forked(ctx, items, work, jobs, depth, start)
 
 
@@ -286,7 +286,8 @@ def gc_frozen() -> Iterator[None]:
     module, compiled pattern and cache made before (some 50 ms for a filter's), and a forked worker
     that walks them also copies every page they are on. Entering again (a worker pool started inside
     the stream) adds the objects made since; the outermost exit gives them all back to the
-    collector, so nothing made before is kept for good."""
+    collector, so nothing made before is kept for good (objects the caller froze itself stay
+    frozen, and so do those added while they are)."""
     outermost = gc.get_freeze_count() == 0
     gc.freeze()
     try:
