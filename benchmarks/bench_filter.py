@@ -25,6 +25,10 @@ Printed per size and backend (sqlite, redis):
   loads the compiled kernels); and the rate from the first decision made on a worker on (the
   first few are made on the calling process, which then forks the workers): what a
   long-running filter sustains;
+- what the machine did meanwhile (Linux): the share of processor time the host took back
+  (*steal*: on a virtual machine, the host running something else on its processors), the
+  share spent waiting on the disk, and the disk reads (:mod:`benchmarks.system`). A run's slowest
+  decisions, and so its p99, often fall in a moment the host took;
 - the index's size (bytes on disk for sqlite, Redis ``used_memory`` growth for redis);
 - agreement with the expected decisions (overall, on copies, on originals, confusion table);
 - of the held-out copies whose labelled original is indexed, the share whose decision names that
@@ -53,6 +57,7 @@ from typing import Any
 
 from datasketch import MinHashLSH
 
+from benchmarks import system
 from benchmarks.synth import SynthConfig, generate
 from syndet.filter import _SERIAL_HEAD, ACTIONS, Filter
 from syndet.hashing.signature import SignatureView
@@ -207,6 +212,7 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
         sync_s = time.perf_counter() - started
         latencies: list[float] = []
         arrivals: list[float] = []
+        machine = system.counters()
         started = time.perf_counter()
         decisions: dict[str, str] = {}
         named: dict[str, set[str]] = {}
@@ -216,6 +222,7 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
             named[d.article_id] = {p.attribution.source_article for p in d.passages
                                    if p.attribution and p.attribution.source_article}
         filter_s = time.perf_counter() - started
+        meanwhile = system.describe(machine, system.counters())
         stats = flt.store.stats()
     latencies.sort()
     # The stream's first decisions are made on this process (while the workers start) and pay for
@@ -227,7 +234,8 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
     return {"backend": name, "added": added, "add_s": add_s, "sync_s": sync_s, "filter_s": filter_s, "steady": steady,
             "first_s": arrivals[0] - started if arrivals else 0.0,
             "p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-            "max": latencies[-1], "decisions": decisions, "named": named, "stats": stats, "size": size}
+            "max": latencies[-1], "meanwhile": meanwhile, "decisions": decisions, "named": named, "stats": stats,
+            "size": size}
 
 
 def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> None:
@@ -248,6 +256,8 @@ def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> Non
     print(f"filter: {n_new / result['filter_s']:8.1f} articles/s  latency p50 {result['p50'] * 1000:.1f} ms, "
           f"p99 {result['p99'] * 1000:.1f} ms, max {result['max'] * 1000:.1f} ms; first decision after "
           f"{result['first_s']:.2f} s, {result['steady']:.1f} articles/s from decision {_SERIAL_HEAD + 1} on")
+    if result["meanwhile"]:
+        print(f"while deciding: {result['meanwhile']}")
     print(f"agreement with labels: {agree:.1%} overall, copies {_agree(got, want, copies):.1%} "
           f"({len(copies)}), originals {_agree(got, want, originals):.1%} ({len(originals)})")
     sourced = corpus.sources

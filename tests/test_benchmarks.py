@@ -69,3 +69,41 @@ def test_bench_bad_inputs_prints_each_case_and_the_bounds() -> None:
 def test_planted_runs_are_counted() -> None:
     out = run("benchmarks.planted", "--trials", "6")
     assert out.strip() == "planted 15-word runs found: 6/6 inside a paragraph, 6/6 in texts with no breaks"
+
+
+def test_bench_filter_runs_small_and_says_what_the_machine_did_meanwhile(tmp_path: Path) -> None:
+    out = run("benchmarks.bench_filter", "--sizes", "300", "--new", "40", "--backends", "sqlite",
+              "--cache", str(tmp_path))
+    lines = out.splitlines()
+    assert "== sqlite, 300 indexed ==" in lines
+    assert any(line.startswith("filter: ") and "p99" in line for line in lines)
+    agreement = next(line for line in lines if line.startswith("agreement with labels: "))
+    assert float(agreement.split()[3].rstrip("%")) >= 90.0
+    if Path("/proc/stat").exists():
+        meanwhile = next(line for line in lines if line.startswith("while deciding: host took "))
+        assert "(steal)" in meanwhile and "disk reads" in meanwhile
+
+
+def test_host_steal_and_disk_reads_are_read_from_proc(tmp_path: Path) -> None:
+    from benchmarks import system
+
+    stat = "cpu  100 5 20 800 30 0 5 40 0 0\ncpu0 50 2 10 400 15 0 2 20 0 0\n"
+    assert system.parse_stat(stat) == (1000, 40, 30)
+    disks = (" 254       0 vda 1200 0 96000 0 10 0 80 0 0 0 0\n"
+             " 254       1 vda1 1100 0 90000 0 10 0 80 0 0 0 0\n"
+             "   7       0 loop0 50 0 400 0 0 0 0 0 0 0 0\n")
+    assert system.parse_diskstats(disks, {"vda"}) == (1200, 512 * 96000)
+    (tmp_path / "stat").write_text(stat)
+    (tmp_path / "diskstats").write_text(disks)
+    (tmp_path / "block").mkdir()
+    (tmp_path / "block" / "vda").mkdir()
+    (tmp_path / "block" / "loop0").mkdir()
+    before = system.counters(tmp_path, tmp_path / "block")
+    assert before == system.Counters(ticks=1000, steal=40, iowait=30, reads=1200, read_bytes=512 * 96000)
+    (tmp_path / "stat").write_text("cpu  150 5 30 830 40 0 5 90 0 0\n")
+    after = system.counters(tmp_path, tmp_path / "block")
+    # 150 ticks went by: 50 stolen, 10 waiting on disk; no more reads
+    assert system.describe(before, after) == ("host took 33.3% of the processor time (steal), 6.7% spent "
+                                              "waiting on disk, 0 disk reads (0.0 MiB)")
+    assert system.describe(None, after) == ""
+    assert system.counters(tmp_path / "absent", tmp_path / "block") is None

@@ -1,0 +1,77 @@
+"""What the machine did besides the benchmark while it was timed: processor time the host took
+back (a virtual machine's *steal*), time spent waiting on the disk, and reads from the disks.
+
+A virtual machine shares its host: for a few hundred milliseconds the host may run something else
+on the processors the machine was given, or hold its disk requests back. Either makes some
+decisions take several times as long as usual, which sets a run's p99, and they do not show in
+the benchmark's own figures. Read from Linux's ``/proc``; elsewhere nothing is measured.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_SKIPPED_DISKS = ("loop", "ram", "zram", "dm-", "md", "sr")
+
+
+@dataclass(frozen=True)
+class Counters:
+    """Running totals since boot: processor ticks (all, stolen, waiting on a disk) and disk reads."""
+
+    ticks: int
+    steal: int
+    iowait: int
+    reads: int
+    read_bytes: int
+
+
+def parse_stat(text: str) -> tuple[int, int, int]:
+    """All, stolen and disk-waiting ticks of the ``cpu`` line of ``/proc/stat``."""
+    for line in text.splitlines():
+        fields = line.split()
+        if fields and fields[0] == "cpu":
+            # user nice system idle iowait irq softirq steal (guest time is counted in user)
+            values = [int(v) for v in fields[1:9]] + [0] * max(0, 9 - len(fields))
+            return sum(values), values[7], values[4]
+    raise ValueError("no cpu line")
+
+
+def parse_diskstats(text: str, disks: set[str] | None) -> tuple[int, int]:
+    """Reads completed and bytes read in ``/proc/diskstats`` by the devices named in ``disks``
+    (the whole disks; None: every device but loop, RAM and mapper ones, partitions included)."""
+    reads = sectors = 0
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 6:
+            continue
+        name = fields[2]
+        if (name not in disks) if disks is not None else name.startswith(_SKIPPED_DISKS):
+            continue
+        reads += int(fields[3])
+        sectors += int(fields[5])
+    return reads, 512 * sectors
+
+
+def counters(proc: Path = Path("/proc"), block: Path = Path("/sys/block")) -> Counters | None:
+    """The totals now, or None where the system does not give them."""
+    try:
+        ticks, steal, iowait = parse_stat((proc / "stat").read_text(encoding="ascii"))
+        disks = {d for d in os.listdir(block) if not d.startswith(_SKIPPED_DISKS)} if block.is_dir() else None
+        reads, read_bytes = parse_diskstats((proc / "diskstats").read_text(encoding="ascii"), disks)
+    except (OSError, ValueError, IndexError):
+        return None
+    return Counters(ticks, steal, iowait, reads, read_bytes)
+
+
+def describe(before: Counters | None, after: Counters | None) -> str:
+    """One line on what happened between two readings (empty when either is missing)."""
+    if before is None or after is None:
+        return ""
+    ticks = max(after.ticks - before.ticks, 1)
+    steal = (after.steal - before.steal) / ticks
+    iowait = (after.iowait - before.iowait) / ticks
+    reads, read_bytes = after.reads - before.reads, after.read_bytes - before.read_bytes
+    return (f"host took {steal:.1%} of the processor time (steal), {iowait:.1%} spent waiting on disk, "
+            f"{reads:,} disk reads ({read_bytes / 2**20:.1f} MiB)")
