@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _SKIPPED_DISKS = ("loop", "ram", "zram", "dm-", "md", "sr")
+"""Block devices left out: virtual ones whose reads are those of a disk already counted, or none."""
 
 
 @dataclass(frozen=True)
@@ -32,25 +33,22 @@ def parse_stat(text: str) -> tuple[int, int, int]:
     for line in text.splitlines():
         fields = line.split()
         if fields and fields[0] == "cpu":
-            # user nice system idle iowait irq softirq steal (guest time is counted in user)
-            values = [int(v) for v in fields[1:9]] + [0] * max(0, 9 - len(fields))
+            # user nice system idle iowait irq softirq steal (guest time is counted in user); an
+            # older kernel's line stops before steal
+            values = ([int(v) for v in fields[1:9]] + [0] * 8)[:8]
             return sum(values), values[7], values[4]
     raise ValueError("no cpu line")
 
 
-def parse_diskstats(text: str, disks: set[str] | None) -> tuple[int, int]:
+def parse_diskstats(text: str, disks: set[str]) -> tuple[int, int]:
     """Reads completed and bytes read in ``/proc/diskstats`` by the devices named in ``disks``
-    (the whole disks; None: every device but loop, RAM and mapper ones, partitions included)."""
+    (the whole disks, so that a partition's reads are not counted twice)."""
     reads = sectors = 0
     for line in text.splitlines():
         fields = line.split()
-        if len(fields) < 6:
-            continue
-        name = fields[2]
-        if (name not in disks) if disks is not None else name.startswith(_SKIPPED_DISKS):
-            continue
-        reads += int(fields[3])
-        sectors += int(fields[5])
+        if len(fields) >= 6 and fields[2] in disks:
+            reads += int(fields[3])
+            sectors += int(fields[5])
     return reads, 512 * sectors
 
 
@@ -58,7 +56,7 @@ def counters(proc: Path = Path("/proc"), block: Path = Path("/sys/block")) -> Co
     """The totals now, or None where the system does not give them."""
     try:
         ticks, steal, iowait = parse_stat((proc / "stat").read_text(encoding="ascii"))
-        disks = {d for d in os.listdir(block) if not d.startswith(_SKIPPED_DISKS)} if block.is_dir() else None
+        disks = {d for d in os.listdir(block) if not d.startswith(_SKIPPED_DISKS)}
         reads, read_bytes = parse_diskstats((proc / "diskstats").read_text(encoding="ascii"), disks)
     except (OSError, ValueError, IndexError):
         return None

@@ -107,3 +107,5 @@ def test_host_steal_and_disk_reads_are_read_from_proc(tmp_path: Path) -> None:
                                               "waiting on disk, 0 disk reads (0.0 MiB)")
     assert system.describe(None, after) == ""
     assert system.counters(tmp_path / "absent", tmp_path / "block") is None
+    assert system.counters(tmp_path, tmp_path / "no-block") is None
+    assert system.parse_stat("cpu  10 0 5 85\n") == (100, 0, 0)  # a kernel that counts no steal
