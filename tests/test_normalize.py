@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest import MonkeyPatch
 
 from syndet.text.normalize import (
     _FOLD,
@@ -163,3 +166,60 @@ def test_compiled_word_runs_equal_the_array_reference(parts: list[str], cuts: se
     assert k_starts.tolist() == starts.tolist() and k_ends.tolist() == ends.tolist()
     assert kept.tolist() == np.where(letter, codes, 32).tolist()
     assert wide.tolist() == [bool((codes[s:e] > 127).any()) for s, e in zip(starts, ends, strict=True)]
+
+
+def _letters_by_pattern() -> np.ndarray:
+    import re
+
+    every = "".join(map(chr, range(0x110000)))
+    table = np.zeros(0x110000, dtype=bool)
+    for m in re.finditer(r"[^\W_]", every):
+        table[m.start()] = True
+    return table
+
+
+def test_the_letter_table_is_kept_in_the_cache_folder_and_read_back(tmp_path: Path, monkeypatch: MonkeyPatch
+                                                                   ) -> None:
+    """The first process works the table out and keeps its runs in one file; the next reads the
+    same table from there, and it is the pattern's own, code point for code point."""
+    from syndet.text import normalize
+
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(normalize, "_LETTERS", None)
+    made = letter_table().copy()
+    kept = list((tmp_path / "cache").glob("letters-*.npy"))
+    assert len(kept) == 1 and not list((tmp_path / "cache").glob(".*"))
+    monkeypatch.setattr(normalize, "re", None)  # reading the file must not run the pattern
+    monkeypatch.setattr(normalize, "_LETTERS", None)
+    assert np.array_equal(letter_table(), made)
+    assert np.array_equal(made, _letters_by_pattern())
+
+
+@pytest.mark.parametrize("content", [b"not an array", b"", "object"])
+def test_a_damaged_letter_cache_is_passed_over_and_replaced(tmp_path: Path, monkeypatch: MonkeyPatch,
+                                                            content: bytes | str) -> None:
+    from syndet.text import normalize
+
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(normalize, "_LETTERS", None)
+    want = letter_table().copy()
+    (path,) = tmp_path.glob("letters-*.npy")
+    if content == "object":  # an array of another shape (pickled objects are never loaded)
+        np.save(path, np.array([[5, 3, 1]], dtype=np.int64))
+    else:
+        path.write_bytes(content)  # type: ignore[arg-type]
+    monkeypatch.setattr(normalize, "_LETTERS", None)
+    assert np.array_equal(letter_table(), want)
+    runs = np.load(path, allow_pickle=False)
+    assert runs.shape[1] == 2 and len(runs) > 100  # written again whole
+
+
+def test_an_unwritable_cache_folder_only_costs_the_time(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    from syndet.text import normalize
+
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would be")
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(blocked / "cache"))
+    monkeypatch.setattr(normalize, "_LETTERS", None)
+    assert np.array_equal(letter_table(), _letters_by_pattern())
+    assert blocked.read_text() == "a file where the folder would be"

@@ -12,9 +12,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from syndet.hashing.arrays import distinct
+from syndet.hashing.bands import lsh_bands
 from syndet.settings import VerifySettings
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -31,9 +31,9 @@ class MemoryIndex:
     """
 
     def __init__(self, threshold: float, num_perm: int, seed: int) -> None:
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.hashranges: list[tuple[int, int]] = [(int(a), int(b)) for a, b in lsh.hashranges]
-        self._bands = (int(lsh.b), int(lsh.r))
+        b, r = lsh_bands(threshold, num_perm)
+        self.hashranges: list[tuple[int, int]] = [(i * r, (i + 1) * r) for i in range(b)]  # as MinHashLSH's
+        self._bands = (b, r)
         self.seed = seed
         self._keys: list[np.ndarray] = []
         self._sigs: list[np.ndarray] = []

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from syndet.errors import IndexError_
+from syndet.hashing.bands import lsh_bands
 from syndet.models import Article, Paragraph
 from syndet.settings import Settings
 
@@ -187,8 +187,8 @@ class Banding:
     @classmethod
     def for_settings(cls, settings: Settings) -> Banding:
         """The banding datasketch chooses for ``lsh.threshold`` and ``minhash.num_perm``."""
-        lsh = MinHashLSH(threshold=settings.lsh.threshold, num_perm=settings.minhash.num_perm)
-        return cls(settings.lsh.threshold, settings.minhash.num_perm, int(lsh.b), int(lsh.r))
+        b, r = lsh_bands(settings.lsh.threshold, settings.minhash.num_perm)
+        return cls(settings.lsh.threshold, settings.minhash.num_perm, b, r)
 
     def keys(self, signatures: np.ndarray) -> list[list[bytes]]:
         """Band keys of each signature row, byte for byte datasketch's ``MinHashLSH._H`` of each band."""

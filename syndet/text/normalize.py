@@ -9,12 +9,15 @@ same words with their character ranges, for building passages (a test pins the t
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
+
+from syndet.cache import cached_array
 
 # One character to one character, so that offsets survive the mapping.
 _FOLD = str.maketrans({
@@ -133,20 +136,38 @@ def words_with_offsets(text: str, start: int = 0, end: int | None = None) -> tup
 
 _LETTERS: np.ndarray | None = None
 _APOSTROPHE, _SPACE = ord("'"), ord(" ")
+_LETTER_PATTERN = r"[^\W_]+"
 
 
 def letter_table() -> np.ndarray:
     """Which code points ``[^\\W_]`` matches (letters and digits), as a boolean table over all of
-    Unicode, worked out once by the pattern itself so that array code and the patterns cannot
-    disagree."""
+    Unicode, worked out by the pattern itself so that array code and the patterns cannot disagree.
+
+    Running the pattern over every code point takes some 40 ms, so its runs (a few hundred) are
+    kept in the cache folder (:mod:`syndet.cache`), named after this Python and its Unicode
+    version, and read from there by later processes."""
     global _LETTERS
     if _LETTERS is None:
         table = np.zeros(0x110000, dtype=bool)
-        every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-        for m in re.finditer(r"[^\W_]+", every):
-            table[m.start():m.end()] = True
+        for lo, hi in _letter_runs().tolist():
+            table[lo:hi] = True
         _LETTERS = table
     return _LETTERS
+
+
+def _letter_runs() -> np.ndarray:
+    """``(n, 2)`` ``int64`` ``[start, end)`` runs of the code points :data:`_LETTER_PATTERN` matches."""
+
+    def make() -> np.ndarray:
+        every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        return np.array([m.span() for m in re.finditer(_LETTER_PATTERN, every)], dtype=np.int64).reshape(-1, 2)
+
+    def sound(runs: np.ndarray) -> bool:
+        return bool(runs.dtype == np.int64 and runs.ndim == 2 and runs.shape[1] == 2 and len(runs)
+                    and runs[0, 0] >= 0 and runs[-1, 1] <= 0x110000 and (runs[:, 0] < runs[:, 1]).all()
+                    and (runs[1:, 0] > runs[:-1, 1]).all())
+
+    return cached_array("letters", f"{sys.version}|{unicodedata.unidata_version}|{_LETTER_PATTERN}", make, sound)
 
 
 def separated(ranges: Sequence[tuple[int, int]]) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from syndet.config import apply_overrides, settings_to_dict
 from syndet.detector import Detector
 from syndet.errors import ConfigError, InputError
+from syndet.hashing.bands import lsh_bands
 from syndet.settings import Settings
 from syndet.tuning.labels import LabelledCorpus
 from syndet.tuning.metrics import Evaluation, evaluate
@@ -164,10 +165,7 @@ def s_curve(threshold: float, num_perm: int,
     Returns:
         ``(b, r, [(s, probability), ...])``.
     """
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    b, r = int(lsh.b), int(lsh.r)
+    b, r = lsh_bands(threshold, num_perm)
     return b, r, [(s, 1.0 - (1.0 - s ** r) ** b) for s in points]
 
 

@@ -1,0 +1,86 @@
+"""Answers kept in the cache folder: the same as working them out, and never a reason to fail."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHashLSH
+from pytest import MonkeyPatch
+
+from syndet.cache import cached_array, folder
+from syndet.hashing.bands import lsh_bands
+
+
+def test_the_cache_folder_follows_the_environment(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.delenv("SYNDET_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert folder() == tmp_path / "xdg" / "syndet"
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path / "own"))
+    assert folder() == tmp_path / "own"
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.3, 128), (0.5, 64), (0.8, 256), (0.15, 128)])
+def test_the_bands_are_datasketchs_and_are_read_back_without_it(tmp_path: Path, monkeypatch: MonkeyPatch,
+                                                                threshold: float, num_perm: int) -> None:
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    assert lsh_bands(threshold, num_perm) == (lsh.b, lsh.r)
+    assert len(list(tmp_path.glob("lsh-bands-*.npy"))) == 1
+    monkeypatch.setitem(sys.modules, "datasketch", None)  # importing it now raises ImportError
+    assert lsh_bands(threshold, num_perm) == (lsh.b, lsh.r)
+    with pytest.raises(ImportError):
+        lsh_bands(threshold + 0.01, num_perm)  # not kept: worked out, which needs datasketch
+
+
+def test_parameters_datasketch_refuses_are_refused_and_not_kept(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="threshold must be in"):
+        lsh_bands(1.5, 128)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "shape", "too many rows", "objects"])
+def test_a_damaged_file_is_passed_over_and_written_again(tmp_path: Path, monkeypatch: MonkeyPatch,
+                                                         damage: str) -> None:
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    want = lsh_bands(0.3, 128)
+    (path,) = tmp_path.glob("lsh-bands-*.npy")
+    if damage == "garbage":
+        path.write_bytes(b"\x93NUMPY not really")
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "shape":
+        np.save(path, np.array([[37, 3]], dtype=np.int64))
+    elif damage == "too many rows":  # b * r above the signature length
+        np.save(path, np.array([64, 3], dtype=np.int64))
+    else:  # pickled objects are never loaded
+        np.save(path, np.array([37, 3], dtype=object), allow_pickle=True)
+    assert lsh_bands(0.3, 128) == want
+    assert np.load(path, allow_pickle=False).tolist() == list(want)
+
+
+def test_an_unwritable_folder_only_costs_the_time(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(blocked / "cache"))
+    calls = []
+
+    def make() -> np.ndarray:
+        calls.append(1)
+        return np.arange(3, dtype=np.int64)
+
+    for _ in range(2):
+        got = cached_array("probe", "x", make, lambda a: a.shape == (3,))
+        assert got.tolist() == [0, 1, 2]
+    assert len(calls) == 2 and blocked.read_text() == "not a folder"
+
+
+def test_answers_that_depend_on_other_things_are_kept_apart(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    one = cached_array("probe", "version 1", lambda: np.array([1], dtype=np.int64), lambda a: a.shape == (1,))
+    two = cached_array("probe", "version 2", lambda: np.array([2], dtype=np.int64), lambda a: a.shape == (1,))
+    assert (one.tolist(), two.tolist()) == ([1], [2])
+    assert len(list(tmp_path.glob("probe-*.npy"))) == 2
