@@ -10,8 +10,8 @@ import pytest
 from datasketch import MinHashLSH
 from pytest import MonkeyPatch
 
-from syndet.cache import cached_array, folder
 from syndet.hashing.bands import lsh_bands
+from syndet.text.cache import cached_array, folder
 
 
 def test_the_cache_folder_follows_the_environment(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:

@@ -2,9 +2,9 @@
 
 Every index and scan bands signatures exactly as ``MinHashLSH(threshold, num_perm)`` would, so the
 ``(b, r)`` choice is datasketch's own. Working it out imports SciPy and integrates the false
-positive and negative rates of every split (about a second on a small machine), so the answer is
-kept in the cache folder (:mod:`syndet.cache`) per threshold, length and datasketch version, and
-datasketch is imported only when it is not there.
+positive and negative rates of every split (about a second on a small machine), so the answer
+is kept in the cache folder (:mod:`syndet.text.cache`) per threshold, length and datasketch
+version, and datasketch is imported only when it is not there.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
-from syndet.cache import cached_array
+from syndet.text.cache import cached_array
 
 
 def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:

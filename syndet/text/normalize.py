@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from syndet.cache import cached_array
+from syndet.text.cache import cached_array
 
 # One character to one character, so that offsets survive the mapping.
 _FOLD = str.maketrans({
@@ -144,7 +144,7 @@ def letter_table() -> np.ndarray:
     Unicode, worked out by the pattern itself so that array code and the patterns cannot disagree.
 
     Running the pattern over every code point takes some 40 ms, so its runs (a few hundred) are
-    kept in the cache folder (:mod:`syndet.cache`), named after this Python and its Unicode
+    kept in the cache folder (:mod:`syndet.text.cache`), named after this Python and its Unicode
     version, and read from there by later processes."""
     global _LETTERS
     if _LETTERS is None:

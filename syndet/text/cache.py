@@ -1,4 +1,5 @@
-"""Small arrays syndet works out once per machine and keeps in the user's cache folder.
+"""Small arrays syndet works out once per machine and keeps in the user's cache folder (here, in
+the first stage that needs it, below every later stage that uses it).
 
 Some answers cost far more to work out than to read: which code points are letters (a pattern run
 over all of Unicode) and the LSH banding datasketch chooses for a threshold (a numeric search,
