@@ -42,7 +42,7 @@ def test_parameters_datasketch_refuses_are_refused_and_not_kept(tmp_path: Path, 
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty", "shape", "too many rows", "objects"])
+@pytest.mark.parametrize("damage", ["garbage", "empty", "shape", "too many rows", "objects", "archive"])
 def test_a_damaged_file_is_passed_over_and_written_again(tmp_path: Path, monkeypatch: MonkeyPatch,
                                                          damage: str) -> None:
     monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
@@ -56,8 +56,11 @@ def test_a_damaged_file_is_passed_over_and_written_again(tmp_path: Path, monkeyp
         np.save(path, np.array([[37, 3]], dtype=np.int64))
     elif damage == "too many rows":  # b * r above the signature length
         np.save(path, np.array([64, 3], dtype=np.int64))
-    else:  # pickled objects are never loaded
+    elif damage == "objects":  # pickled objects are never loaded
         np.save(path, np.array([37, 3], dtype=object), allow_pickle=True)
+    else:  # an archive of arrays under the array's name
+        with path.open("wb") as out:
+            np.savez(out, bands=np.array([37, 3], dtype=np.int64))
     assert lsh_bands(0.3, 128) == want
     assert np.load(path, allow_pickle=False).tolist() == list(want)
 

@@ -43,8 +43,8 @@ def cached_array(name: str, depends_on: str, make: Callable[[], np.ndarray],
     key = hashlib.sha256(f"{name}|{depends_on}".encode()).hexdigest()[:16]
     path = folder() / f"{name}-{key}.npy"
     try:
-        found: np.ndarray = np.load(path, allow_pickle=False)
-        if sound(found):
+        found = np.load(path, allow_pickle=False)
+        if isinstance(found, np.ndarray) and sound(found):  # not an archive of several arrays
             return found
     except (OSError, ValueError, EOFError):  # absent, unreadable, cut short or not an array file
         pass
