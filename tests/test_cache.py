@@ -14,6 +14,12 @@ from syndet.hashing.bands import lsh_bands
 from syndet.text.cache import cached_array, folder
 
 
+@pytest.fixture(autouse=True)
+def _read_afresh() -> None:
+    """Each test starts with no banding remembered by the process (it is read once per process)."""
+    lsh_bands.cache_clear()
+
+
 def test_the_cache_folder_follows_the_environment(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     monkeypatch.delenv("SYNDET_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -29,6 +35,8 @@ def test_the_bands_are_datasketchs_and_are_read_back_without_it(tmp_path: Path, 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     assert lsh_bands(threshold, num_perm) == (lsh.b, lsh.r)
     assert len(list(tmp_path.glob("lsh-bands-*.npy"))) == 1
+    assert lsh_bands(threshold, num_perm) == (lsh.b, lsh.r)  # remembered by the process
+    lsh_bands.cache_clear()
     monkeypatch.setitem(sys.modules, "datasketch", None)  # importing it now raises ImportError
     assert lsh_bands(threshold, num_perm) == (lsh.b, lsh.r)
     with pytest.raises(ImportError):
@@ -61,6 +69,7 @@ def test_a_damaged_file_is_passed_over_and_written_again(tmp_path: Path, monkeyp
     else:  # an archive of arrays under the array's name
         with path.open("wb") as out:
             np.savez(out, bands=np.array([37, 3], dtype=np.int64))
+    lsh_bands.cache_clear()
     assert lsh_bands(0.3, 128) == want
     assert np.load(path, allow_pickle=False).tolist() == list(want)
 
@@ -79,6 +88,17 @@ def test_an_unwritable_folder_only_costs_the_time(tmp_path: Path, monkeypatch: M
         got = cached_array("probe", "x", make, lambda a: a.shape == (3,))
         assert got.tolist() == [0, 1, 2]
     assert len(calls) == 2 and blocked.read_text() == "not a folder"
+
+
+def test_no_home_folder_only_costs_the_time(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("SYNDET_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", homeless)
+    got = cached_array("probe", "x", lambda: np.arange(2, dtype=np.int64), lambda a: a.shape == (2,))
+    assert got.tolist() == [0, 1]
 
 
 def test_answers_that_depend_on_other_things_are_kept_apart(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:

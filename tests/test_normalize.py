@@ -212,14 +212,3 @@ def test_a_damaged_letter_cache_is_passed_over_and_replaced(tmp_path: Path, monk
     assert np.array_equal(letter_table(), want)
     runs = np.load(path, allow_pickle=False)
     assert runs.shape[1] == 2 and len(runs) > 100  # written again whole
-
-
-def test_an_unwritable_cache_folder_only_costs_the_time(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
-    from syndet.text import normalize
-
-    blocked = tmp_path / "file"
-    blocked.write_text("a file where the folder would be")
-    monkeypatch.setenv("SYNDET_CACHE_DIR", str(blocked / "cache"))
-    monkeypatch.setattr(normalize, "_LETTERS", None)
-    assert np.array_equal(letter_table(), _letters_by_pattern())
-    assert blocked.read_text() == "a file where the folder would be"

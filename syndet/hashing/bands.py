@@ -9,6 +9,7 @@ version, and datasketch is imported only when it is not there.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
@@ -16,8 +17,10 @@ import numpy as np
 from syndet.text.cache import cached_array
 
 
+@lru_cache(maxsize=16)
 def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """``(b, r)``: bands and rows per band of ``MinHashLSH(threshold=threshold, num_perm=num_perm)``.
+    """``(b, r)``: bands and rows per band of ``MinHashLSH(threshold=threshold, num_perm=num_perm)``,
+    read once per process.
 
     Raises:
         ValueError: What datasketch raises for such parameters (a threshold outside [0, 1], too

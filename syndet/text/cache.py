@@ -41,7 +41,10 @@ def cached_array(name: str, depends_on: str, make: Callable[[], np.ndarray],
         sound: Whether an array read from the file is one ``make`` could have given.
     """
     key = hashlib.sha256(f"{name}|{depends_on}".encode()).hexdigest()[:16]
-    path = folder() / f"{name}-{key}.npy"
+    try:
+        path = folder() / f"{name}-{key}.npy"
+    except (RuntimeError, KeyError):  # no home folder to be found (a user with no passwd entry)
+        return make()
     try:
         found = np.load(path, allow_pickle=False)
         if isinstance(found, np.ndarray) and sound(found):  # not an archive of several arrays
