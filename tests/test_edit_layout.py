@@ -11,7 +11,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndet.attribution.edits import Layouts, layout
+from syndet.attribution.edits import SPLIT_SIDE_WORDS, Layout, Layouts, layout, splits
 from syndet.models import Article, Paragraph
 from syndet.text.normalize import words_with_offsets
 from syndet.text.segment import split_paragraphs
@@ -89,3 +89,37 @@ def test_a_kept_layout_answers_only_for_the_same_text() -> None:
         other = Article(f"o{n}", f"Other text {n}.\n")
         kept.get(other, split_paragraphs(other))
     assert kept.get(changed, split_paragraphs(changed)) is not again
+
+
+def every_break(x: Layout, rx: tuple[int, int], y: Layout, ry: tuple[int, int]) -> int:
+    """:func:`splits` as a loop over every paragraph break of ``y``, each tried against the range."""
+    side = SPLIT_SIDE_WORDS
+    count = 0
+    for b in y.para_first[1:-1]:
+        if b - side < ry[0] or b + side > ry[1]:
+            continue
+        at = x.find(y.gram(b - side, b + side), rx[0], rx[1])
+        if at is not None and x.paragraph_of(at) == x.paragraph_of(at + 2 * side - 1):
+            count += 1
+    return count
+
+
+WORDS = ["talks", "in", "geneva", "ended", "without", "a", "deal", "on", "friday"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60), st.sets(st.integers(1, 59), max_size=8),
+       st.sets(st.integers(1, 59), max_size=8), st.tuples(st.integers(0, 70), st.integers(0, 70)),
+       st.tuples(st.integers(0, 70), st.integers(0, 70)))
+def test_splits_counts_the_breaks_of_the_range_as_a_loop_over_every_break(
+        words: list[str], x_cuts: set[int], y_cuts: set[int], rx: tuple[int, int], ry: tuple[int, int]) -> None:
+    """Only the breaks inside the copy's range are looked at: the count is the loop's over all of them."""
+    def article(ident: str, cuts: set[int]) -> Layout:
+        text = "".join(("\n\n" if k in cuts else " ") + w if k else w for k, w in enumerate(words)) + "\n"
+        return layout(Article(ident, text), split_paragraphs(Article(ident, text)))
+
+    x, y = article("x", x_cuts), article("y", y_cuts)
+    rx = (min(rx[0], rx[1], x.words), min(max(rx), x.words))  # ranges of words each article holds
+    ry = (min(ry[0], ry[1], y.words), min(max(ry), y.words))
+    assert splits(x, rx, y, ry) == every_break(x, rx, y, ry)
+    assert splits(x, (0, x.words), y, (0, y.words)) == every_break(x, (0, x.words), y, (0, y.words))

@@ -705,10 +705,18 @@ class _Screen:
         """The rules numbered ``picked`` (in order) that the text holds a literal of each choice of
         (:attr:`Rule.screen`), in one loop (it runs for some fifty rules an article)."""
         out = []
+        seen = self._seen
         for n in picked:
             rule = rules[n]
-            for choice in rule.screen:
-                if not self._has(choice[0]) and (len(choice) == 1 or not any(map(self._has, choice[1:]))):
+            screen = rule.__dict__.get("_screen")
+            for choice in rule.screen if screen is None else screen:
+                for literal in choice:  # the choices in order, each looked up once per text
+                    hit = seen.get(literal)
+                    if hit is None:
+                        hit = self._has(literal)
+                    if hit:
+                        break
+                else:
                     break
             else:
                 out.append(rule)
