@@ -11,7 +11,7 @@ from datasketch import MinHashLSH
 from pytest import MonkeyPatch
 
 from syndet.hashing.bands import lsh_bands
-from syndet.text.cache import cached_array, folder
+from syndet.text.cache import MEMO_MAX_BYTES, Memo, cached_array, folder
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +107,48 @@ def test_answers_that_depend_on_other_things_are_kept_apart(tmp_path: Path, monk
     two = cached_array("probe", "version 2", lambda: np.array([2], dtype=np.int64), lambda a: a.shape == (1,))
     assert (one.tolist(), two.tolist()) == ([1], [2])
     assert len(list(tmp_path.glob("probe-*.npy"))) == 2
+
+
+def test_a_memo_keeps_answers_for_the_next_process(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    first = Memo("probe", "v1")
+    assert first.get("a") is None
+    first.put("a", [["one", "two"]])
+    first.put("b", ["none"])
+    again = Memo("probe", "v1")  # what another process reads
+    assert (again.get("a"), again.get("b"), again.get("c")) == ([["one", "two"]], ["none"], None)
+    assert Memo("probe", "v2").get("a") is None  # another version: a file of its own
+    assert len(list(tmp_path.glob("probe-*.jsonl"))) == 1
+
+
+def test_a_damaged_memo_line_is_passed_over(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    Memo("probe", "v1").put("a", 1)
+    path = next(tmp_path.glob("probe-*.jsonl"))
+    with path.open("ab") as out:  # a line that is not a pair, bytes that are not text, a line cut short
+        out.write(b'{"a": 2}\n\xff\xfe\n' + b"[" * 100_000 + b"\n" + b'["b", 3]\n["c", [1, 2')
+    memo = Memo("probe", "v1")
+    assert (memo.get("a"), memo.get("b"), memo.get("c")) == (1, 3, None)
+    memo.put("c", 4)  # written after the damage: still read
+    assert Memo("probe", "v1").get("c") == 4
+
+
+def test_an_oversized_memo_is_started_again(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    Memo("probe", "v1").put("a", 1)
+    path = next(tmp_path.glob("probe-*.jsonl"))
+    with path.open("ab") as out:
+        out.write(b" " * (MEMO_MAX_BYTES + 1) + b"\n")
+    memo = Memo("probe", "v1")
+    assert memo.get("a") is None
+    memo.put("b", 2)
+    assert path.stat().st_size < 100 and Memo("probe", "v1").get("b") == 2
+
+
+def test_an_unwritable_memo_folder_keeps_answers_in_the_process(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(blocked / "cache"))
+    memo = Memo("probe", "v1")
+    memo.put("a", 1)
+    assert memo.get("a") == 1 and blocked.read_text() == "not a folder"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,10 +22,13 @@ from syndet.attribution.evidence import (
     _case_variants,
     _keep,
     article_signs,
+    kept_choices,
+    kept_scan,
     line_starts,
     load_catalogue,
     matches,
     required_choices,
+    scan_strategy,
 )
 from syndet.models import Article, Paragraph
 from syndet.settings import Settings
@@ -195,3 +199,68 @@ def test_word_opener_finds_what_finditer_finds(text: str, lo: int, hi: int, sour
         assert rule.scan.tail is not None  # what follows the word opens with a rare character
     want = [m.span() for m in re.compile(source, flags).finditer(text, lo, hi)]
     assert [m.span() for m in matches(rule, text, lo, hi, line_starts(text))] == want
+
+
+def _same_scan(a: object, b: object) -> bool:
+    """Two scans built alike: the same kind, the same expressions (their text and flags)."""
+    def shape(how: object) -> object:
+        if isinstance(how, LineOpener):
+            return ("line", how.opener.pattern, how.opener.flags)
+        if isinstance(how, WordOpener):
+            tail = (how.tail.pattern, how.tail.flags) if how.tail is not None else None
+            return ("word", how.pattern.pattern, how.pattern.flags, tail)
+        return how
+    return shape(a) == shape(b)
+
+
+def test_screens_and_scans_read_back_from_the_cache_are_the_ones_worked_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every bundled rule's screen and scan, kept in an empty cache folder, then read back by a
+    catalogue that cannot parse a pattern: the same answers, and the rules' own patterns untouched."""
+    import syndet.attribution.evidence as evidence
+
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    worked = load_catalogue()
+    rules = [*worked.datelines, *worked.rules]
+    want = [(required_choices(r.pattern), scan_strategy(r.pattern)) for r in rules]
+    for rule in rules:
+        kept_choices(rule.pattern)
+        kept_scan(rule.pattern)
+    assert next(tmp_path.glob("patterns-*.jsonl")).stat().st_size > 0
+
+    def unparsable(*_: object) -> None:
+        raise AssertionError("a kept answer was worked out again")
+
+    monkeypatch.setattr(evidence, "_NOTES", evidence.Memo("patterns", f"{evidence._NOTES_FORMAT}|{sys.version}"))
+    monkeypatch.setattr(evidence, "_parsed", unparsable)
+    read = load_catalogue()
+    for rule, (choices, scan) in zip([*read.datelines, *read.rules], want, strict=True):
+        assert rule.screen == (tuple(c for c in choices if len(c) == 1) if rule.needle is not None or any(
+            len(c) == 1 for c in choices) else tuple(c for c in choices if len(c) <= 3))
+        assert _same_scan(rule.scan, scan), rule.pattern.pattern
+
+
+@pytest.mark.parametrize("recipe", [["word", 0, 0, False], ["group", 999, 1, True], ["line"], ["words", 0, 0, 1],
+                                    ["what"], ["group", "3", 1, False], []])
+def test_a_kept_scan_that_does_not_fit_its_pattern_is_worked_out_again(
+        recipe: list[object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import syndet.attribution.evidence as evidence
+
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    pattern = Pattern(r"(?:Reuters|AFP)\s+reported", re.IGNORECASE, trusted=True)
+    evidence._NOTES.put(evidence._note_key("s", pattern), recipe)
+    assert kept_scan(pattern) is None  # no \b, no ^: run as it is
+
+
+def test_a_users_pattern_is_never_rewritten_on_a_kept_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's pattern runs with its time budget: a kept answer that would compile it as one of
+    syndet's own (a damaged or foreign cache file) is not taken."""
+    import syndet.attribution.evidence as evidence
+
+    monkeypatch.setenv("SYNDET_CACHE_DIR", str(tmp_path))
+    pattern = Pattern(r"\bstory\s+by\b", re.IGNORECASE)
+    evidence._NOTES.put(evidence._note_key("s", pattern), ["word", 0, 0, False])
+    assert kept_scan(pattern) is None
+    lines = Pattern(r"^From\s+\w+", re.MULTILINE)
+    evidence._NOTES.put(evidence._note_key("s", lines), ["line"])
+    assert kept_scan(lines) == LINES

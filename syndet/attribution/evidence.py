@@ -9,8 +9,10 @@ removal throws away.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from typing import Any
 
 from syndet.errors import ConfigError
 from syndet.models import Article, Evidence, Paragraph, Span
+from syndet.text.cache import Memo
 from syndet.text.normalize import COMBINING_MARKS
 from syndet.text.patterns import Pattern, PatternError
 from syndet.yamlfile import bundled, read_mapping
@@ -75,7 +78,7 @@ class Rule:
         """Worked out on first use: most rules are passed over on their needle and never need it."""
         found: tuple[tuple[str, ...], ...] | None = self.__dict__.get("_screen")
         if found is None:
-            found = required_choices(self.pattern)
+            found = kept_choices(self.pattern)
             if self.needle is not None or any(len(choice) == 1 for choice in found):
                 # A rule gated on its tag or alias, or with a literal of its own, is screened well
                 # enough; so is one whose alternations are long lists (weekdays, stock exchanges):
@@ -90,7 +93,7 @@ class Rule:
     def scan(self) -> str | LineOpener | WordOpener | None:
         """How matches are looked for (worked out on first use; see :func:`matches`)."""
         if "_scan" not in self.__dict__:
-            object.__setattr__(self, "_scan", scan_strategy(self.pattern))
+            object.__setattr__(self, "_scan", kept_scan(self.pattern))
         found: str | LineOpener | WordOpener | None = self.__dict__["_scan"]
         return found
 
@@ -434,6 +437,47 @@ def required_choices(pattern: Pattern | re.Pattern[str], shortest: int = 3) -> t
     return tuple((r,) for r in singles) + tuple(sorted(c for c in plural if not set(c) & set(singles)))
 
 
+_NOTES_FORMAT = 1
+"""Version of what :data:`_NOTES` holds: raised whenever the screens or the scans are worked out
+differently, so that answers kept by an earlier syndet are not read."""
+_NOTES = Memo("patterns", f"{_NOTES_FORMAT}|{sys.version}")  # the parser is Python's: its version counts
+
+
+def _note_key(what: str, pattern: Pattern | re.Pattern[str]) -> str:
+    trusted = getattr(pattern, "trusted", True)
+    return what + hashlib.blake2b(f"{pattern.pattern}\x00{pattern.flags}\x00{trusted}".encode(),
+                                  digest_size=12).hexdigest()
+
+
+def kept_choices(pattern: Pattern | re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """:func:`required_choices`, kept between runs in the cache folder (:class:`syndet.text.cache.Memo`):
+    parsing a pattern costs a millisecond, and a stream's first checks need a few hundred."""
+    key = _note_key("c", pattern)
+    kept = _NOTES.get(key)
+    if isinstance(kept, list) and all(isinstance(choice, list) and choice and all(
+            isinstance(literal, str) and literal for literal in choice) for choice in kept):
+        return tuple(tuple(choice) for choice in kept)
+    found = required_choices(pattern)
+    _NOTES.put(key, [list(choice) for choice in found])
+    return found
+
+
+def kept_scan(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | WordOpener | None:
+    """:func:`scan_strategy`, its choice kept between runs as :func:`kept_choices` is (the
+    expressions are built from the pattern's text and compiled here; a kept choice that does not
+    fit the pattern is worked out again)."""
+    key = _note_key("s", pattern)
+    kept = _NOTES.get(key)
+    if isinstance(kept, list) and kept:
+        try:
+            return _scan_from(pattern, kept)
+        except (ValueError, TypeError, re.error, RecursionError, OverflowError):
+            pass
+    recipe = scan_recipe(pattern)
+    _NOTES.put(key, recipe)
+    return _scan_from(pattern, recipe)
+
+
 def _literal_runs(items: Any, shortest: int) -> tuple[list[str], list[tuple[str, ...]]]:
     """The runs of literal text of a parsed sequence that are long enough to screen with, and the
     alternations of it whose every branch holds one (the longest run of each branch)."""
@@ -517,70 +561,119 @@ def scan_strategy(pattern: Pattern | re.Pattern[str]) -> str | LineOpener | Word
       trying every position;
     - anything else, None: the pattern runs as it is.
     """
+    return _scan_from(pattern, scan_recipe(pattern))
+
+
+def scan_recipe(pattern: Pattern | re.Pattern[str]) -> list[Any]:
+    """Which :func:`scan_strategy` a pattern takes, as JSON: ``["none"]``, ``["lines"]``,
+    ``["line"]``, or ``[opening, group end, group width, tail]`` for a :class:`WordOpener`, the
+    opening ``word``, ``words`` or ``group`` (the end and width only for a group) and whether a
+    :attr:`WordOpener.tail` screens it. The pattern is parsed here; the strategy is then built from
+    its text alone (:func:`_scan_from`)."""
     parsed = _parsed(pattern.pattern, pattern.flags)
     if parsed is None:  # pragma: no cover - it compiled, so it parses (or this Python moved the parser)
-        return None
+        return ["none"]
     if not parsed or parsed[0][0] is not _sre_constants.AT:
-        return None
+        return ["none"]
     trusted = getattr(pattern, "trusted", True)
-    if parsed[0][1] is _sre_constants.AT_BEGINNING and pattern.flags & re.MULTILINE:
-        caret = _OPENING_CARET.match(pattern.pattern)
-        if trusted and caret:
-            source = pattern.pattern
-            return LineOpener(re.compile(source[:caret.end() - 1] + "\\n" + source[caret.end():], pattern.flags))
-        return LINES
-    if not (trusted and parsed[0][1] is _sre_constants.AT_BOUNDARY and len(parsed) > 1
-            and pattern.pattern.startswith("\\b")):
-        return None
     source = pattern.pattern
+    if parsed[0][1] is _sre_constants.AT_BEGINNING and pattern.flags & re.MULTILINE:
+        return ["line"] if trusted and _OPENING_CARET.match(source) else ["lines"]
+    if not (trusted and parsed[0][1] is _sre_constants.AT_BOUNDARY and len(parsed) > 1 and source.startswith("\\b")):
+        return ["none"]
     if (parsed[1][0] is _sre_constants.LITERAL and len(source) > 2 and chr(parsed[1][1]) == source[2]
             and re.fullmatch(r"\w", source[2], pattern.flags & re.ASCII)):
-        # \b before a word character: the character before it is not one (or there is none).
-        return WordOpener(re.compile(source[2] + r"(?<!\w[\s\S])" + source[3:], pattern.flags),
-                          _tail(source[3:], pattern.flags))
+        return ["word", 0, 0, _tail_source(source[3:], pattern.flags) is not None]
+    words = _word_choice(source, pattern.flags)
+    if words is not None:
+        return ["words", 0, 0, _tail_source(source[words.end():], pattern.flags) is not None]
+    group = _literal_group(source, parsed[1])
+    if group is not None and re.fullmatch(r"\w", chr(parsed[1][1][3][0][1]), pattern.flags & re.ASCII):
+        return ["group", group, len(parsed[1][1][3]), _tail_source(source[group:], pattern.flags) is not None]
+    return ["none"]
+
+
+def _word_choice(source: str, flags: int) -> re.Match[str] | None:
+    """``\\b(?:word|word...)`` opening a pattern, each word opening with a letter, when the
+    alternation can be looked for by its first letters (:func:`_scan_from`)."""
     words = _WORD_CHOICE.match(source)
-    if (words is not None and pattern.flags & re.IGNORECASE and not pattern.flags & re.VERBOSE
+    if (words is not None and flags & re.IGNORECASE and not flags & re.VERBOSE
             and "\\|" not in words.group(1) and not source.startswith(_QUANTIFIERS, words.end())
             and not any(w[1:2] and w[1] in _QUANTIFIERS for w in words.group(1).split("|"))):
+        return words
+    return None
+
+
+def _scan_from(pattern: Pattern | re.Pattern[str], recipe: list[Any]) -> str | LineOpener | WordOpener | None:
+    """The strategy :func:`scan_recipe` chose, built from the pattern's text.
+
+    Raises:
+        ValueError: The recipe does not fit the pattern (one read back from a damaged file).
+    """
+    source, flags = pattern.pattern, pattern.flags
+    how = recipe[0]
+    if how == "none":
+        return None
+    if how == "lines":
+        return LINES
+    if not getattr(pattern, "trusted", True):  # a user's pattern runs only through its own time budget
+        raise ValueError("a user's pattern is not rewritten")
+    if how == "line":
+        caret = _OPENING_CARET.match(source)
+        if caret is None or not flags & re.MULTILINE:
+            raise ValueError("not a pattern opening with ^")
+        return LineOpener(re.compile(source[:caret.end() - 1] + "\\n" + source[caret.end():], flags))
+    _, group, width, tail = recipe
+    if not source.startswith("\\b") or len(source) < 3:
+        raise ValueError("not a pattern opening with \\b")
+    if how == "word":
+        # \b before a word character: the character before it is not one (or there is none).
+        rest = source[3:]
+        opener = source[2] + r"(?<!\w[\s\S])" + rest
+    elif how == "words":
         # \b before one of several words, each opening with a letter: the letters, in every case
         # ``re`` folds them to, looked for at once (a class in a group without IGNORECASE, which re
         # scans for quickly), the boundary and each word's own letter checked after it.
+        words = _word_choice(source, flags)
+        if words is None:
+            raise ValueError("not a pattern opening with a choice of words")
         choices = words.group(1).split("|")
-        letters = "".join(sorted({v for w in choices for v in _case_variants(w[0], pattern.flags)}))
-        rest = "|".join(f"(?<={w[0]}){w[1:]}" for w in choices)
-        return WordOpener(re.compile(f"(?-i:[{letters}])(?<!\\w[\\s\\S])(?:{rest})" + source[words.end():],
-                                     pattern.flags), _tail(source[words.end():], pattern.flags))
-    group = _literal_group(source, parsed[1])
-    if group is not None and re.fullmatch(r"\w", chr(parsed[1][1][3][0][1]), pattern.flags & re.ASCII):
+        letters = "".join(sorted({v for w in choices for v in _case_variants(w[0], flags)}))
+        rest = source[words.end():]
+        opener = f"(?-i:[{letters}])(?<!\\w[\\s\\S])(?:" + "|".join(f"(?<={w[0]}){w[1:]}" for w in choices) + ")" + rest
+    elif how == "group" and isinstance(group, int) and isinstance(width, int) and 2 < group <= len(source) \
+            and source[group - 1] == ")" and 0 < width < group:
         # \b before a group of literal text (an agency's name, case kept) opening with a word
         # character: the same check, made after the whole name, so that re searches for the name.
-        width = len(parsed[1][1][3])
-        return WordOpener(re.compile(source[2:group] + rf"(?<!\w[\s\S]{{{width}}})" + source[group:],
-                                     pattern.flags), _tail(source[group:], pattern.flags))
-    return None
+        rest = source[group:]
+        opener = source[2:group] + rf"(?<!\w[\s\S]{{{width}}})" + rest
+    else:
+        raise ValueError(f"unknown scan {recipe!r}")
+    tail_source = _tail_source(rest, flags, parse=False) if tail else None
+    return WordOpener(re.compile(opener, flags), re.compile(tail_source, flags) if tail_source else None)
 
 
 _SPACES = re.compile(r"(?:\\s[*+?]?)*")
 _BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
-def _tail(rest: str, flags: int) -> re.Pattern[str] | None:
+def _tail_source(rest: str, flags: int, parse: bool = True) -> str | None:
     """:attr:`WordOpener.tail` for what follows a pattern's opening word (``rest``): the rest from
     its first character on when, past white space, it opens with a literal character that is not a
     letter, digit or space. ``rest`` is the remainder of the pattern's main sequence (and any
     further top-level alternatives, which the tail then keeps too), so every match of the pattern
-    holds a match of the tail, later in the text."""
+    holds a match of the tail, later in the text. With ``parse`` False, the rest past white space,
+    for a pattern already found to have one."""
     rest = rest[_SPACES.match(rest).end():]  # type: ignore[union-attr]  # matches the empty string
     if not rest or _BACK_REFERENCE.search(rest):
         return None
+    if not parse:
+        return rest
     parsed = _parsed(rest, flags)  # None for a part of a pattern that does not stand alone
     if not parsed or parsed[0][0] is not _sre_constants.LITERAL or chr(parsed[0][1]).isalnum() \
             or chr(parsed[0][1]).isspace():
         return None
-    try:
-        return re.compile(rest, flags)
-    except Exception:  # pragma: no cover - it parsed, so it compiles
-        return None
+    return rest
 
 
 @lru_cache(maxsize=256)
