@@ -287,14 +287,21 @@ def gc_frozen() -> Iterator[None]:
     that walks them also copies every page they are on. Entering again (a worker pool started inside
     the stream) adds the objects made since; the outermost exit gives them all back to the
     collector, so nothing made before is kept for good (objects the caller froze itself stay
-    frozen, and so do those added while they are)."""
-    outermost = gc.get_freeze_count() == 0
+    frozen, and so do those added while they are). Counting what is frozen walks all of it (some
+    25 ms once a filter has run), so it is counted only on the outermost entry."""
+    global _frozen_depth
+    outermost = _frozen_depth == 0 and gc.get_freeze_count() == 0
+    _frozen_depth += 1
     gc.freeze()
     try:
         yield
     finally:
+        _frozen_depth -= 1
         if outermost:
             gc.unfreeze()
+
+
+_frozen_depth = 0  # gc_frozen entries open in this process (a forked worker starts with its parent's)
 
 
 @contextmanager

@@ -202,6 +202,22 @@ def test_the_collector_passes_over_what_a_stream_inherits_and_gets_it_back_after
     assert gc.collect() >= 1 and freed >= 1  # the cycle made inside the stream, then the one made before
 
 
+def test_what_the_caller_froze_itself_stays_frozen() -> None:
+    gc.collect()
+    mine = _Cycle()
+    gc.freeze()
+    try:
+        with gc_frozen(), gc_frozen():
+            assert list(fork_stream(range(3), _slow_square, 2)) == [0, 1, 4]
+        assert gc.get_freeze_count() > 0 and not any(o is mine for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
+    assert any(o is mine for o in gc.get_objects())
+    with gc_frozen():  # and the next stream, with nothing frozen before it, gives everything back
+        pass
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_worker_that_dies_is_one_error_naming_its_exit_status() -> None:
     with pytest.raises(WorkerLost, match="exit status 3") as lost:
         list(fork_stream(range(20), _die, 2))
