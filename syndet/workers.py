@@ -15,6 +15,7 @@ callers run work that uses such patterns in one process (see ``parallel_ok``).
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import pickle
 import signal
@@ -119,13 +120,21 @@ def _forked(ctx: Any, items: Iterable[Any], work: Callable[[Any], T], jobs: int,
     """:func:`fork_stream` once the fork context is known."""
     workers: list[_Worker] = []
     feed: _Feed | None = None
+    stream = iter(items)
+    sent = emitted = 0
     try:
-        for _ in range(max(1, jobs)):
+        # The first worker starts on the first item while the others are forked (a fork of a
+        # large process takes some 20 ms); this thread reads it, as no other thread may run yet.
+        workers.append(_Worker(ctx, work, start))
+        for item in itertools.islice(stream, 1):
+            workers[0].conn.send_bytes(pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+            workers[0].pending.append(sent)
+            sent += 1
+        for _ in range(max(1, jobs) - 1):
             workers.append(_Worker(ctx, work, start))
-        feed = _Feed(items)  # its thread starts after the forks: a child never inherits its locks
+        feed = _Feed(stream)  # its thread starts after the forks: a child never inherits its locks
         by_conn = {w.conn: w for w in workers}
         done: dict[int, tuple[bool, Any]] = {}  # result (or the exception raised) of each item
-        sent = emitted = 0
         reading = True
         limit = 16 * len(workers)  # results held back by a slow one before it, at most
         while reading or emitted < sent:

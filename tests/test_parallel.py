@@ -6,6 +6,7 @@ import dataclasses
 import gc
 import multiprocessing
 import os
+import pickle
 import random
 import threading
 import time
@@ -145,6 +146,23 @@ def test_fork_stream_raises_what_reading_the_stream_raised_after_its_results() -
         for value in fork_stream(stream(), _slow_square, 2):
             got.append(value)
     assert got == [n * n for n in range(10)]
+
+
+@pytest.mark.parametrize("good", [0, 1, 2])
+def test_a_stream_failing_at_its_start_raises_after_its_results_and_leaves_no_worker(good: int) -> None:
+    """The first item is read and sent while the other workers are forked: a stream that fails
+    on it, or just after it, still raises once the results before are out."""
+    def stream() -> Iterator[object]:
+        yield from range(good)
+        yield lambda: None  # an item that cannot be sent to a worker
+        yield 5
+
+    got: list[int] = []
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        for value in fork_stream(stream(), _slow_square, 2):
+            got.append(value)
+    assert got == [n * n for n in range(good)]
+    assert not multiprocessing.active_children()
 
 
 def test_fork_stream_yields_a_result_before_the_next_item_arrives() -> None:
