@@ -27,8 +27,12 @@ class YAMLBoundError(ValueError):
     """A YAML document that breaks a bound or cannot be built; the message says which."""
 
 
-def load_bounded(text: str, max_bytes: int = MAX_BYTES) -> tuple[Any, Any]:
+def load_bounded(text: str, max_bytes: int = MAX_BYTES, trusted: bool = False) -> tuple[Any, Any]:
     """Parse one YAML document within the bounds: its root node (for lines) and its data.
+
+    A ``trusted`` document (one syndet ships) is read by libyaml when PyYAML has it, ten times
+    faster (5 ms against 49 for the bundled catalogue); any other is read by PyYAML's own parser,
+    whose nesting is bounded by Python's recursion limit rather than by the C stack.
 
     Raises:
         YAMLBoundError: The document is too large, too deep, expands to too many nodes, or holds
@@ -39,7 +43,7 @@ def load_bounded(text: str, max_bytes: int = MAX_BYTES) -> tuple[Any, Any]:
 
     if len(text) > max_bytes:
         raise YAMLBoundError(f"larger than {max_bytes // 1024} KB")
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text) if trusted else yaml.SafeLoader(text)
     try:
         try:
             node = loader.get_single_node()
@@ -94,12 +98,13 @@ def _bound(root: Any) -> None:
         sizes[key], depths[key] = size, depth
 
 
-def read_mapping(path: Path, what: str) -> tuple[dict[str, Any], dict[str, int]]:
+def read_mapping(path: Path, what: str, trusted: bool = False) -> tuple[dict[str, Any], dict[str, int]]:
     """Read a YAML file whose top level is a mapping.
 
     Args:
         path: The file.
         what: What the file is, for errors ("config file", "evidence catalogue").
+        trusted: A file syndet ships (see :func:`load_bounded`).
 
     Returns:
         The data (empty for an empty file) and the 1-based line of each key, by dotted path
@@ -117,7 +122,7 @@ def read_mapping(path: Path, what: str) -> tuple[dict[str, Any], dict[str, int]]
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read {what}: {exc}") from None
     try:
-        node, data = load_bounded(text)
+        node, data = load_bounded(text, trusted=trusted)
     except YAMLBoundError as exc:
         raise ConfigError(f"{path}: {what} refused: {exc}") from None
     except yaml.MarkedYAMLError as exc:

@@ -264,3 +264,26 @@ def test_a_users_pattern_is_never_rewritten_on_a_kept_answer(tmp_path: Path, mon
     lines = Pattern(r"^From\s+\w+", re.MULTILINE)
     evidence._NOTES.put(evidence._note_key("s", lines), ["line"])
     assert kept_scan(lines) == LINES
+
+
+def test_the_bundled_catalogue_reads_the_same_with_libyaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogue syndet ships is read by libyaml (when PyYAML has it): the same data and the
+    same line for every key as PyYAML's own parser, which every other file still goes through."""
+    import yaml
+
+    from syndet.attribution.evidence import DEFAULT_CATALOGUE
+    from syndet.yamlfile import read_mapping
+
+    slow = read_mapping(DEFAULT_CATALOGUE, "evidence catalogue")
+    assert read_mapping(DEFAULT_CATALOGUE, "evidence catalogue", trusted=True) == slow
+    assert len(slow[1]) > 300  # a line for every key of every entry
+
+    def refused(*_: object) -> None:
+        raise AssertionError("a user's file went to libyaml")
+
+    monkeypatch.setattr(yaml, "CSafeLoader", refused, raising=False)
+    extra = tmp_path / "agencies.yaml"
+    extra.write_text("signoffs:\n  - pattern: '^ends here$'\n    origin: AP\n", encoding="utf-8")
+    assert read_mapping(extra, "evidence catalogue")[1]["signoffs.0.pattern"] == 2
+    with pytest.raises(AssertionError, match="libyaml"):
+        load_catalogue()  # the bundled one does use it

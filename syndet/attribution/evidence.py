@@ -250,7 +250,7 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    data, lines = read_mapping(path, "evidence catalogue")
+    data, lines = read_mapping(path, "evidence catalogue", trusted=path == DEFAULT_CATALOGUE)
     for key in data:
         if key not in _TOP_KEYS:
             raise ConfigError(f"{_where(str(path), lines, str(key))}: unknown key '{key}' "
