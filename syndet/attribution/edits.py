@@ -108,8 +108,9 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
     text = article.text
     content = content_ranges(paragraphs)
     tokens, starts_np, ends_np = content_words(text, content)
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    offsets_np = np.cumsum(lengths + 1) - lengths  # word k starts after k + 1 spaces and the words before it
     joined = " " + " ".join(tokens) + " "
-    offsets_np, stops_np = _word_places(joined, tokens)
     firsts = np.searchsorted(starts_np, [lo for lo, _ in content]) if content else np.empty(0, dtype=np.int64)
     para_first = [int(k) for k, (_, hi) in zip(firsts, content, strict=True)
                   if k < len(starts_np) and starts_np[k] < hi]
@@ -123,21 +124,8 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
         touching = k < len(starts) and not text[m.end():starts[k]].strip()
         if touching and (m.group() != '"' or starts[k] == m.end()) and (not opens or opens[-1] != k):
             opens.append(k)
-    return Layout(joined, _ints(offsets_np), _ints(stops_np), starts, _ints(ends_np), tuple(para_first), tuple(opens))
-
-
-def _word_places(joined: str, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Where each word starts in ``joined`` (the words between single spaces), and where it ends
-    with the space after it. An ASCII text's places are read off its spaces at once (a word holds
-    no space: :func:`syndet.text.normalize.words_with_offsets`; the count is checked all the same);
-    beyond ASCII a character is not a byte, so the lengths are counted."""
-    if joined.isascii():
-        spaces = np.flatnonzero(np.frombuffer(joined.encode("ascii"), dtype=np.uint8) == 32)
-        if len(spaces) == len(tokens) + 1:
-            return spaces[:-1] + 1, spaces[1:] + 1
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    offsets = np.cumsum(lengths + 1) - lengths  # word k starts after k + 1 spaces and the words before it
-    return offsets, offsets + lengths + 1
+    return Layout(joined, _ints(offsets_np), _ints(offsets_np + lengths + 1), starts, _ints(ends_np),
+                  tuple(para_first), tuple(opens))
 
 
 class Layouts:

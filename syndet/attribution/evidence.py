@@ -649,7 +649,7 @@ def _scan_from(pattern: Pattern | re.Pattern[str], recipe: list[Any]) -> str | L
         opener = source[2:group] + rf"(?<!\w[\s\S]{{{width}}})" + rest
     else:
         raise ValueError(f"unknown scan {recipe!r}")
-    tail_source = _tail_source(rest, flags, parse=False) if tail else None
+    tail_source = _tail_text(rest) if tail else None
     return WordOpener(re.compile(opener, flags), re.compile(tail_source, flags) if tail_source else None)
 
 
@@ -657,23 +657,26 @@ _SPACES = re.compile(r"(?:\\s[*+?]?)*")
 _BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
-def _tail_source(rest: str, flags: int, parse: bool = True) -> str | None:
+def _tail_source(rest: str, flags: int) -> str | None:
     """:attr:`WordOpener.tail` for what follows a pattern's opening word (``rest``): the rest from
     its first character on when, past white space, it opens with a literal character that is not a
     letter, digit or space. ``rest`` is the remainder of the pattern's main sequence (and any
     further top-level alternatives, which the tail then keeps too), so every match of the pattern
-    holds a match of the tail, later in the text. With ``parse`` False, the rest past white space,
-    for a pattern already found to have one."""
-    rest = rest[_SPACES.match(rest).end():]  # type: ignore[union-attr]  # matches the empty string
-    if not rest or _BACK_REFERENCE.search(rest):
+    holds a match of the tail, later in the text."""
+    tail = _tail_text(rest)
+    if tail is None:
         return None
-    if not parse:
-        return rest
-    parsed = _parsed(rest, flags)  # None for a part of a pattern that does not stand alone
+    parsed = _parsed(tail, flags)  # None for a part of a pattern that does not stand alone
     if not parsed or parsed[0][0] is not _sre_constants.LITERAL or chr(parsed[0][1]).isalnum() \
             or chr(parsed[0][1]).isspace():
         return None
-    return rest
+    return tail
+
+
+def _tail_text(rest: str) -> str | None:
+    """The rest past its white space, when it holds no back reference (a tail stands alone)."""
+    rest = rest[_SPACES.match(rest).end():]  # type: ignore[union-attr]  # matches the empty string
+    return rest if rest and not _BACK_REFERENCE.search(rest) else None
 
 
 @lru_cache(maxsize=256)
@@ -798,18 +801,10 @@ class _Screen:
         """The rules numbered ``picked`` (in order) that the text holds a literal of each choice of
         (:attr:`Rule.screen`), in one loop (it runs for some fifty rules an article)."""
         out = []
-        seen = self._seen
         for n in picked:
             rule = rules[n]
-            screen = rule.__dict__.get("_screen")
-            for choice in rule.screen if screen is None else screen:
-                for literal in choice:  # the choices in order, each looked up once per text
-                    hit = seen.get(literal)
-                    if hit is None:
-                        hit = self._has(literal)
-                    if hit:
-                        break
-                else:
+            for choice in rule.screen:
+                if not any(map(self._has, choice)):
                     break
             else:
                 out.append(rule)
