@@ -287,3 +287,22 @@ def test_the_bundled_catalogue_reads_the_same_with_libyaml(tmp_path: Path, monke
     assert read_mapping(extra, "evidence catalogue")[1]["signoffs.0.pattern"] == 2
     with pytest.raises(AssertionError, match="libyaml"):
         load_catalogue()  # the bundled one does use it
+
+
+def test_the_lines_of_each_entry_are_found_in_one_pass() -> None:
+    """Where each agency's and wire's keys were written, gathered for all entries at once, is what
+    looking for each entry's own keys gives (``agencies.1`` does not take ``agencies.10``'s)."""
+    from syndet.attribution.evidence import DEFAULT_CATALOGUE, _entries, _sub
+    from syndet.yamlfile import read_mapping
+
+    data, lines = read_mapping(DEFAULT_CATALOGUE, "evidence catalogue")
+    made = {f"agencies.{n}": 10 + n for n in range(12)}
+    made.update({f"agencies.{n}.name": 40 + n for n in range(12)}, **{"agencies.1.tags.0": 70, "agencies.10.tags.3": 71,
+                                                                     "agencies": 1, "press_wires.1.name": 80})
+    for mapping, sections in ((lines, {k: len(data[k]) for k in ("agencies", "press_wires")}),
+                              (made, {"agencies": 12, "press_wires": 2})):
+        for section, count in sections.items():
+            found = _entries(mapping, section)
+            for n in range(count):
+                assert found.get(str(n), {}) == _sub(mapping, f"{section}.{n}")
+    assert _entries(made, "agencies")["1"] == {"": 11, "name": 41, "tags.0": 70}

@@ -215,9 +215,10 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
     merged: dict[str, Any] = {k: v for k, v in data.items()}
     origins: dict[str, tuple[str, dict[str, int]]] = {}
     for key in ("agencies", "press_wires"):
+        found = _entries(lines, key)
         for n, entry in enumerate(merged.get(key) or []):
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                origins[f"{key}:{entry['name']}"] = (str(main), _sub(lines, f"{key}.{n}"))
+                origins[f"{key}:{entry['name']}"] = (str(main), found.get(str(n), {}))
     where_of: dict[str, tuple[str, dict[str, int]]] = {"": (str(main), lines)}
     items: dict[str, list[tuple[str, dict[str, int], int]]] = {}  # where each list item comes from
     for key, value in merged.items():
@@ -262,6 +263,18 @@ def _sub(lines: Mapping[str, int], prefix: str) -> dict[str, int]:
     out = {k[len(prefix) + 1:]: v for k, v in lines.items() if k.startswith(prefix + ".")}
     if prefix in lines:
         out[""] = lines[prefix]
+    return out
+
+
+def _entries(lines: Mapping[str, int], section: str) -> dict[str, dict[str, int]]:
+    """:func:`_sub` of every entry ``section.<n>`` at once, by ``n`` (a catalogue has dozens of
+    entries and thousands of lines: one pass instead of one per entry)."""
+    out: dict[str, dict[str, int]] = {}
+    head = section + "."
+    for key, line in lines.items():
+        if key.startswith(head):
+            n, dot, rest = key[len(head):].partition(".")
+            out.setdefault(n, {})[rest if dot else ""] = line
     return out
 
 
@@ -310,12 +323,17 @@ def _fill(template: str, slot: str, value: str, raw: str) -> str:
     return template.replace(slot, value)
 
 
+@lru_cache(maxsize=64)
+def _bundled(origin: str) -> bool:
+    """Whether a catalogue file is the bundled one (asked for each of its thousand patterns)."""
+    return Path(origin) == DEFAULT_CATALOGUE
+
+
 def _compile(pattern: str, flags: int, where: str, key: str, origin: str) -> Pattern:
     """A catalogue pattern; one from a file other than the bundled catalogue (``origin``) runs with a
     bounded cost."""
     try:
-        return Pattern(pattern, flags | re.MULTILINE, trusted=Path(origin) == DEFAULT_CATALOGUE,
-                       where=f"{where}: {key}")
+        return Pattern(pattern, flags | re.MULTILINE, trusted=_bundled(origin), where=f"{where}: {key}")
     except PatternError as exc:
         raise ConfigError(f"{where}: '{key}' has an {exc}") from None
 
