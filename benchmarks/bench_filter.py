@@ -65,6 +65,7 @@ from syndet.models import Article
 from syndet.settings import IndexSettings, Settings
 from syndet.store.base import Entry
 from syndet.store.redis import drop_index
+from syndet.store.sqlite import SQLiteStore
 
 COPY_KINDS = ("agency", "press_release", "republished")
 REFERENCE_ARTICLES = 10_000
@@ -212,6 +213,8 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
         sync_s = time.perf_counter() - started
         latencies: list[float] = []
         arrivals: list[float] = []
+        in_memory = system.resident(flt.store.files()) if isinstance(flt.store, SQLiteStore) else None
+        faults = system.faults()
         machine = system.counters()
         started = time.perf_counter()
         decisions: dict[str, str] = {}
@@ -223,6 +226,7 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
                                    if p.attribution and p.attribution.source_article}
         filter_s = time.perf_counter() - started
         meanwhile = system.describe(machine, system.counters())
+        minor, major = (after - before for after, before in zip(system.faults(), faults, strict=True))
         stats = flt.store.stats()
     latencies.sort()
     # The stream's first decisions are made on this process (while the workers start) and pay for
@@ -235,7 +239,7 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
             "first_s": arrivals[0] - started if arrivals else 0.0,
             "p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
             "max": latencies[-1], "meanwhile": meanwhile, "decisions": decisions, "named": named, "stats": stats,
-            "size": size}
+            "size": size, "in_memory": in_memory, "faults": (minor, major)}
 
 
 def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> None:
@@ -258,6 +262,11 @@ def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> Non
           f"{result['first_s']:.2f} s, {result['steady']:.1f} articles/s from decision {_SERIAL_HEAD + 1} on")
     if result["meanwhile"]:
         print(f"while deciding: {result['meanwhile']}")
+    minor, major = result["faults"]
+    held = result["in_memory"]
+    print((f"index in memory when deciding started: {held[0] / max(held[1], 1):.1%} of {held[1] / 2**20:,.0f} MiB; "
+           if held else "") + f"page faults while deciding: {minor:,} minor, {major:,} major (this process and "
+          "its workers)")
     print(f"agreement with labels: {agree:.1%} overall, copies {_agree(got, want, copies):.1%} "
           f"({len(copies)}), originals {_agree(got, want, originals):.1%} ({len(originals)})")
     sourced = corpus.sources

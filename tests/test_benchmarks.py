@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -82,6 +84,8 @@ def test_bench_filter_runs_small_and_says_what_the_machine_did_meanwhile(tmp_pat
     if Path("/proc/stat").exists():
         meanwhile = next(line for line in lines if line.startswith("while deciding: host took "))
         assert "(steal)" in meanwhile and "disk reads" in meanwhile
+        memory = next(line for line in lines if line.startswith("index in memory when deciding started: "))
+        assert 0.0 <= float(memory.split()[6].rstrip("%")) <= 100.0 and "minor" in memory and "major" in memory
 
 
 def test_host_steal_and_disk_reads_are_read_from_proc(tmp_path: Path) -> None:
@@ -109,3 +113,22 @@ def test_host_steal_and_disk_reads_are_read_from_proc(tmp_path: Path) -> None:
     assert system.counters(tmp_path / "absent", tmp_path / "block") is None
     assert system.counters(tmp_path, tmp_path / "no-block") is None
     assert system.parse_stat("cpu  10 0 5 85\n") == (100, 0, 0)  # a kernel that counts no steal
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="page residency is read on Linux only")
+def test_how_much_of_a_file_is_in_memory(tmp_path: Path) -> None:
+    """What the page cache holds of files, as mincore says; a file read just now is held whole."""
+    import mmap
+    import os
+
+    from benchmarks import system
+
+    data = tmp_path / "data.bin"
+    data.write_bytes(os.urandom(16 * mmap.PAGESIZE + 100))
+    data.read_bytes()
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    assert system.resident([data, empty]) == (data.stat().st_size, data.stat().st_size)
+    assert system.resident([tmp_path / "missing"]) is None
+    minor, major = system.faults()
+    assert minor > 0 and major >= 0

@@ -529,3 +529,23 @@ def test_the_bulk_path_on_workers_stores_what_one_process_stores(settings: Setti
         probe = single.prepare([batch[3]])[0]
         assert sorted(bulk.store.lookup(probe.signatures).idx.tolist()) == \
             sorted(single.store.lookup(probe.signatures).idx.tolist())
+
+
+def test_a_sqlite_index_names_the_files_its_lookups_read(tmp_path: Path) -> None:
+    """The database, its write-ahead log and the registered segments' files; not the segments a
+    merge retired, which stay in the folder for a while."""
+    from syndet.store.postings import FANOUT
+
+    path = tmp_path / "i.sqlite"
+    with Filter(dataclasses.replace(Settings(), index=IndexSettings(path=str(path))), create=True) as flt:
+        for n in range(FANOUT + 1):  # one add per segment: the first FANOUT are merged into one
+            flt.add(articles(f"b{n}-", range(2)))
+        store: Any = flt.store
+        registered = {i.name for i in store._segments()}
+        retired = {str(n) for (n,) in store._db.execute("SELECT name FROM retired")}
+        assert retired and not retired & registered
+        files = store.files()
+        assert files[0] == path and all(p.exists() for p in files)
+        segments = files[2:] if files[1] == Path(f"{path}-wal") else files[1:]
+        assert {p.name.rsplit(".", 1)[0] for p in segments} == registered
+        assert len(segments) == 3 * len(registered)  # keys, refs and fence of each

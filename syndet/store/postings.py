@@ -291,11 +291,14 @@ class Postings:
     def bytes(self, names: Iterable[str] | None = None) -> int:
         """Size of the segment files of ``names`` (default: every segment file in the folder)."""
         total = 0
-        for name in self.files() if names is None else names:
-            for suffix in _SUFFIXES:
-                with contextlib.suppress(OSError):
-                    total += (self.folder / f"{name}{suffix}").stat().st_size
+        for path in self.paths(self.files() if names is None else names):
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
         return total
+
+    def paths(self, names: Iterable[str]) -> list[Path]:
+        """The files of the segments ``names`` (some may be missing)."""
+        return [self.folder / f"{name}{suffix}" for name in names for suffix in _SUFFIXES]
 
     class _Files:
         def __init__(self, folder: Path, info: SegmentInfo) -> None:

@@ -425,6 +425,14 @@ class SQLiteStore:
                 "postings": sum(i.count for i in infos), "segments": len(infos), "postings_bytes": postings,
                 "retired_bytes": retired, "settings": meta}
 
+    def files(self) -> list[Path]:
+        """The files lookups read: the database, its write-ahead log and each registered postings
+        segment (not those a merge retired); only those that exist."""
+        with self._errors("read"), self.snapshot():
+            names = sorted(i.name for i in self._segments())
+        path = Path(self.location)
+        return [p for p in (path, Path(f"{path}-wal"), *self.postings.paths(names)) if p.exists()]
+
     def verify(self) -> list[str]:
         """SQLite's own integrity check, then: every article's paragraphs and hashes are whole,
         every segment file is there, and every article has all its postings."""
