@@ -292,8 +292,14 @@ def test_the_bundled_catalogue_reads_the_same_with_libyaml(tmp_path: Path, monke
 def test_the_lines_of_each_entry_are_found_in_one_pass() -> None:
     """Where each agency's and wire's keys were written, gathered for all entries at once, is what
     looking for each entry's own keys gives (``agencies.1`` does not take ``agencies.10``'s)."""
-    from syndet.attribution.evidence import DEFAULT_CATALOGUE, _entries, _sub
+    from syndet.attribution.evidence import DEFAULT_CATALOGUE, _entries
     from syndet.yamlfile import read_mapping
+
+    def _sub(lines: dict[str, int], prefix: str) -> dict[str, int]:  # one entry's keys, looked for alone
+        out = {k[len(prefix) + 1:]: v for k, v in lines.items() if k.startswith(prefix + ".")}
+        if prefix in lines:
+            out[""] = lines[prefix]
+        return out
 
     data, lines = read_mapping(DEFAULT_CATALOGUE, "evidence catalogue")
     made = {f"agencies.{n}": 10 + n for n in range(12)}

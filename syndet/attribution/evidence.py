@@ -229,6 +229,7 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
         for key, value in more.items():
             if key in ("agencies", "press_wires"):
                 entries = list(merged.get(key) or [])
+                found = _entries(more_lines, key)
                 for n, entry in enumerate(_as_list(value, str(extra_path), more_lines, key)):
                     name = entry.get("name") if isinstance(entry, dict) else None
                     names = [e.get("name") if isinstance(e, dict) else None for e in entries]
@@ -236,7 +237,7 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
                         entries[names.index(name)] = entry
                     else:
                         entries.append(entry)
-                    origins[f"{key}:{name}"] = (str(extra_path), _sub(more_lines, f"{key}.{n}"))
+                    origins[f"{key}:{name}"] = (str(extra_path), found.get(str(n), {}))
                 merged[key] = entries
             elif key in ("weights", "templates"):
                 base = dict(merged.get(key) or {})
@@ -251,7 +252,7 @@ def load_catalogue(path: Path | None = None, extra: Sequence[Path] = ()) -> Cata
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    data, lines = read_mapping(path, "evidence catalogue", trusted=path == DEFAULT_CATALOGUE)
+    data, lines = read_mapping(path, "evidence catalogue", trusted=_bundled(str(path)))
     for key in data:
         if key not in _TOP_KEYS:
             raise ConfigError(f"{_where(str(path), lines, str(key))}: unknown key '{key}' "
@@ -259,16 +260,9 @@ def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     return data, lines
 
 
-def _sub(lines: Mapping[str, int], prefix: str) -> dict[str, int]:
-    out = {k[len(prefix) + 1:]: v for k, v in lines.items() if k.startswith(prefix + ".")}
-    if prefix in lines:
-        out[""] = lines[prefix]
-    return out
-
-
 def _entries(lines: Mapping[str, int], section: str) -> dict[str, dict[str, int]]:
-    """:func:`_sub` of every entry ``section.<n>`` at once, by ``n`` (a catalogue has dozens of
-    entries and thousands of lines: one pass instead of one per entry)."""
+    """The lines of each entry ``section.<n>``, by ``n``, keyed within the entry (``""`` for the
+    entry itself, ``tags.0`` for ``section.<n>.tags.0``), all in one pass over the lines."""
     out: dict[str, dict[str, int]] = {}
     head = section + "."
     for key, line in lines.items():

@@ -44,6 +44,11 @@ memory that narrows each search to one block of the memory-mapped keys."""
 _SUFFIXES = (".keys", ".refs", ".fence")
 
 
+def _paths(folder: Path, name: str) -> list[Path]:
+    """The files of one segment: its keys, refs and fence."""
+    return [folder / f"{name}{suffix}" for suffix in _SUFFIXES]
+
+
 @dataclass(frozen=True)
 class SegmentInfo:
     """One registered run: its file name stem, level and number of postings."""
@@ -261,9 +266,9 @@ class Postings:
         """Delete segment files (already unregistered); files already gone are fine."""
         for name in names:
             self._open.pop(name, None)
-            for suffix in _SUFFIXES:
+            for path in _paths(self.folder, name):
                 with contextlib.suppress(FileNotFoundError):
-                    (self.folder / f"{name}{suffix}").unlink()
+                    path.unlink()
 
     def forget(self, names: Iterable[str]) -> None:
         """Drop the page cache of segments a merge replaced: a reader that still searches them
@@ -273,9 +278,9 @@ class Postings:
             return
         for name in names:
             self._open.pop(name, None)
-            for suffix in _SUFFIXES:
+            for path in _paths(self.folder, name):
                 with contextlib.suppress(OSError):  # a hint: a file already gone needs none
-                    fd = os.open(self.folder / f"{name}{suffix}", os.O_RDONLY)
+                    fd = os.open(path, os.O_RDONLY)
                     try:
                         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
                     finally:
@@ -298,11 +303,11 @@ class Postings:
 
     def paths(self, names: Iterable[str]) -> list[Path]:
         """The files of the segments ``names`` (some may be missing)."""
-        return [self.folder / f"{name}{suffix}" for name in names for suffix in _SUFFIXES]
+        return [path for name in names for path in _paths(self.folder, name)]
 
     class _Files:
         def __init__(self, folder: Path, info: SegmentInfo) -> None:
-            self.paths = [folder / f"{info.name}{s}" for s in _SUFFIXES]
+            self.paths = _paths(folder, info.name)
             self.folder = folder
 
         def __enter__(self) -> tuple[BinaryIO, BinaryIO, BinaryIO]:
