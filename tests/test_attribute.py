@@ -242,6 +242,29 @@ def test_outlet_to_outlet_copy_is_republished() -> None:
     assert [e.kind for e in att.evidence] == ["earliest"]
 
 
+def test_a_credit_to_several_agencies_leaves_the_story_to_the_outlet() -> None:
+    note = "\nThis report contains material from Reuters and AFP.\n"
+    original = article("planet", STORY + story(20, 1) + note, source="Daily Planet", published="2022-01-10T08:00:00Z")
+    mirror = article("bugle", story(21, 1) + "\n" + STORY + story(26, 1) + note, source="Bugle",
+                     published="2022-01-10T11:30:00Z")
+    att = only_passages(scan(original, mirror), "planet", "bugle")[0].attribution
+    assert att is not None and (att.kind, att.origin, att.source_article) == ("republished", "Daily Planet", "planet")
+    credits = [e for e in att.evidence if e.kind == "credit"]
+    assert {e.article_id for e in credits} == {"planet", "bugle"}
+    assert all(e.agency is None and "Reuters and AFP" in e.detail for e in credits)
+    # One agency named alone is still credited with the story.
+    alone = [article(a.id, a.text.replace("Reuters and AFP", "AFP"), source=a.source, published=a.published)
+             for a in (original, mirror)]
+    att = only_passages(scan(*alone), "planet", "bugle")[0].attribution
+    assert att is not None and (att.kind, att.origin) == ("agency", "AFP")
+    # And an agency's own dateline still names it when the note credits others too.
+    dated = [article(a.id, "MOSCOW, Jan 10 (Reuters) - " + a.text if a.id == "planet" else a.text.replace(
+        STORY, "MOSCOW, Jan 10 (Reuters) - " + STORY), source=a.source, published=a.published)
+        for a in (original, mirror)]
+    att = only_passages(scan(*dated), "planet", "bugle")[0].attribution
+    assert att is not None and (att.kind, att.origin) == ("agency", "Reuters")
+
+
 def test_trimmed_copy_points_at_the_longer_story() -> None:
     original = article("long", STORY + "\n" + SECOND)
     trimmed = article("short", story(22, 1) + "\n" + STORY)

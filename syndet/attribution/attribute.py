@@ -433,12 +433,17 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
     per_origin: dict[str, list[Sign]] = defaultdict(list)
     # A duplicate (a mirror of a page) repeats its twin's signs: they count once per group.
     counted: dict[str, set[tuple[str | None, str]]] = defaultdict(set)
+    joint: dict[tuple[str, str], Evidence] = {}  # credit lines naming several agencies, one each
     for copy in copies:
         seen: set[tuple[str | None, str]] = set()
         group = counted[(twins or {}).get(copy.article.id, copy.article.id)]
-        for sign in _applicable(signs[copy.article.id], copy.span):
+        applicable = _applicable(signs[copy.article.id], copy.span)
+        shared = _joint_credits(applicable, copy.article.text)
+        for n, sign in enumerate(applicable):
             ev = sign.evidence
-            if ev.kind == "feed_notice":
+            if n in shared:
+                joint.setdefault((ev.article_id, ev.detail), replace(ev, agency=None))  # the line names them all
+            elif ev.kind == "feed_notice":
                 feed.append(ev)
             elif ev.kind == "republisher_mark":
                 if ("", ev.detail) not in seen:
@@ -495,7 +500,23 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
     if feed:
         return _Draft("agency", None, 0.4, tuple(feed) + shown_marks, pieces, score, words, feed_only=True,
                       winner=winner)
-    return _Draft("republished", None, 0.45, shown_marks, pieces, score, words, winner=winner)
+    return _Draft("republished", None, 0.45, tuple(joint.values()) + shown_marks, pieces, score, words,
+                  winner=winner)
+
+
+def _joint_credits(signs: Sequence[Sign], text: str) -> set[int]:
+    """The credit signs (by place in ``signs``) that share their line of ``text`` with a credit to
+    another agency. One credit naming several agencies ("This report contains material from Reuters
+    and AFP", "With inputs from AP and Reuters") is an outlet's note on a story it put together from
+    their reports: it says the text is the outlet's, and credits no one agency with it."""
+    agencies: dict[int, set[str]] = defaultdict(set)
+    lines: dict[int, int] = {}
+    for n, sign in enumerate(signs):
+        ev = sign.evidence
+        if ev.kind == "credit" and ev.agency and ev.span is not None:
+            lines[n] = text.rfind("\n", 0, ev.span.start) + 1
+            agencies[lines[n]].add(ev.agency)
+    return {n for n, line in lines.items() if len(agencies[line]) > 1}
 
 
 def _stated(copies: list[_Copy], support: Mapping[str, float], feed: Sequence[Evidence],
