@@ -311,8 +311,9 @@ class Filter:
             rows, uids, idx = rows[keep], uids[keep], idx[keep]
         # A paragraph many indexed articles share (a quotation, a press release everybody ran)
         # makes every one of them a candidate, and their number grows with the index. Only the
-        # articles found for most of the new article's paragraphs are read and verified: a
-        # bounded number, :data:`_PRESELECT` times the candidates that will be aligned.
+        # articles found for most of the new article's paragraphs are read and verified (those
+        # found for nearly as many as the best, oldest first): a bounded number, :data:`_PRESELECT`
+        # times the candidates that will be aligned.
         chosen = _most_rows(rows, uids, _PRESELECT * st.policy.max_candidates)
         keep = np.isin(uids, chosen)
         stored_hashes = self._paragraph_hashes(chosen.tolist())
@@ -391,14 +392,18 @@ def _recall(cache: OrderedDict[int, V], uids: Sequence[int], size: int) -> dict[
 
 
 def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int) -> np.ndarray:
-    """The (at most ``limit``) article numbers found for most distinct rows, ties to the oldest."""
+    """The (at most ``limit``) article numbers found for most distinct rows: first those found for
+    nearly as many as the best (:data:`_NEAR`), oldest first, then the others, most rows first,
+    ties to the oldest. Among many copies of one story, a copy that also prints a line the new
+    article carries is found for one row more than the original, and must not push it out."""
     if not len(uids):
         return np.empty(0, dtype=np.int64)
     order = np.lexsort((rows, uids))
     u, r = uids[order], rows[order]
     first = np.r_[True, (u[1:] != u[:-1]) | (r[1:] != r[:-1])]
     numbers, counts = np.unique(u[first], return_counts=True)
-    best = np.lexsort((numbers, -counts))[:limit]
+    near = counts >= _NEAR * counts.max()
+    best = np.lexsort((numbers, np.where(near, 0, -counts), ~near))[:limit]
     return np.sort(numbers[best])
 
 

@@ -119,6 +119,21 @@ def test_copies_adding_a_common_line_do_not_push_out_the_original(settings: Sett
     assert any(p.attribution and p.attribution.source_article == "wire" for p in decision.passages)
 
 
+def test_more_such_copies_than_are_verified_do_not_push_out_the_original(settings: Settings) -> None:
+    # two candidates aligned, so eight verified: twelve copies found for one paragraph more than it
+    footer = "\n\nClick here to read more stories like this one from our newsroom, every single day of the week.\n"
+    few = dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, max_candidates=2))
+    with Filter(few, create=True) as flt:
+        flt.add([Article("wire", story(5))])
+        flt.add([Article(f"c{k}", f"Intro written by outlet number {k} for its readers.\n\n" + story(5) + footer)
+                 for k in range(12)])
+        flt.add([Article(f"s{seed}", story(seed) + footer) for seed in range(10, 20)])
+        decision = flt.check(Article("new", "A new outlet's own opening line.\n\n" + story(5) + footer))
+    assert decision.action == "reject"
+    assert "wire" in {m[0] for m in decision.matches}
+    assert any(p.attribution and p.attribution.source_article == "wire" for p in decision.passages)
+
+
 def test_copies_of_one_story_do_not_crowd_out_the_other_stories_an_article_took(settings: Settings) -> None:
     roundup = story(2) + "\n" + "\n\n".join(p for seed in (4, 6, 8) for p in paragraphs(story(seed))[:2]) + "\n"
     stories = [Article(f"s{seed}", story(seed)) for seed in (2, 4, 6, 8)]
