@@ -105,30 +105,21 @@ def test_a_story_indexed_many_times_is_aligned_against_its_first_copies(settings
     assert {s.article_id for s in passage.spans} == {"new", "wire", "c0", "c1", "c2"}
 
 
-def test_copies_adding_a_common_line_do_not_push_out_the_original(settings: Settings) -> None:
+@pytest.mark.parametrize(("copies", "aligned"), [
+    (6, 8),  # fewer copies than are verified: they compete when the candidates to align are chosen
+    (12, 2),  # two aligned, so eight verified: the copies outnumber the places before verification
+])
+def test_copies_adding_a_common_line_do_not_push_out_the_original(settings: Settings, copies: int,
+                                                                 aligned: int) -> None:
     footer = "\n\nClick here to read more stories like this one from our newsroom, every single day of the week.\n"
-    with Filter(settings, create=True) as flt:
+    chosen = dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, max_candidates=aligned))
+    with Filter(chosen, create=True) as flt:
         flt.add([Article("wire", story(5))])
         flt.add([Article(f"c{k}", f"Intro written by outlet number {k} for its readers.\n\n" + story(5) + footer)
-                 for k in range(6)])
+                 for k in range(copies)])
         flt.add([Article(f"s{seed}", story(seed) + footer) for seed in range(10, 20)])
         decision = flt.check(Article("new", "A new outlet's own opening line.\n\n" + story(5) + footer))
     # the copies share one more paragraph with it than the original, the footer other stories print
-    assert decision.action == "reject"
-    assert "wire" in {m[0] for m in decision.matches}
-    assert any(p.attribution and p.attribution.source_article == "wire" for p in decision.passages)
-
-
-def test_more_such_copies_than_are_verified_do_not_push_out_the_original(settings: Settings) -> None:
-    # two candidates aligned, so eight verified: twelve copies found for one paragraph more than it
-    footer = "\n\nClick here to read more stories like this one from our newsroom, every single day of the week.\n"
-    few = dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, max_candidates=2))
-    with Filter(few, create=True) as flt:
-        flt.add([Article("wire", story(5))])
-        flt.add([Article(f"c{k}", f"Intro written by outlet number {k} for its readers.\n\n" + story(5) + footer)
-                 for k in range(12)])
-        flt.add([Article(f"s{seed}", story(seed) + footer) for seed in range(10, 20)])
-        decision = flt.check(Article("new", "A new outlet's own opening line.\n\n" + story(5) + footer))
     assert decision.action == "reject"
     assert "wire" in {m[0] for m in decision.matches}
     assert any(p.attribution and p.attribution.source_article == "wire" for p in decision.passages)
