@@ -20,6 +20,7 @@ from syndet.attribution.evidence import (
     Sign,
     WordOpener,
     _case_variants,
+    _joint_credits,
     _keep,
     article_signs,
     kept_choices,
@@ -55,6 +56,7 @@ def unscreened(art: Article, paragraphs: Sequence[Paragraph], catalogue: Catalog
         for lo, hi in ranges:
             for m in rule.pattern.finditer(text, lo, hi):
                 _keep(found, rule, art.id, text, m.start(), m.end())
+    _joint_credits(found)
     return tuple(sorted(found.values(), key=lambda s: (s.evidence.span.start if s.evidence.span else -1,
                                                        s.evidence.kind)))
 
@@ -98,6 +100,17 @@ def test_screened_signs_equal_unscreened_on_the_sample_corpus(geneva: Path) -> N
         assert screened == unscreened(art, paragraphs, CATALOGUE, 8)
         total += len(screened)
     assert total >= 2  # the AP dateline of 003 and the AFP sign-off of 002 at least
+
+
+
+def test_a_credit_line_naming_two_agencies_is_one_sign_naming_none(geneva: Path) -> None:
+    path = geneva / "000_35191ae9f111ca43.txt"  # "This report contains content from Agence France-Presse and Reuters."
+    art = article(path.name, path.read_text(encoding="utf-8"))
+    signs = article_signs(art, split_paragraphs(art, CHROME), CATALOGUE, 8)
+    credits = [s for s in signs if s.evidence.kind == "credit"]
+    assert len(credits) == 1
+    assert credits[0].evidence.agency is None and credits[0].weight == 0.0
+    assert "Agence France-Presse and Reuters" in credits[0].evidence.detail
 
 
 SIGN_LINES = [

@@ -437,12 +437,10 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
     for copy in copies:
         seen: set[tuple[str | None, str]] = set()
         group = counted[(twins or {}).get(copy.article.id, copy.article.id)]
-        applicable = _applicable(signs[copy.article.id], copy.span)
-        shared = _joint_credits(applicable, copy.article.text)
-        for n, sign in enumerate(applicable):
+        for sign in _applicable(signs[copy.article.id], copy.span):
             ev = sign.evidence
-            if n in shared:
-                joint.setdefault((ev.article_id, ev.detail), replace(ev, agency=None))  # the line names them all
+            if ev.kind == "credit" and ev.agency is None:  # a line crediting several agencies
+                joint.setdefault((ev.article_id, ev.detail), ev)
             elif ev.kind == "feed_notice":
                 feed.append(ev)
             elif ev.kind == "republisher_mark":
@@ -502,21 +500,6 @@ def _origin(copies: list[_Copy], signs: Mapping[str, tuple[Sign, ...]],
                       winner=winner)
     return _Draft("republished", None, 0.45, tuple(joint.values()) + shown_marks, pieces, score, words,
                   winner=winner)
-
-
-def _joint_credits(signs: Sequence[Sign], text: str) -> set[int]:
-    """The credit signs (by place in ``signs``) that share their line of ``text`` with a credit to
-    another agency. One credit naming several agencies ("This report contains material from Reuters
-    and AFP", "With inputs from AP and Reuters") is an outlet's note on a story it put together from
-    their reports: it says the text is the outlet's, and credits no one agency with it."""
-    agencies: dict[int, set[str]] = defaultdict(set)
-    lines: dict[int, int] = {}
-    for n, sign in enumerate(signs):
-        ev = sign.evidence
-        if ev.kind == "credit" and ev.agency and ev.span is not None:
-            lines[n] = text.rfind("\n", 0, ev.span.start) + 1
-            agencies[lines[n]].add(ev.agency)
-    return {n for n, line in lines.items() if len(agencies[line]) > 1}
 
 
 def _stated(copies: list[_Copy], support: Mapping[str, float], feed: Sequence[Evidence],

@@ -15,7 +15,7 @@ import re
 import sys
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -833,7 +833,8 @@ class _Screen:
 
 def article_signs(article: Article, paragraphs: Sequence[Paragraph], catalogue: Catalogue,
                   lead_paragraphs: int) -> tuple[Sign, ...]:
-    """Every sign the catalogue finds in one article, in text order, one per rule and place.
+    """Every sign the catalogue finds in one article, in text order, one per rule and place; a
+    credit line naming several agencies is one sign naming none (:func:`_joint_credits`).
 
     Args:
         article: The article, whose raw text is searched.
@@ -867,8 +868,9 @@ def article_signs(article: Article, paragraphs: Sequence[Paragraph], catalogue: 
         for lo, hi in where:
             for m in matches(rule, text, lo, hi, starts):
                 _keep(found, rule, article.id, text, m.start(), m.end())
+    _joint_credits(found)
     own = catalogue.match_source_field(article.source)
-    out = sorted(found.values(), key=lambda s: (s.evidence.span.start if s.evidence.span else -1, s.evidence.kind))
+    out = sorted(found.values(), key=lambda s: (_start(s), s.evidence.kind))
     if own:
         out.insert(0, Sign(Evidence("source_field", article.id, f"source: {article.source}", None, own),
                            catalogue.weights["source_field"]))
@@ -890,6 +892,29 @@ def _holding(text: str, needle: str, paragraphs: Sequence[Paragraph], start: int
         else:  # between paragraphs or across the start of one: look again from its start
             pos = text.find(needle, para.start)
     return tuple(out)
+
+
+def _start(sign: Sign) -> int:
+    """Where a sign was seen (-1 for one with no place)."""
+    return sign.evidence.span.start if sign.evidence.span else -1
+
+
+def _joint_credits(found: dict[tuple[str, str | None, int], Sign]) -> None:
+    """Make the credits of one line to several agencies one credit to none, of no weight: such a
+    line ("This report contains material from Reuters and AFP", "With inputs from AP and
+    Reuters") is an outlet's note on a story it put together from their reports, which says the
+    text is the outlet's and credits no one agency with it. The sign kept is the one seen first."""
+    lines: dict[int, list[tuple[str, str | None, int]]] = {}
+    for key in found:
+        if key[0] == "credit" and key[1] is not None:
+            lines.setdefault(key[2], []).append(key)
+    for line, keys in lines.items():
+        if len({origin for _, origin, _ in keys}) > 1:
+            first = min(keys, key=lambda k: _start(found[k]))
+            joint = replace(found[first].evidence, agency=None)
+            for key in keys:
+                del found[key]
+            found[("credit", None, line)] = Sign(joint, 0.0)
 
 
 def _keep(found: dict[tuple[str, str | None, int], Sign], rule: Rule, article_id: str, text: str,
