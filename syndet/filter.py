@@ -313,8 +313,9 @@ class Filter:
         # makes every one of them a candidate, and their number grows with the index. Only the
         # articles found for most of the new article's paragraphs are read and verified (those
         # found for nearly as many as the best, oldest first): a bounded number, :data:`_PRESELECT`
-        # times the candidates that will be aligned.
-        chosen = _most_rows(rows, uids, _PRESELECT * st.policy.max_candidates)
+        # times the candidates that will be aligned, and for each paragraph :data:`_SPARE` times
+        # those aligned for it (some fail verification).
+        chosen = _most_rows(rows, uids, _PRESELECT * st.policy.max_candidates, _SPARE * st.policy.max_per_paragraph)
         keep = np.isin(uids, chosen)
         stored_hashes = self._paragraph_hashes(chosen.tolist())
         verified = _verified_rows(entry, rows[keep], uids[keep], idx[keep], stored_hashes, st.verify)
@@ -391,20 +392,27 @@ def _recall(cache: OrderedDict[int, V], uids: Sequence[int], size: int) -> dict[
     return out
 
 
-def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int) -> np.ndarray:
+def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int, per_row: int) -> np.ndarray:
     """The (at most ``limit``) article numbers found for most distinct rows: first those found for
     nearly as many as the best (:data:`_NEAR`), oldest first, then the others, most rows first,
-    ties to the oldest. Among many copies of one story, a copy that also prints a line the new
-    article carries is found for one row more than the original, and must not push it out."""
+    ties to the oldest; each only if one of the rows it was found for is held by fewer than
+    ``per_row`` taken before it. Among many copies of one story, a copy that also prints a line
+    the new article carries is found for one row more than the original, and must not push it
+    out; and the twentieth copy of a story takes no place from another story the article also
+    carries."""
+    from syndet.match.kernels import spread_choice  # numba loads on first use
+
     if not len(uids):
         return np.empty(0, dtype=np.int64)
     order = np.lexsort((rows, uids))
     u, r = uids[order], rows[order]
     first = np.r_[True, (u[1:] != u[:-1]) | (r[1:] != r[:-1])]
-    numbers, counts = np.unique(u[first], return_counts=True)
+    u, r = u[first], r[first]
+    numbers, starts, counts = np.unique(u, return_index=True, return_counts=True)
     near = counts >= _NEAR * counts.max()
-    best = np.lexsort((numbers, np.where(near, 0, -counts), ~near))[:limit]
-    return np.sort(numbers[best])
+    ranked = np.lexsort((numbers, np.where(near, 0, -counts), ~near))
+    taken = spread_choice(ranked, np.r_[starts, len(u)], r.astype(np.int64), int(r.max()) + 1, per_row, limit)
+    return np.sort(numbers[taken])
 
 
 def _verified_rows(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
@@ -487,6 +495,7 @@ def _batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 _worker: Filter | None = None
 _PRESELECT = 4  # candidate articles verified, per article aligned (policy.max_candidates)
+_SPARE = 2  # candidates verified for a paragraph, per candidate aligned for it (policy.max_per_paragraph)
 _NEAR = 0.8  # share of the best candidate's verified rows from which candidates are taken oldest first
 _SERIAL_HEAD = 8  # articles checked on this process (loading what every check needs) before workers are forked
 

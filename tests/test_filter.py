@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import drop_redis, story
@@ -146,6 +147,32 @@ def test_copies_of_one_story_do_not_crowd_out_the_other_stories_an_article_took(
     crowded = outcome[100]
     assert {m[0] for m in crowded.matches} == {"s2"} | {f"c{k}" for k in range(7)}
     assert crowded.action == "flag" and crowded.seen_fraction == pytest.approx(0.5, abs=0.05)
+
+
+def test_many_copies_of_one_story_leave_room_to_verify_the_others(settings: Settings) -> None:
+    # forty copies of story 2, all indexed before the stories the roundup also took from: more
+    # copies than candidates are verified, and each is found for more of the roundup's paragraphs
+    roundup = story(2) + "\n" + "\n\n".join(p for seed in (4, 6, 8) for p in paragraphs(story(seed))[:2]) + "\n"
+    with Filter(settings, create=True) as flt:
+        flt.add([Article("s2", story(2))])
+        flt.add(_copies("c", 2, 40))
+        flt.add([Article(f"s{seed}", story(seed)) for seed in (4, 6, 8)])
+        decision = flt.check(Article("roundup", roundup))
+    assert {"s4", "s6", "s8"} <= {m[0] for m in decision.matches}
+    assert decision.action == "reject" and decision.seen_fraction > 0.95
+
+
+def test_candidates_are_taken_while_one_of_their_rows_has_room() -> None:
+    from syndet.match.kernels import spread_choice
+
+    # candidate c holds rows[starts[c]:starts[c + 1]]: 0-2 hold rows 0 and 1, 3 holds 0 and 2, 4 holds 3
+    rows = np.array([0, 1, 0, 1, 0, 1, 0, 2, 3])
+    starts = np.array([0, 2, 4, 6, 8, 9])
+    ranked = np.array([0, 1, 2, 3, 4])
+    assert spread_choice(ranked, starts, rows, 4, 2, 10).tolist() == [0, 1, 3, 4]  # 2: rows 0 and 1 are full
+    assert spread_choice(ranked, starts, rows, 4, 1, 10).tolist() == [0, 3, 4]  # 3 holds row 2, still free
+    assert spread_choice(ranked, starts, rows, 4, 100, 3).tolist() == [0, 1, 2]  # no bound but the limit
+    assert spread_choice(ranked[::-1], starts, rows, 4, 1, 10).tolist() == [4, 3, 2]
 
 
 def test_new_story_is_accepted(indexed: Filter) -> None:

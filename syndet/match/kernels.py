@@ -1,4 +1,5 @@
-"""Compiled loops of pair alignment: the words two articles share, as one-to-one pieces.
+"""Compiled loops of pair alignment: the words two articles share, as one-to-one pieces; and the
+walk that picks a filter's candidates with a bound per paragraph.
 
 Each candidate pair of articles is aligned once, and at 100,000 articles there are some 200,000
 pairs of a few hundred words each: array operations on arrays that small spend their time in
@@ -107,3 +108,41 @@ def one_to_one(runs: np.ndarray, words_a: int, words_b: int, size: int) -> np.nd
         found += 1
     out = pieces[:found]
     return out[np.argsort(out[:, 0], kind="mergesort")]
+
+
+@numba.njit(nogil=True, cache=True)
+def spread_choice(ranked: np.ndarray, starts: np.ndarray, rows: np.ndarray, n_rows: int, per_row: int,
+                  limit: int) -> np.ndarray:
+    """Candidates taken in ``ranked`` order, at most ``limit``, each only if one of its rows is
+    held by fewer than ``per_row`` of those taken before it (then it holds each of its rows too).
+
+    Args:
+        ranked: Candidate numbers, best first.
+        starts: Candidate ``c``'s rows are ``rows[starts[c]:starts[c + 1]]`` (distinct, each below
+            ``n_rows``).
+        rows: The rows of every candidate, candidate after candidate.
+        n_rows: Rows there are.
+        per_row: Candidates taken for one row, at most.
+        limit: Candidates taken, at most.
+
+    Returns:
+        The numbers of the candidates taken, in ``ranked`` order.
+    """
+    held = np.zeros(n_rows, dtype=np.int64)
+    out = np.empty(min(limit, len(ranked)), dtype=np.int64)
+    taken = 0
+    for c in ranked:
+        if taken == limit:
+            break
+        lo, hi = starts[c], starts[c + 1]
+        wanted = False
+        for j in range(lo, hi):
+            if held[rows[j]] < per_row:
+                wanted = True
+                break
+        if wanted:
+            for j in range(lo, hi):
+                held[rows[j]] += 1
+            out[taken] = c
+            taken += 1
+    return out[:taken]
