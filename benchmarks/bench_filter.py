@@ -29,6 +29,8 @@ Printed per size and backend (sqlite, redis):
   (*steal*: on a virtual machine, the host running something else on its processors), the
   share spent waiting on the disk, and the disk reads (:mod:`benchmarks.system`). A run's slowest
   decisions, and so its p99, often fall in a moment the host took;
+- just after the decisions, one process hashing the held-out articles as the reference hashes:
+  the machine's speed changes within minutes, and a run's filter rate moves with it;
 - the index's size (bytes on disk for sqlite, Redis ``used_memory`` growth for redis);
 - agreement with the expected decisions (overall, on copies, on originals, confusion table);
 - of the held-out copies whose labelled original is indexed, the share whose decision names that
@@ -165,12 +167,7 @@ def reference(corpus: Corpus, settings: Settings, batch: int) -> dict[str, float
         articles.append(article)
         if len(articles) >= REFERENCE_ARTICLES:
             break
-    flt = Filter(dataclasses.replace(settings, jobs=1), store=_NoStore())  # type: ignore[arg-type]  # hashing only
-    started = time.perf_counter()
-    entries: list[Entry] = []
-    for lo in range(0, len(articles), batch):
-        entries.extend(flt.prepare(articles[lo:lo + batch]))
-    hash_s = time.perf_counter() - started
+    entries, hash_s = _prepared(articles, settings, batch)
     lsh = MinHashLSH(threshold=settings.lsh.threshold, num_perm=settings.minhash.num_perm)
     started = time.perf_counter()
     for n, entry in enumerate(entries):
@@ -178,6 +175,16 @@ def reference(corpus: Corpus, settings: Settings, batch: int) -> dict[str, float
             lsh.insert(f"{n}:{idx}", SignatureView(row, settings.minhash.seed), check_duplication=False)
     insert_s = time.perf_counter() - started
     return {"articles": len(articles), "hash": len(articles) / hash_s, "datasketch": len(articles) / insert_s}
+
+
+def _prepared(articles: Sequence[Article], settings: Settings, batch: int) -> tuple[list[Entry], float]:
+    """The articles prepared for the index by one process, in batches, and the seconds it took."""
+    flt = Filter(dataclasses.replace(settings, jobs=1), store=_NoStore())  # type: ignore[arg-type]  # hashing only
+    started = time.perf_counter()
+    entries: list[Entry] = []
+    for lo in range(0, len(articles), batch):
+        entries.extend(flt.prepare(articles[lo:lo + batch]))
+    return entries, time.perf_counter() - started
 
 
 class _NoStore:
@@ -228,6 +235,9 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
         meanwhile = system.describe(machine, system.counters())
         minor, major = (after - before for after, before in zip(system.faults(), faults, strict=True))
         stats = flt.store.stats()
+    # The machine's speed changes within minutes: the reference's hashing, measured again on the
+    # held-out articles just after the decisions, says how fast it was while they were made.
+    hash_after = len(corpus.new) / _prepared(corpus.new, settings, batch)[1]
     latencies.sort()
     # The stream's first decisions are made on this process (while the workers start) and pay for
     # loading the compiled kernels: the rate from the first decision made on a worker on is what
@@ -239,7 +249,7 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
             "first_s": arrivals[0] - started if arrivals else 0.0,
             "p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
             "max": latencies[-1], "meanwhile": meanwhile, "decisions": decisions, "named": named, "stats": stats,
-            "size": size, "in_memory": in_memory, "faults": (minor, major)}
+            "size": size, "in_memory": in_memory, "faults": (minor, major), "hash_after": hash_after}
 
 
 def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> None:
@@ -262,6 +272,8 @@ def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> Non
           f"{result['first_s']:.2f} s, {result['steady']:.1f} articles/s from decision {_SERIAL_HEAD + 1} on")
     if result["meanwhile"]:
         print(f"while deciding: {result['meanwhile']}")
+    print(f"just after deciding: one process hashing {result['hash_after']:.0f} articles/s (the {n_new:,} "
+          "held-out articles, as the reference hashes)")
     minor, major = result["faults"]
     held = result["in_memory"]
     print((f"index in memory when deciding started: {held[0] / max(held[1], 1):.1%} of {held[1] / 2**20:,.0f} MiB; "

@@ -81,6 +81,8 @@ def test_bench_filter_runs_small_and_says_what_the_machine_did_meanwhile(tmp_pat
     assert any(line.startswith("filter: ") and "p99" in line for line in lines)
     agreement = next(line for line in lines if line.startswith("agreement with labels: "))
     assert float(agreement.split()[3].rstrip("%")) >= 90.0
+    after = next(line for line in lines if line.startswith("just after deciding: one process hashing "))
+    assert float(after.split()[6]) > 0
     if Path("/proc/stat").exists():
         meanwhile = next(line for line in lines if line.startswith("while deciding: host took "))
         assert "(steal)" in meanwhile and "disk reads" in meanwhile
