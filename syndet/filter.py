@@ -393,26 +393,39 @@ def _recall(cache: OrderedDict[int, V], uids: Sequence[int], size: int) -> dict[
 
 
 def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int, per_row: int) -> np.ndarray:
-    """The (at most ``limit``) article numbers found for most distinct rows: first those found for
-    nearly as many as the best (:data:`_NEAR`), oldest first, then the others, most rows first,
-    ties to the oldest; each only if one of the rows it was found for is held by fewer than
-    ``per_row`` taken before it. Among many copies of one story, a copy that also prints a line
-    the new article carries is found for one row more than the original, and must not push it
-    out; and the twentieth copy of a story takes no place from another story the article also
-    carries."""
-    from syndet.match.kernels import spread_choice  # numba loads on first use
-
+    """The (at most ``limit``) article numbers found for most distinct rows, taken as
+    :func:`_spread` takes them, in number order. Among many copies of one story, a copy that also
+    prints a line the new article carries is found for one row more than the original, and must not
+    push it out; and the twentieth copy of a story takes no place from another story the article
+    also carries."""
     if not len(uids):
         return np.empty(0, dtype=np.int64)
     order = np.lexsort((rows, uids))
     u, r = uids[order], rows[order]
     first = np.r_[True, (u[1:] != u[:-1]) | (r[1:] != r[:-1])]
     u, r = u[first], r[first]
-    numbers, starts, counts = np.unique(u, return_index=True, return_counts=True)
+    numbers, starts = np.unique(u, return_index=True)
+    return np.sort(_spread(numbers, np.r_[starts, len(u)], r, limit, per_row))
+
+
+def _spread(numbers: np.ndarray, starts: np.ndarray, rows: np.ndarray, limit: int, per_row: int) -> np.ndarray:
+    """Article numbers in the order they are taken, at most ``limit``: first those holding nearly as
+    many rows as the best (:data:`_NEAR`), oldest first, then the others, most rows first, ties to
+    the oldest; each only if one of its rows is held by fewer than ``per_row`` taken before it.
+
+    Args:
+        numbers: The article numbers, ascending.
+        starts: Article ``k``'s distinct rows are ``rows[starts[k]:starts[k + 1]]``.
+        rows: The rows of every article, one after the other.
+    """
+    from syndet.match.kernels import spread_choice  # numba loads on first use
+
+    counts = np.diff(starts)
     near = counts >= _NEAR * counts.max()
     ranked = np.lexsort((numbers, np.where(near, 0, -counts), ~near))
-    taken = spread_choice(ranked, np.r_[starts, len(u)], r.astype(np.int64), int(r.max()) + 1, per_row, limit)
-    return np.sort(numbers[taken])
+    rows = rows.astype(np.int64, copy=False)
+    taken: np.ndarray = spread_choice(ranked, starts, rows, int(rows.max()) + 1, per_row, limit)
+    return np.take(numbers, taken)
 
 
 def _verified_rows(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.ndarray,
@@ -437,10 +450,8 @@ def _verified_rows(entry: Entry, rows: np.ndarray, uids: np.ndarray, idx: np.nda
 
 
 def _choose(verified: dict[int, set[int]], limit: int, per_row: int) -> list[int]:
-    """The indexed articles to align, at most ``limit``: first those verified on nearly as many of
-    the new article's rows as the best (:data:`_NEAR`), oldest first, then the others, most rows
-    first; each only if one of its verified rows is verified in fewer than ``per_row`` of those
-    chosen before it.
+    """The indexed articles to align, at most ``limit``, taken as :func:`_spread` takes them over
+    the new article's rows each is verified on.
 
     Further copies of a story already chosen ``per_row`` times add nothing to the share seen, and
     only lengthen the attribution, which compares copies two by two; an article built from many
@@ -451,22 +462,11 @@ def _choose(verified: dict[int, set[int]], limit: int, per_row: int) -> list[int
     """
     if not verified:
         return []
-    near = _NEAR * max(map(len, verified.values()))
-
-    def rank(uid: int) -> tuple[int, ...]:
-        n = len(verified[uid])
-        return (0, uid) if n >= near else (1, -n, uid)
-
-    held: dict[int, int] = defaultdict(int)
-    chosen: list[int] = []
-    for uid in sorted(verified, key=rank):
-        rows = verified[uid]
-        if any(held[row] < per_row for row in rows):
-            chosen.append(uid)
-            for row in rows:
-                held[row] += 1
-            if len(chosen) == limit:
-                break
+    numbers = np.array(sorted(verified), dtype=np.int64)
+    rows = [sorted(verified[uid]) for uid in numbers.tolist()]
+    starts = np.cumsum([0, *map(len, rows)])
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(starts[-1]))
+    chosen: list[int] = _spread(numbers, starts, flat, limit, per_row).tolist()
     return chosen
 
 
