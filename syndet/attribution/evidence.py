@@ -20,9 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from syndet.errors import ConfigError
 from syndet.models import Article, Evidence, Paragraph, Span
 from syndet.text.cache import Memo
+from syndet.text.literals import Literals
 from syndet.text.normalize import COMBINING_MARKS
 from syndet.text.patterns import Pattern, PatternError
 from syndet.yamlfile import bundled, read_mapping
@@ -38,7 +41,6 @@ except ImportError:  # pragma: no cover
     _sre_parser = _sre_constants = None
 
 DEFAULT_CATALOGUE = bundled("evidence.yaml")
-_FIRST_WORD = re.compile(r"[A-Za-z0-9]+")  # the word an ASCII tag or alias starts with
 _NEWLINE = re.compile("\n")
 SIGN_KINDS = ("dateline", "credit", "copyright", "signoff", "self_reference", "feed_notice", "press_phrase",
               "source_field", "republisher_mark")
@@ -140,29 +142,22 @@ class Catalogue:
         return source.kind if source else None
 
     def __post_init__(self) -> None:
-        # Lookup tables derived once: rules grouped by the tag or alias they need, folded names.
-        for attr, rules in (("_dateline_groups", self.datelines), ("_rule_groups", self.rules)):
-            groups: dict[str | None, list[int]] = {}
+        # Lookup tables derived once: every tag or alias a rule needs, found in a text in one pass,
+        # and for each of them the rules (by number) of each kind that need it; folded names.
+        needles = Literals(sorted({r.needle for r in (*self.datelines, *self.rules) if r.needle}))
+        object.__setattr__(self, "_needles", needles)
+        number = {needle: k for k, needle in enumerate(needles.items)}
+        for attr, rules in (("_datelines", self.datelines), ("_rules", self.rules)):
+            members: list[list[int]] = [[] for _ in needles.items]
+            always = []
             for n, rule in enumerate(rules):
-                groups.setdefault(rule.needle, []).append(n)
-            object.__setattr__(self, attr, {k: tuple(v) for k, v in groups.items()})
-            by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-            by_word: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-            for needle, members in groups.items():
-                if not needle:
-                    continue
-                first = _FIRST_WORD.match(needle) if needle.isascii() else None
-                if first:  # an ASCII tag or alias: looked up by its first word, once per text
-                    by_word.setdefault(first.group(), []).append((needle, tuple(members)))
-                else:
-                    by_first.setdefault(needle[0], []).append((needle, tuple(members)))
-            object.__setattr__(self, attr + "_by_first", by_first)
-            object.__setattr__(self, attr + "_by_word", by_word)
-            object.__setattr__(self, attr + "_always", tuple(groups.get(None, ())))
-        # Every first word at once: an alternation of literals, which re scans by their first letters.
-        firsts = sorted({w for attr in ("_dateline_groups", "_rule_groups") for w in self.__dict__[attr + "_by_word"]},
-                        key=lambda w: (-len(w), w))
-        object.__setattr__(self, "_first_words", re.compile("|".join(map(re.escape, firsts))) if firsts else None)
+                if rule.needle is None:
+                    always.append(n)
+                elif rule.needle:
+                    members[number[rule.needle]].append(n)
+            object.__setattr__(self, attr + "_by_needle", tuple(map(tuple, members)))
+            object.__setattr__(self, attr + "_always", tuple(always))
+        object.__setattr__(self, "_screens", _ScreenLiterals())
         names: dict[str, str] = {}
         for source in reversed(tuple(self.sources.values())):  # the first source naming an alias wins
             for name in (source.name, *source.aliases):
@@ -180,19 +175,15 @@ class Catalogue:
         A rule is passed over when its tag or alias is not in the text, or when one of the literals
         every match contains is not in the case-folded text: far cheaper than running it.
         """
-        screen = _Screen(text)
-        firsts: re.Pattern[str] | None = self.__dict__["_first_words"]
-        words = set(firsts.findall(text)) if firsts is not None else set()  # the first words the text holds
+        screen = _Screen(text, self.__dict__["_screens"])
+        needles: Literals = self.__dict__["_needles"]
+        held = np.flatnonzero(needles.found(text)).tolist()
         out: list[list[Rule]] = []
-        for rules, attr in ((self.datelines, "_dateline_groups"), (self.rules, "_rule_groups")):
-            by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = self.__dict__[attr + "_by_first"]
-            by_word: dict[str, list[tuple[str, tuple[int, ...]]]] = self.__dict__[attr + "_by_word"]
+        for rules, attr in ((self.datelines, "_datelines"), (self.rules, "_rules")):
+            by_needle: tuple[tuple[int, ...], ...] = self.__dict__[attr + "_by_needle"]
             picked = list(self.__dict__[attr + "_always"])
-            for first, entries in by_first.items():  # other needles under the first letter, if the text has it
-                if first in text:
-                    picked.extend(n for needle, members in entries if needle in text for n in members)
-            for first in words.intersection(by_word):
-                picked.extend(n for needle, members in by_word[first] if needle in text for n in members)
+            for k in held:
+                picked.extend(by_needle[k])
             out.append(screen.admitted(rules, sorted(picked)))
         return out[0], out[1]
 
@@ -801,13 +792,34 @@ def line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
-class _Screen:
-    """Whether the literals a rule needs are in one text, each looked up once."""
+class _ScreenLiterals:
+    """The literals screens have asked for so far, as one :class:`Literals` (a rule's screen is
+    worked out the first time it is needed, so the set grows over the first articles and then
+    stays as it is)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self) -> None:
+        self.known = Literals(())
+        self._asked: list[str] = []
+
+    def current(self) -> Literals:
+        if self._asked:
+            self.known = Literals((*self.known.items, *self._asked))
+            self._asked = []
+        return self.known
+
+    def ask(self, literal: str) -> None:
+        self._asked.append(literal)
+
+
+class _Screen:
+    """Whether the literals a rule needs are in one text: all the literals screens ask for, found
+    in one pass over the case-folded text when the first is asked for (one not asked for before is
+    looked up alone, and found in the pass from the next text on)."""
+
+    def __init__(self, text: str, literals: _ScreenLiterals) -> None:
         self._text = text
-        self._folded: str | None = None
-        self._seen: dict[str, bool] = {}
+        self._literals = literals
+        self._found: tuple[str, Literals, np.ndarray] | None = None  # folded text, literals, which it holds
 
     def admitted(self, rules: Sequence[Rule], picked: Iterable[int]) -> list[Rule]:
         """The rules numbered ``picked`` (in order) that the text holds a literal of each choice of
@@ -823,12 +835,16 @@ class _Screen:
         return out
 
     def _has(self, literal: str) -> bool:
-        hit = self._seen.get(literal)
-        if hit is None:
-            if self._folded is None:
-                self._folded = _screen_fold(self._text)
-            hit = self._seen[literal] = literal in self._folded
-        return hit
+        if self._found is None:
+            folded = _screen_fold(self._text)
+            known = self._literals.current()
+            self._found = (folded, known, known.found(folded))
+        folded, known, held = self._found
+        k = known.number(literal)
+        if k is None:
+            self._literals.ask(literal)
+            return literal in folded
+        return bool(held[k])
 
 
 def article_signs(article: Article, paragraphs: Sequence[Paragraph], catalogue: Catalogue,

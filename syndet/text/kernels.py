@@ -1,9 +1,11 @@
-"""Compiled loop of word finding: the runs of letters inside a text's ranges, in one pass.
+"""Compiled loops over a text's code points: its words, and which of many literals it holds.
 
 An article's content words are found once per article by :func:`syndet.text.normalize.words_in`
 for its word stream and its edit checks; in array operations on a few thousand characters, the
 time goes on call overhead, so the loop is compiled with numba. It computes exactly what
-the array operations of the test that runs both on random texts describe.
+the array operations of the test that runs both on random texts describe. The literals an
+article's evidence checks look for (:class:`syndet.text.literals.Literals`) are found in one pass
+over it rather than one search each.
 """
 
 from __future__ import annotations
@@ -69,3 +71,43 @@ def word_runs(codes: np.ndarray, table: np.ndarray, bounds: np.ndarray, apostrop
     if before:
         ends[k] = n
     return kept, starts, ends, wide
+
+
+@numba.njit(nogil=True, cache=True)
+def literals_in(codes: np.ndarray, literal_codes: np.ndarray, literal_starts: np.ndarray,
+                bucket_starts: np.ndarray, bucket_literals: np.ndarray) -> np.ndarray:
+    """Which literals of two characters or more occur in a text, in one pass over it.
+
+    Args:
+        codes: The text's code points.
+        literal_codes: The code points of every literal, one after the other.
+        literal_starts: Literal ``k`` is ``literal_codes[literal_starts[k]:literal_starts[k + 1]]``.
+        bucket_starts: The literals whose first two code points ``(a, b)`` hash to ``h = (31 * a
+            + b) & (len(bucket_starts) - 2)`` are ``bucket_literals[bucket_starts[h]:bucket_starts[h + 1]]``
+            (``len(bucket_starts) - 1`` is a power of two).
+        bucket_literals: Literal numbers, bucket after bucket.
+
+    Returns:
+        Whether each literal occurs in the text.
+    """
+    found = np.zeros(len(literal_starts) - 1, dtype=np.bool_)
+    mask = len(bucket_starts) - 2
+    n = len(codes)
+    for i in range(n - 1):
+        h = (np.int64(codes[i]) * 31 + np.int64(codes[i + 1])) & mask
+        for b in range(bucket_starts[h], bucket_starts[h + 1]):
+            k = bucket_literals[b]
+            if found[k]:
+                continue
+            lo = literal_starts[k]
+            size = literal_starts[k + 1] - lo
+            if i + size > n:
+                continue
+            same = True
+            for j in range(size):
+                if codes[i + j] != literal_codes[lo + j]:
+                    same = False
+                    break
+            if same:
+                found[k] = True
+    return found
