@@ -39,7 +39,7 @@ from syndet.report.common import attribution_record
 from syndet.settings import Settings, VerifySettings
 from syndet.store import open_store
 from syndet.store.base import AddResult, Entry, PackedEntries, Store, StoredArticle, pack_entries, unpack_entries
-from syndet.text.normalize import content_words
+from syndet.text.normalize import content_words, words_in
 from syndet.text.segment import content_ranges
 from syndet.workers import fork_stream, gc_frozen
 
@@ -100,11 +100,12 @@ class Filter:
                     where.append((k, para.index))
                     texts.append(article.text[para.start:para.end])
         jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
-        if len(articles) == 1:
-            # One article (a check): its words are found once, for these hashes and for its word
-            # stream and edit checks, and hashed as they are (the same hashes, by the same rules).
-            flat, offsets = self._hash_words(articles[0], [p for p in paragraphs[articles[0].id] if not p.chrome])
-        else:  # hashed as a scan hashes: flat arrays, on several processes when the batch is large
+        if jobs <= 1:
+            # Each article's words found in one compiled pass over it and hashed as they are (the
+            # same hashes as a scan's, by the same rules); a check's are kept for its word stream
+            # and edit checks.
+            flat, offsets = self._hash_words(articles, paragraphs, keep=len(articles) == 1)
+        else:  # a large batch on one process: hashed as a scan hashes, on several processes
             flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs)
         sigs = signatures_flat(flat, offsets, permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
         # What the index keeps and verification compares: each paragraph's distinct hashes, sorted.
@@ -120,11 +121,17 @@ class Filter:
                                  sigs[picked], tuple(hashes[r] for r in picked)))
         return entries
 
-    def _hash_words(self, article: Article, content: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarray]:
-        """Shingle hashes of each of an article's content paragraphs, from its content words."""
-        words = content_words(article.text, content_ranges(content))
-        bounds = np.searchsorted(words.starts, [edge for para in content for edge in (para.start, para.end)]).tolist()
-        tokens = [words.tokens[lo:hi] for lo, hi in zip(bounds[::2], bounds[1::2], strict=True)]
+    def _hash_words(self, articles: Sequence[Article], paragraphs: dict[str, tuple[Paragraph, ...]],
+                    keep: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Shingle hashes of each content paragraph of the articles, in order, from each article's
+        content words (kept for the texts seen last when ``keep``: see :func:`content_words`)."""
+        tokens: list[Sequence[str]] = []
+        for article in articles:
+            content = [p for p in paragraphs[article.id] if not p.chrome]
+            ranges = content_ranges(content)
+            found, starts, _ = content_words(article.text, ranges) if keep else words_in(article.text, ranges)
+            edges = np.searchsorted(starts, [edge for para in content for edge in (para.start, para.end)]).tolist()
+            tokens.extend(found[lo:hi] for lo, hi in zip(edges[::2], edges[1::2], strict=True))
         return hash_token_lists(tokens, self.settings.shingle.size, self.settings.shingle.seed)
 
     def add(self, articles: Sequence[Article], now: float | None = None) -> AddResult:

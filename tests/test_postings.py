@@ -20,7 +20,7 @@ from syndet.models import Article
 from syndet.settings import IndexSettings, Settings
 from syndet.store import postings
 from syndet.store.base import Banding
-from syndet.store.postings import FANOUT, Postings, SegmentInfo, due_merge, refs_of, unpack
+from syndet.store.postings import FANOUT, Postings, SegmentInfo, due_merge, key_ref_order, refs_of, unpack
 
 
 def _brute(pairs: list[tuple[int, int]], queries: np.ndarray, cap: int) -> set[tuple[int, int]]:
@@ -76,6 +76,42 @@ def test_lookup_finds_what_a_dictionary_finds(tmp_path: Path) -> None:
         positions, refs = store.lookup(infos, queries, cap)
         assert set(zip(positions.tolist(), refs.tolist(), strict=True)) == _brute(pairs, queries, cap)
         assert len(positions) == len(_brute(pairs, queries, cap))
+
+
+@pytest.mark.parametrize(("seed", "in_ref_order"), [(seed, seed % 2 == 0) for seed in range(6)])
+def test_an_adds_postings_are_ordered_by_key_then_ref(seed: int, in_ref_order: bool) -> None:
+    """The order an add writes its postings in: by key, then ref, as a full sort of both gives,
+    with keys repeated in runs of any length, and refs as an add makes them (never going down,
+    the same ref once per band) or in any order."""
+    rng = np.random.default_rng(seed)
+    n = 5000
+    keys = rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True)
+    for _ in range(rng.integers(1, 50)):  # runs of one key, scattered
+        keys[rng.integers(0, n, rng.integers(2, 40))] = keys[rng.integers(0, n)]
+    keys[:7] = np.uint64(2**64 - 1)
+    keys[7:12] = np.uint64(0)
+    refs = rng.integers(0, 2**44, n, dtype=np.uint64)
+    if in_ref_order:
+        refs = np.repeat(np.sort(refs[:n // 4]), 4)[:n]
+    else:
+        refs[100:110] = refs[100]  # the same posting more than once
+    order = key_ref_order(keys, refs)
+    assert sorted(order.tolist()) == list(range(n))
+    want = np.lexsort((refs, keys))
+    assert np.array_equal(keys[order], keys[want]) and np.array_equal(refs[order], refs[want])
+    assert len(key_ref_order(keys[:0], refs[:0])) == 0 and key_ref_order(keys[:1], refs[:1]).tolist() == [0]
+
+
+def test_the_compiled_stable_sort_is_numpys() -> None:
+    """Keys differing only in some 16-bit digits (passes skipped), and keys of every size."""
+    from syndet.store.sorting import stable_order
+
+    rng = np.random.default_rng(3)
+    for shift in (0, 16, 40, 60):
+        keys = rng.integers(0, 8, 3000, dtype=np.uint64) << np.uint64(shift)
+        assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
+    keys = rng.integers(0, 2**64 - 1, 3000, dtype=np.uint64, endpoint=True)
+    assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
 
 
 def test_refs_pack_article_and_paragraph() -> None:

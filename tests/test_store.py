@@ -495,7 +495,7 @@ def test_a_removed_article_is_no_longer_matched_by_a_filter_that_saw_it(settings
 
 
 def test_entries_packed_by_a_worker_come_back_whole(tmp_path: Path) -> None:
-    from syndet.store.base import pack_entries, unpack_entries
+    from syndet.store.base import pack_entries, stored_form, unpack_entries
 
     settings = dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "i.sqlite")))
     batch = [Article(f"a{n}", story(n)) for n in range(5)] + [Article("empty", ""), Article("menu", "Advertisement\n")]
@@ -504,10 +504,40 @@ def test_entries_packed_by_a_worker_come_back_whole(tmp_path: Path) -> None:
         back = unpack_entries(batch, pack_entries(entries, settings.minhash.num_perm))
     assert unpack_entries([], pack_entries([], settings.minhash.num_perm)) == []
     for got, want in zip(back, entries, strict=True):
-        assert (got.article, got.paragraphs, got.signed) == (want.article, want.paragraphs, want.signed)
+        assert (got.article, tuple(got.paragraphs), got.signed) == (want.article, want.paragraphs, want.signed)
+        assert len(got.paragraphs) == len(want.paragraphs) and list(got.paragraphs[1:]) == list(want.paragraphs[1:])
+        # What the index stores, cut from the batch's arrays: the bytes packing the entry gives.
+        assert want.stored is None and got.stored == stored_form(want)
         assert np.array_equal(got.signatures, want.signatures) and got.signatures.dtype == want.signatures.dtype
         assert len(got.hashes) == len(want.hashes)
         assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(got.hashes, want.hashes, strict=True))
+
+
+def test_a_batch_is_hashed_as_a_scan_hashes_its_paragraphs(tmp_path: Path, geneva: Path) -> None:
+    """The hashes a batch stores (each article's words found in one pass over it) are the ones a
+    scan gets from each paragraph's own text: on real articles and on words every path treats
+    apart (initialisms, apostrophes, combining marks, text written without spaces)."""
+    from syndet.hashing.shingle import hash_texts
+    from syndet.read.files import read_articles
+    from syndet.settings import InputSettings
+
+    settings = dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "i.sqlite")), jobs=1)
+    batch = list(read_articles([geneva], InputSettings(), print)) + [
+        Article("odd", "The U.S. and the U.K. said it wasn\u2019t over.\n\nनमस्ते दुनिया, हिन्दी में।\n\n"
+                       "新华社北京电 记者报道。\n\nCafe\u0301 owners\u2014and \u201cothers\u201d\u2014met at 9 a.m."),
+        Article("empty", ""), Article("menu", "Advertisement\n")]
+    assert len(batch) == 8
+    with Filter(settings, create=True) as flt:
+        entries = flt.prepare(batch)
+        paragraphs = flt._detector.segment(batch)
+    for entry in entries:
+        text = entry.article.text
+        want = hash_texts([text[p.start:p.end] for p in paragraphs[entry.article.id] if not p.chrome],
+                          settings.shingle.size, settings.shingle.seed)
+        want = [np.unique(h) for h in want if len(h)]
+        assert len(entry.hashes) == len(want)
+        assert len(want) > 0 or entry.article.id in ("empty", "menu")
+        assert all(np.array_equal(got, w) for got, w in zip(entry.hashes, want, strict=True))
 
 
 def test_the_bulk_path_on_workers_stores_what_one_process_stores(settings: Settings, tmp_path: Path) -> None:

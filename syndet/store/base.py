@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import numpy as np
 
@@ -40,13 +40,59 @@ class Entry:
         signatures: ``(len(signed), num_perm)`` ``uint32`` MinHash signatures, in ``signed`` order.
         hashes: Distinct shingle hashes of each signed paragraph, sorted, for verifying candidates
             exactly (all a paragraph's signature is made from).
+        stored: Its paragraphs and hashes as the index stores them, when they came packed from a
+            worker (:func:`stored_form` packs them otherwise).
     """
 
     article: Article
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: Sequence[Paragraph]
     signed: tuple[int, ...]
     signatures: np.ndarray
     hashes: tuple[np.ndarray, ...]
+    stored: StoredForm | None = None
+
+
+@dataclass(frozen=True)
+class StoredForm:
+    """An entry's paragraphs and shingle hashes as both backends store them: the bytes of
+    :func:`pack_paragraphs` and :func:`pack_hashes`."""
+
+    paragraphs: bytes
+    signed: bytes
+    hash_lengths: bytes
+    hashes: bytes
+
+
+def stored_form(entry: Entry) -> StoredForm:
+    """What the index stores of an entry's paragraphs and hashes."""
+    if entry.stored is not None:
+        return entry.stored
+    return StoredForm(pack_paragraphs(entry.paragraphs), *pack_hashes(entry))
+
+
+class PackedParagraphs(Sequence[Paragraph]):
+    """An article's paragraphs as :func:`pack_paragraphs` packs them, made into
+    :class:`~syndet.models.Paragraph` records only when one is asked for (a bulk load stores the
+    bytes as they came from the worker that cut them)."""
+
+    def __init__(self, article_id: str, blob: bytes) -> None:
+        self._article_id = article_id
+        self._blob = blob
+        self._made: tuple[Paragraph, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._blob) // 24
+
+    @overload
+    def __getitem__(self, k: int) -> Paragraph: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[Paragraph]: ...
+
+    def __getitem__(self, k: int | slice) -> Paragraph | Sequence[Paragraph]:
+        if self._made is None:
+            self._made = unpack_paragraphs(self._article_id, self._blob)
+        return self._made[k]
 
 
 @dataclass(frozen=True)
@@ -87,18 +133,25 @@ def pack_entries(entries: Sequence[Entry], num_perm: int) -> PackedEntries:
 
 
 def unpack_entries(articles: Sequence[Article], packed: PackedEntries) -> list[Entry]:
-    """The entries of ``articles`` (in the order they were packed) back from :func:`pack_entries`."""
-    rows = packed.paragraphs.tolist()
+    """The entries of ``articles`` (in the order they were packed) back from :func:`pack_entries`,
+    each with its :class:`StoredForm` cut from the batch's arrays (its paragraphs made only if
+    something asks for them)."""
     signed = packed.signed.tolist()
     hash_bounds = np.concatenate([[0], np.cumsum(packed.hash_lengths)]).tolist()
+    paragraph_bytes = packed.paragraphs.astype("<i8").tobytes()
+    signed_bytes = packed.signed.astype("<i4").tobytes()
+    length_bytes = packed.hash_lengths.astype("<i4").tobytes()
+    hash_bytes = packed.hashes.astype("<u4").tobytes()
     out = []
     p = s = 0
     for article, n_paragraphs, n_signed in zip(articles, packed.paragraph_counts.tolist(),
                                                 packed.signed_counts.tolist(), strict=True):
-        paragraphs = tuple(Paragraph(article.id, k, start, end, bool(chrome))
-                           for k, (start, end, chrome) in enumerate(rows[p:p + n_paragraphs]))
+        blob = paragraph_bytes[24 * p:24 * (p + n_paragraphs)]
+        stored = StoredForm(blob, signed_bytes[4 * s:4 * (s + n_signed)], length_bytes[4 * s:4 * (s + n_signed)],
+                            hash_bytes[4 * hash_bounds[s]:4 * hash_bounds[s + n_signed]])
         hashes = tuple(packed.hashes[hash_bounds[k]:hash_bounds[k + 1]] for k in range(s, s + n_signed))
-        out.append(Entry(article, paragraphs, tuple(signed[s:s + n_signed]), packed.signatures[s:s + n_signed], hashes))
+        out.append(Entry(article, PackedParagraphs(article.id, blob), tuple(signed[s:s + n_signed]),
+                         packed.signatures[s:s + n_signed], hashes, stored))
         p += n_paragraphs
         s += n_signed
     return out

@@ -200,7 +200,7 @@ class Postings:
         """Sort postings by key (then ref) and write them as a new segment, flushed to disk."""
         keys = np.asarray(keys, dtype=np.uint64)
         refs = np.asarray(refs, dtype=np.uint64)
-        order = _key_order(keys, refs)
+        order = key_ref_order(keys, refs)
         info = SegmentInfo(_name(level), level, len(keys))
         if len(keys):
             with self._files(info) as (fk, fr, ff):
@@ -338,10 +338,24 @@ def _name(level: int) -> str:
     return f"{level}-{time.time_ns():016x}-{uuid.uuid4().hex[:12]}"
 
 
+def key_ref_order(keys: np.ndarray, refs: np.ndarray) -> np.ndarray:
+    """The order sorting an add's postings by key, then ref. They come article after article, so
+    their refs never go down: a stable sort by key alone keeps equal keys in ref order, and the
+    compiled one (:func:`syndet.store.sorting.stable_order`) is some twice as fast as numpy's on
+    these arrays; postings in any other order are sorted on both."""
+    if len(refs) > 1 and not np.all(refs[1:] >= refs[:-1]):
+        return np.lexsort((refs, keys))
+    from syndet.store.sorting import stable_order  # numba loads on first use
+
+    order: np.ndarray = stable_order(keys)
+    return order
+
+
 def _key_order(keys: np.ndarray, refs: np.ndarray) -> np.ndarray:
-    """The order sorting postings by key, then ref. A stable sort by key alone (numpy's timsort,
-    fast on input made of sorted runs) is enough when equal keys already come in ref order, as
-    they do in a batch or in runs taken oldest first; otherwise both are sorted."""
+    """The order sorting postings by key, then ref, for postings made of sorted runs (a merge's).
+    A stable sort by key alone (numpy's timsort, fast on input made of sorted runs) is enough when
+    equal keys already come in ref order, as they do in runs taken oldest first; otherwise both
+    are sorted."""
     order = np.argsort(keys, kind="stable")
     k, r = keys[order], refs[order]
     if np.any((k[1:] == k[:-1]) & (r[1:] < r[:-1])):

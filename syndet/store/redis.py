@@ -62,8 +62,7 @@ from syndet.store.base import (
     StoredArticle,
     check_fingerprint,
     fingerprint,
-    pack_hashes,
-    pack_paragraphs,
+    stored_form,
     unpack_hashes,
     unpack_paragraphs,
 )
@@ -661,13 +660,14 @@ def _key_bytes(keys: np.ndarray) -> np.ndarray:
 def _packed_record(uid: int, entry: Entry, added_at: float) -> bytes:
     """An article's number and record fields (:data:`_FIELDS`), each prefixed by its length."""
     art = entry.article
-    signed, lengths, blob = pack_hashes(entry)
+    packed = stored_form(entry)
     fields: dict[str, str | bytes] = {
         "id": art.id, "title": art.title or "", "source": art.source or "", "published": art.published or "",
         "url": art.url or "", "body_start": str(art.body_start),
         "text_z": zlib.compress(art.text.encode("utf-8"), 1), "added": repr(added_at),
-        "paragraphs": pack_paragraphs(entry.paragraphs), "n_paragraphs": str(len(entry.paragraphs)),
-        "n_signed": str(len(entry.signed)), "signed": signed, "hash_lens": lengths, "hashes": blob,
+        "paragraphs": packed.paragraphs, "n_paragraphs": str(len(entry.paragraphs)),
+        "n_signed": str(len(entry.signed)), "signed": packed.signed, "hash_lens": packed.hash_lengths,
+        "hashes": packed.hashes,
     }
     values = [str(uid).encode()] + [v.encode() if isinstance(v, str) else v for v in map(fields.__getitem__, _FIELDS)]
     return b"".join(struct.pack(">I", len(v)) + v for v in values)

@@ -32,8 +32,7 @@ from syndet.store.base import (
     StoredArticle,
     check_fingerprint,
     fingerprint,
-    pack_hashes,
-    pack_paragraphs,
+    stored_form,
     unpack_hashes,
     unpack_paragraphs,
 )
@@ -205,9 +204,9 @@ class SQLiteStore:
                         continue
                     present.add(art.id)
                     uid += 1
-                    signed, lengths, blob = pack_hashes(entry)
+                    packed = stored_form(entry)
                     rows.append((uid, art.id, art.title, art.source, art.published, art.url, art.body_start, art.text,
-                                 added_at, pack_paragraphs(entry.paragraphs), signed, lengths, blob,
+                                 added_at, packed.paragraphs, packed.signed, packed.hash_lengths, packed.hashes,
                                  len(entry.paragraphs), len(entry.signed)))
                     signed_of.append((uid, entry.signed, entry.signatures))
                     added.append(art.id)
