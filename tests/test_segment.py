@@ -87,3 +87,16 @@ def test_the_bundled_chrome_patterns_as_one_flag_what_each_flags() -> None:
         key = chrome_key(line)
         want = any(re.search(p, key, re.IGNORECASE) for p in DEFAULT_CHROME)
         assert any(p.search(key) for p in CHROME) == want, line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Word", " ", "\n", "\n\n", "• ", "\u201cQuote\u201d", "\u2014", "ΟΔΟΣ", "Σ", "σ",
+                                 "\u0130stanbul", "ADVERTISEMENT", "Leave a Reply", "\u00a0", "é"]), max_size=30))
+def test_each_lines_chrome_key_is_the_one_its_own_text_gives(parts: list[str]) -> None:
+    """Keys cut from the article folded once are the keys of each line folded alone, also where
+    folding moves characters (a dotted capital I) or reads the next letter (a capital sigma)."""
+    text = "".join(parts)
+    keys: list[str] = []
+    paras = split_paragraphs(Article("a", text), CHROME, keys)
+    assert keys == [chrome_key(text[p.start:p.end]) for p in paras]
+    assert [p.chrome for p in paras] == [any(c.search(k) for c in CHROME) for k in keys]

@@ -47,7 +47,11 @@ def compile_chrome(patterns: Iterable[str]) -> list[Pattern]:
 
 def chrome_key(text: str) -> str:
     """The form of a line used to match chrome: folded, bullets and outer spaces removed."""
-    return " ".join(_LEAD.sub("", fold(text)).split())
+    return _key_of_folded(fold(text))
+
+
+def _key_of_folded(folded: str) -> str:
+    return " ".join(_LEAD.sub("", folded).split())
 
 
 def split_paragraphs(article: Article, chrome: Sequence[Pattern | re.Pattern[str]] = (),
@@ -75,9 +79,14 @@ def split_paragraphs(article: Article, chrome: Sequence[Pattern | re.Pattern[str
         blocks.append((body, len(text)))
     for lo, hi in blocks:
         spans.extend(_split_block(text, lo, hi, by_line=not has_blank))
+    # The text folded once, each line's key cut from it, when folding keeps every character in
+    # place (no character lower-cased into two; no capital sigma, whose lower case depends on
+    # the letter after it): the keys :func:`chrome_key` gives each line.
+    folded = fold(text) if len(spans) > 1 else None
+    whole = folded is not None and len(folded) == len(text) and "\u03a3" not in text
     out = []
     for index, (lo, hi) in enumerate(spans):
-        key = chrome_key(text[lo:hi])
+        key = _key_of_folded(folded[lo:hi]) if whole and folded is not None else chrome_key(text[lo:hi])
         if keys is not None:
             keys.append(key)
         is_chrome = any(p.search(key) for p in chrome)
