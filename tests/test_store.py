@@ -522,7 +522,8 @@ def test_a_batch_is_hashed_as_a_scan_hashes_its_paragraphs(tmp_path: Path, genev
     from syndet.settings import InputSettings
 
     settings = dataclasses.replace(Settings(), index=IndexSettings(path=str(tmp_path / "i.sqlite")), jobs=1)
-    batch = list(read_articles([geneva], InputSettings(), print)) + [
+    batch = [
+        *read_articles([geneva], InputSettings(), print),
         Article("odd", "The U.S. and the U.K. said it wasn\u2019t over.\n\nनमस्ते दुनिया, हिन्दी में।\n\n"
                        "新华社北京电 记者报道。\n\nCafe\u0301 owners\u2014and \u201cothers\u201d\u2014met at 9 a.m."),
         Article("empty", ""), Article("menu", "Advertisement\n")]
