@@ -67,7 +67,8 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
         catalogue: Compiled evidence catalogue.
         settings: Thresholds and the publication-time window.
         signs: Signs already found, by article id (taken as they are), and filled with the ones
-            found here: lets a caller that sees the same articles again find them once.
+            found here (in the articles holding a passage that is neither a quotation nor a stock
+            phrase): lets a caller that sees the same articles again find them once.
         jobs: Worker processes for the signs and the per-passage evidence (:mod:`syndet.workers`;
             the catalogue's patterns must all be bundled ones for more than 1).
         twins: The first article of each article's duplicate group (a page and its mirrors), for
@@ -80,10 +81,6 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
     """
     by_id = {a.id: a for a in articles}
     known: MutableMapping[str, tuple[Sign, ...]] = {} if signs is None else signs
-    missing = list(dict.fromkeys(aid for passage in passages for aid in passage.article_ids if aid not in known))
-    found = fork_map(lambda n: article_signs(by_id[missing[n]], paragraphs[missing[n]], catalogue,
-                                             settings.dateline_paragraphs), len(missing), jobs)
-    known.update(zip(missing, found, strict=True))
     quote_like = {p.id for p in passages if p.words <= settings.quote_max_words
                   and _quote_like(_quote_shares(p, by_id, paragraphs), p.words, settings)}
     prose: dict[str, list[Passage]] = defaultdict(list)  # article id -> passages that are not quote-like
@@ -107,6 +104,12 @@ def attribute(passages: Sequence[Passage], articles: Sequence[Article],
                 f"{stories} stories that share no other text"),))
             continue
         waiting.append((passage, copies))
+    # Signs are looked for only in the articles holding a passage whose origin is weighed: a
+    # quotation or a stock phrase is attributed without them.
+    missing = list(dict.fromkeys(aid for passage, _ in waiting for aid in passage.article_ids if aid not in known))
+    found = fork_map(lambda n: article_signs(by_id[missing[n]], paragraphs[missing[n]], catalogue,
+                                             settings.dateline_paragraphs), len(missing), jobs)
+    known.update(zip(missing, found, strict=True))
     layouts = Layouts() if layouts is None else layouts
     if waiting and jobs > 1:
         letter_table()  # built once here, not once in each worker
