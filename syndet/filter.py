@@ -92,20 +92,16 @@ class Filter:
 
         st = self.settings
         paragraphs = self._detector.segment(articles)
-        texts: list[str] = []
-        where: list[tuple[int, int]] = []  # (article, paragraph index) of each text
-        for k, article in enumerate(articles):
-            for para in paragraphs[article.id]:
-                if not para.chrome:
-                    where.append((k, para.index))
-                    texts.append(article.text[para.start:para.end])
-        jobs = resolve_jobs(st.jobs, sum(map(len, texts)))
-        if jobs <= 1:
+        where = [(k, para) for k, article in enumerate(articles)  # (article, paragraph) of each content paragraph
+                 for para in paragraphs[article.id] if not para.chrome]
+        jobs = resolve_jobs(st.jobs, sum(para.end - para.start for _, para in where))
+        if jobs <= 1 or len(articles) == 1:
             # Each article's words found in one compiled pass over it and hashed as they are (the
             # same hashes as a scan's, by the same rules); a check's are kept for its word stream
             # and edit checks.
             flat, offsets = self._hash_words(articles, paragraphs, keep=len(articles) == 1)
         else:  # a large batch on one process: hashed as a scan hashes, on several processes
+            texts = [articles[k].text[para.start:para.end] for k, para in where]
             flat, offsets = hash_paragraphs(texts, st.shingle.size, st.shingle.seed, jobs)
         sigs = signatures_flat(flat, offsets, permutations(st.minhash.num_perm, st.minhash.seed), threads=jobs)
         # What the index keeps and verification compares: each paragraph's distinct hashes, sorted.
@@ -117,7 +113,7 @@ class Filter:
         entries = []
         for k, article in enumerate(articles):
             picked = rows[k]
-            entries.append(Entry(article, paragraphs[article.id], tuple(where[r][1] for r in picked),
+            entries.append(Entry(article, paragraphs[article.id], tuple(where[r][1].index for r in picked),
                                  sigs[picked], tuple(hashes[r] for r in picked)))
         return entries
 

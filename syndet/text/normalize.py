@@ -83,6 +83,14 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+def fold_in_place(text: str) -> str | None:
+    """:func:`fold` of ``text`` when every character keeps its place, so that a slice of it is the
+    fold of the same slice of ``text``; None when a letter lower-cases into two or the text holds
+    a capital sigma (whose lower case depends on the letter after it)."""
+    folded = fold(text)
+    return folded if len(folded) == len(text) and "\u03a3" not in text else None
+
+
 def _finish(word: str) -> str:
     if not word.isascii():
         word = unicodedata.normalize("NFKC", word).casefold()
@@ -186,8 +194,8 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
     other range, and any text whose folding is not one character for one (or depends on context:
     capital sigma), goes through :func:`words_with_offsets`.
     """
-    folded = fold(text)
-    if len(folded) != len(text) or "\u03a3" in text:
+    folded = fold_in_place(text)
+    if folded is None:
         return _words_each(text, ranges)
     if not separated(ranges):  # out of order, overlapping or touching: each on its own
         return _words_each(text, ranges)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence, Set
 
 from syndet.models import Article, Paragraph
 from syndet.settings import DEFAULT_CHROME
-from syndet.text.normalize import fold
+from syndet.text.normalize import fold, fold_in_place
 from syndet.text.patterns import Pattern, PatternError
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -79,14 +79,12 @@ def split_paragraphs(article: Article, chrome: Sequence[Pattern | re.Pattern[str
         blocks.append((body, len(text)))
     for lo, hi in blocks:
         spans.extend(_split_block(text, lo, hi, by_line=not has_blank))
-    # The text folded once, each line's key cut from it, when folding keeps every character in
-    # place (no character lower-cased into two; no capital sigma, whose lower case depends on
-    # the letter after it): the keys :func:`chrome_key` gives each line.
-    folded = fold(text) if len(spans) > 1 else None
-    whole = folded is not None and len(folded) == len(text) and "\u03a3" not in text
+    # The text folded once and each line's key cut from it, where folding keeps every character
+    # in place: the keys :func:`chrome_key` gives each line.
+    folded = fold_in_place(text) if len(spans) > 1 else None
     out = []
     for index, (lo, hi) in enumerate(spans):
-        key = _key_of_folded(folded[lo:hi]) if whole and folded is not None else chrome_key(text[lo:hi])
+        key = _key_of_folded(folded[lo:hi]) if folded is not None else chrome_key(text[lo:hi])
         if keys is not None:
             keys.append(key)
         is_chrome = any(p.search(key) for p in chrome)
