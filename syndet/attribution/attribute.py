@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from syndet.attribution.edits import Layouts, one_way_edits
-from syndet.attribution.evidence import Catalogue, Sign, article_signs
+from syndet.attribution.evidence import Catalogue, Sign, article_signs, line_starts
 from syndet.duration import parse_time
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
 from syndet.settings import AttributeSettings
@@ -31,7 +31,10 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[”\"’]?|$)")
 _SAID = re.compile(r"\b(?:said|says|say|told|tells|added|adds|noted|stressed|insisted|warned|argued|explained|"
                    r"asked|declared|according to|conveyed)\b", re.IGNORECASE)
-_DOTTED = re.compile(r"([A-Z])(?<!\w[A-Z])\.([A-Z])\.")  # \b checked after the letter: re finds it by its class
+# "U.S.": a letter starting a word, a full stop, a letter, a full stop. The pattern opens on the
+# first full stop (re skips to it as to a literal, where a letter class is tried at every capital)
+# and looks back for the letter; the matches are those of ``([A-Z])(?<!\w[A-Z])\.([A-Z])\.``.
+_DOTTED = re.compile(r"\.(?<=(?<!\w)([A-Z])\.)([A-Z])\.")
 _END_SLACK_WORDS = 3  # a copy this close to its article's end ends the story
 _OWN_MARKS = ("dateline", "source_field", "copyright", "signoff")  # signs an origin puts on its own copy
 TIME_WEIGHT = 2.0
@@ -596,7 +599,15 @@ def _credited_outlets(copies: list[_Copy]) -> list[tuple[str, str]]:
 def _named_outlets(text: str) -> tuple[str, ...]:
     """The outlets an article's text credits as where it took a story from (read once per text:
     an article is in many passages)."""
-    return tuple(_outlet_key(m.group("outlet")) for m in _FROM_OUTLET.finditer(text))
+    found = []
+    end = 0
+    for at in line_starts(text):  # the pattern opens with ``^``: tried at line starts only, as finditer
+        if at >= end:             # would find it (never inside the last match)
+            m = _FROM_OUTLET.match(text, at)
+            if m:
+                found.append(_outlet_key(m.group("outlet")))
+                end = m.end()
+    return tuple(found)
 
 
 def _pick(score: Mapping[str, float]) -> str | None:
