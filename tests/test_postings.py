@@ -13,13 +13,16 @@ from typing import Any
 import numpy as np
 import pytest
 from datasketch import MinHashLSH
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from syndet.errors import IndexError_
 from syndet.filter import Filter
 from syndet.models import Article
 from syndet.settings import IndexSettings, Settings
 from syndet.store import postings
-from syndet.store.base import Banding
+from syndet.store.base import Banding, Found
 from syndet.store.postings import FANOUT, Postings, SegmentInfo, due_merge, key_ref_order, refs_of, unpack
 
 
@@ -349,3 +352,33 @@ def test_a_store_opened_in_a_worker_reads_through_the_segments_its_parent_opened
             assert {s.info.name for s in child.postings.segments(child._segments())} == \
                 {i.name for i in parent._segments()}
             child.close()
+
+
+@examples(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2, 7, 300, 1 << 24, (1 << 30) + 5]),
+                          st.sampled_from([0, 1, 5, (3 << 20) | 4, (1 << 39) + 1, (1 << 52) | 9, (1 << 63) + 3])),
+                max_size=40))
+def test_what_a_lookup_found_is_each_row_and_ref_once_in_order(pairs: list[tuple[int, int]]) -> None:
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    refs = np.array([f for _, f in pairs], dtype=np.uint64)
+    found = Found.of(rows, refs)
+    want = sorted(set(pairs))
+    assert found.rows.tolist() == [r for r, _ in want]
+    assert found.uids.tolist() == [f >> 20 for _, f in want]
+    assert found.idx.tolist() == [f & ((1 << 20) - 1) for _, f in want]
+
+
+@examples(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 30)), min_size=1, max_size=60),
+       st.integers(1, 6), st.integers(1, 3))
+def test_the_articles_read_for_a_check_do_not_depend_on_how_large_their_numbers_are(
+        pairs: list[tuple[int, int]], limit: int, per_row: int) -> None:
+    from syndet.filter import _most_rows
+
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    uids = np.array([u for _, u in pairs], dtype=np.int64)
+    far = 1 << 58  # numbers this large take the two-key sort instead of one packed number
+    small = _most_rows(rows, uids, limit, per_row)
+    large = _most_rows(rows, uids + far, limit, per_row)
+    assert large.tolist() == [u + far for u in small.tolist()]
+    assert 1 <= len(small) <= limit and set(small.tolist()) <= set(uids.tolist())
