@@ -20,11 +20,14 @@ Printed per size and backend (sqlite, redis):
 - the seconds ``os.sync`` then takes to flush what the load wrote (outside both clocks: a filter
   runs against an index built earlier, not one the system is still writing back to disk);
 - filter: articles/s deciding the held-out articles as ``syndet filter`` does (``check_all``:
-  one worker process per CPU), wall clock from the first article handed over to the last
-  decision; the time each decision took (p50 / p99 / max); when the first decision came (it
-  loads the compiled kernels); and the rate from the first decision made on a worker on (the
-  first few are made on the calling process, which then forks the workers): what a
-  long-running filter sustains;
+  one worker process per CPU) in a new process that opens the index, as a filter started after
+  the load would, wall clock from the first article handed over to the last decision; the time
+  each decision took (p50 / p99 / max); when the first decision came (it imports and loads the
+  compiled kernels); and the rate from the first decision made on a worker on (the first few are
+  made on the calling process, which then forks the workers): what a long-running filter
+  sustains. Then the same figures for the process that has just loaded the index deciding the
+  same articles first (its workers are forked from a process holding what a load of millions of
+  articles left), and whether both made the same decisions;
 - what the machine did meanwhile (Linux): the share of processor time the host took back
   (*steal*: on a virtual machine, the host running something else on its processors), the
   share spent waiting on the disk, and the disk reads (:mod:`benchmarks.system`). A run's slowest
@@ -45,6 +48,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -205,7 +209,9 @@ def _redis_memory(url: str) -> int:
 
 
 def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> dict[str, Any]:
-    """Index the corpus through the bulk path, filter the held-out articles, and measure both."""
+    """Index the corpus through the bulk path, then decide the held-out articles twice: in the
+    process that loaded the index, and in a new process opening it (as ``syndet filter`` run after
+    ``syndet index add`` does). The decisions must be the same."""
     memory_before = _redis_memory(settings.index.url) if name == "redis" else 0
     with Filter(settings, create=True) as flt:
         started = time.perf_counter()
@@ -218,38 +224,68 @@ def run_backend(name: str, settings: Settings, corpus: Corpus, batch: int) -> di
         started = time.perf_counter()
         os.sync()
         sync_s = time.perf_counter() - started
-        latencies: list[float] = []
-        arrivals: list[float] = []
-        in_memory = system.resident(flt.store.files()) if isinstance(flt.store, SQLiteStore) else None
-        faults = system.faults()
-        machine = system.counters()
-        started = time.perf_counter()
-        decisions: dict[str, str] = {}
-        named: dict[str, set[str]] = {}
-        for d in flt.check_all(corpus.new, timings=latencies):
-            arrivals.append(time.perf_counter())
-            decisions[d.article_id] = d.action
-            named[d.article_id] = {p.attribution.source_article for p in d.passages
-                                   if p.attribution and p.attribution.source_article}
-        filter_s = time.perf_counter() - started
-        meanwhile = system.describe(machine, system.counters())
-        minor, major = (after - before for after, before in zip(system.faults(), faults, strict=True))
+        loading = decide(flt, corpus.new)
         stats = flt.store.stats()
+    fresh = _decide_in_new_process(settings, corpus.new)
     # The machine's speed changes within minutes: the reference's hashing, measured again on the
     # held-out articles just after the decisions, says how fast it was while they were made.
     hash_after = len(corpus.new) / _prepared(corpus.new, settings, batch)[1]
+    size = stats.get("bytes", 0) if name == "sqlite" else stats["redis_used_memory"] - memory_before
+    return {"backend": name, "added": added, "add_s": add_s, "sync_s": sync_s, "stats": stats, "size": size,
+            "hash_after": hash_after, **fresh, "loading": loading}
+
+
+def decide(flt: Filter, articles: Sequence[Article]) -> dict[str, Any]:
+    """Decide ``articles`` as ``syndet filter`` does (``check_all``), and measure it."""
+    latencies: list[float] = []
+    arrivals: list[float] = []
+    in_memory = system.resident(flt.store.files()) if isinstance(flt.store, SQLiteStore) else None
+    faults = system.faults()
+    machine = system.counters()
+    started = time.perf_counter()
+    decisions: dict[str, str] = {}
+    named: dict[str, set[str]] = {}
+    for d in flt.check_all(articles, timings=latencies):
+        arrivals.append(time.perf_counter())
+        decisions[d.article_id] = d.action
+        named[d.article_id] = {p.attribution.source_article for p in d.passages
+                               if p.attribution and p.attribution.source_article}
+    filter_s = time.perf_counter() - started
+    meanwhile = system.describe(machine, system.counters())
+    minor, major = (after - before for after, before in zip(system.faults(), faults, strict=True))
     latencies.sort()
     # The stream's first decisions are made on this process (while the workers start) and pay for
     # loading the compiled kernels: the rate from the first decision made on a worker on is what
     # a long-running filter sustains.
     head = min(_SERIAL_HEAD, len(arrivals) - 1)
     steady = (len(arrivals) - 1 - head) / (arrivals[-1] - arrivals[head]) if len(arrivals) > head + 1 else 0.0
-    size = stats.get("bytes", 0) if name == "sqlite" else stats["redis_used_memory"] - memory_before
-    return {"backend": name, "added": added, "add_s": add_s, "sync_s": sync_s, "filter_s": filter_s, "steady": steady,
-            "first_s": arrivals[0] - started if arrivals else 0.0,
+    return {"filter_s": filter_s, "steady": steady, "first_s": arrivals[0] - started if arrivals else 0.0,
             "p50": statistics.median(latencies), "p99": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-            "max": latencies[-1], "meanwhile": meanwhile, "decisions": decisions, "named": named, "stats": stats,
-            "size": size, "in_memory": in_memory, "faults": (minor, major), "hash_after": hash_after}
+            "max": latencies[-1], "meanwhile": meanwhile, "decisions": decisions, "named": named,
+            "in_memory": in_memory, "faults": (minor, major)}
+
+
+def _decide_in_new_process(settings: Settings, articles: Sequence[Article]) -> dict[str, Any]:
+    """:func:`decide` in a new interpreter that opens the index (and imports and loads what deciding
+    needs) as a ``syndet filter`` started after the load would."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_decide_and_send, args=(settings, list(articles), send))
+    child.start()
+    send.close()
+    try:
+        result: dict[str, Any] = receive.recv()
+    except EOFError:
+        child.join()
+        raise RuntimeError(f"the deciding process ended with exit code {child.exitcode} before it answered") from None
+    child.join()
+    return result
+
+
+def _decide_and_send(settings: Settings, articles: list[Article], send: Any) -> None:
+    with Filter(settings) as flt:
+        send.send(decide(flt, articles))
+    send.close()
 
 
 def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> None:
@@ -269,7 +305,14 @@ def report(result: dict[str, Any], corpus: Corpus, ref: dict[str, float]) -> Non
           f"{result['sync_s']:.1f} s flushing the written files to disk)")
     print(f"filter: {n_new / result['filter_s']:8.1f} articles/s  latency p50 {result['p50'] * 1000:.1f} ms, "
           f"p99 {result['p99'] * 1000:.1f} ms, max {result['max'] * 1000:.1f} ms; first decision after "
-          f"{result['first_s']:.2f} s, {result['steady']:.1f} articles/s from decision {_SERIAL_HEAD + 1} on")
+          f"{result['first_s']:.2f} s, {result['steady']:.1f} articles/s from decision {_SERIAL_HEAD + 1} on "
+          "(a new process opening the index, as syndet filter)")
+    loading = result["loading"]
+    same = "the same decisions" if loading["decisions"] == result["decisions"] else "DIFFERENT decisions"
+    print(f"        {n_new / loading['filter_s']:8.1f} articles/s  latency p50 {loading['p50'] * 1000:.1f} ms, "
+          f"p99 {loading['p99'] * 1000:.1f} ms, max {loading['max'] * 1000:.1f} ms; {loading['steady']:.1f} "
+          f"articles/s from decision {_SERIAL_HEAD + 1} on (in the process that loaded the index, just after; "
+          f"{same})")
     if result["meanwhile"]:
         print(f"while deciding: {result['meanwhile']}")
     print(f"just after deciding: one process hashing {result['hash_after']:.0f} articles/s (the {n_new:,} "

@@ -78,7 +78,8 @@ def test_bench_filter_runs_small_and_says_what_the_machine_did_meanwhile(tmp_pat
               "--cache", str(tmp_path))
     lines = out.splitlines()
     assert "== sqlite, 300 indexed ==" in lines
-    assert any(line.startswith("filter: ") and "p99" in line for line in lines)
+    assert any(line.startswith("filter: ") and "p99" in line and "a new process" in line for line in lines)
+    assert any("in the process that loaded the index" in line and "the same decisions" in line for line in lines)
     agreement = next(line for line in lines if line.startswith("agreement with labels: "))
     assert float(agreement.split()[3].rstrip("%")) >= 90.0
     after = next(line for line in lines if line.startswith("just after deciding: one process hashing "))
