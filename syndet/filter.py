@@ -28,6 +28,7 @@ from syndet.attribution.evidence import Sign
 from syndet.detector import Detector
 from syndet.duration import parse_time
 from syndet.errors import ConfigError
+from syndet.hashing.arrays import distinct_pairs
 from syndet.hashing.parallel import available_cpus, hash_paragraphs, resolve_jobs
 from syndet.hashing.shingle import hash_token_lists, split
 from syndet.hashing.signature import permutations, signatures_flat
@@ -403,15 +404,7 @@ def _most_rows(rows: np.ndarray, uids: np.ndarray, limit: int, per_row: int) -> 
     also carries."""
     if not len(uids):
         return np.empty(0, dtype=np.int64)
-    bits = max(1, int(rows.max()).bit_length())
-    if bits <= 24 and int(uids.min()) >= 0 and int(uids.max()) >> (63 - bits) == 0:  # one number: uid, then row
-        packed = np.unique((uids << bits) | rows)
-        u, r = packed >> bits, packed & ((1 << bits) - 1)
-    else:
-        order = np.lexsort((rows, uids))
-        u, r = uids[order], rows[order]
-        first = np.r_[True, (u[1:] != u[:-1]) | (r[1:] != r[:-1])]
-        u, r = u[first], r[first]
+    u, r = distinct_pairs(uids, rows)
     starts = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])  # u is sorted: where each number's rows start
     numbers = u[starts]
     return np.sort(_spread(numbers, np.r_[starts, len(u)], r, limit, per_row))

@@ -377,7 +377,7 @@ def test_the_articles_read_for_a_check_do_not_depend_on_how_large_their_numbers_
 
     rows = np.array([r for r, _ in pairs], dtype=np.int64)
     uids = np.array([u for _, u in pairs], dtype=np.int64)
-    far = 1 << 58  # numbers this large take the two-key sort instead of one packed number
+    far = 1 << 61  # numbers this large take the two-key sort instead of one packed number
     small = _most_rows(rows, uids, limit, per_row)
     large = _most_rows(rows, uids + far, limit, per_row)
     assert large.tolist() == [u + far for u in small.tolist()]

@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from syndet.attribution.edits import Layouts, one_way_edits
-from syndet.attribution.evidence import Catalogue, Sign, article_signs, line_starts
+from syndet.attribution.evidence import Catalogue, Sign, article_signs, line_starts, matches_at_line_starts
 from syndet.duration import parse_time
 from syndet.models import Article, Attribution, Evidence, Paragraph, Passage, Span, clip, covered_chars
 from syndet.settings import AttributeSettings
@@ -599,15 +599,8 @@ def _credited_outlets(copies: list[_Copy]) -> list[tuple[str, str]]:
 def _named_outlets(text: str) -> tuple[str, ...]:
     """The outlets an article's text credits as where it took a story from (read once per text:
     an article is in many passages)."""
-    found = []
-    end = 0
-    for at in line_starts(text):  # the pattern opens with ``^``: tried at line starts only, as finditer
-        if at >= end:             # would find it (never inside the last match)
-            m = _FROM_OUTLET.match(text, at)
-            if m:
-                found.append(_outlet_key(m.group("outlet")))
-                end = m.end()
-    return tuple(found)
+    return tuple(_outlet_key(m.group("outlet"))
+                 for m in matches_at_line_starts(_FROM_OUTLET, text, 0, len(text), line_starts(text)))
 
 
 def _pick(score: Mapping[str, float]) -> str | None:

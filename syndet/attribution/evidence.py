@@ -749,17 +749,24 @@ def matches(rule: Rule, text: str, lo: int, hi: int, line_starts: Sequence[int])
     elif isinstance(how, LineOpener):
         yield from _line_matches(rule.pattern, how.opener, text, lo, hi)
     elif how == LINES:
-        end = lo
-        for k in range(bisect_left(line_starts, lo), len(line_starts)):
-            at = line_starts[k]
-            if at > hi:  # a line starting at hi still holds an empty match, as finditer finds
-                break
-            if at < end:  # inside the last match, where finditer does not look again
-                continue
-            m = rule.pattern.match(text, at, hi)
-            if m:
-                yield m
-                end = m.end()
+        yield from matches_at_line_starts(rule.pattern, text, lo, hi, line_starts)
+
+
+def matches_at_line_starts(pattern: Pattern | re.Pattern[str], text: str, lo: int, hi: int,
+                           line_starts: Sequence[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, lo, hi)`` for a pattern that can only match at a line start
+    (``^`` in multi-line mode): tried at the line starts in ``[lo, hi]`` only (:func:`line_starts`)."""
+    end = lo
+    for k in range(bisect_left(line_starts, lo), len(line_starts)):
+        at = line_starts[k]
+        if at > hi:  # a line starting at hi still holds an empty match, as finditer finds
+            break
+        if at < end:  # inside the last match, where finditer does not look again
+            continue
+        m = pattern.match(text, at, hi)
+        if m:
+            yield m
+            end = m.end()
 
 
 def _line_matches(pattern: Pattern, opener: re.Pattern[str], text: str, lo: int, hi: int

@@ -20,6 +20,7 @@ from typing import Any, Protocol, overload
 import numpy as np
 
 from syndet.errors import IndexError_
+from syndet.hashing.arrays import distinct_pairs
 from syndet.hashing.bands import lsh_bands
 from syndet.models import Article, Paragraph
 from syndet.settings import Settings
@@ -198,17 +199,7 @@ class Found:
             return cls(empty, empty, empty)
         rows = np.asarray(rows, dtype=np.int64)
         refs = np.asarray(refs, dtype=np.uint64)
-        shift = 64 - max(1, int(rows.max()).bit_length())
-        if shift >= 40 and int(rows.min()) >= 0 and int(refs.max()) >> shift == 0:
-            # Both fit one 64-bit number, row above ref: sorting those sorts by row, then ref.
-            packed = np.unique((rows.astype(np.uint64) << np.uint64(shift)) | refs)
-            rows = (packed >> np.uint64(shift)).astype(np.int64)
-            refs = packed & np.uint64((1 << shift) - 1)
-        else:
-            order = np.lexsort((refs, rows))
-            rows, refs = rows[order], refs[order]
-            keep = np.r_[True, (rows[1:] != rows[:-1]) | (refs[1:] != refs[:-1])]
-            rows, refs = rows[keep], refs[keep]
+        rows, refs = distinct_pairs(rows, refs)
         return cls(rows, (refs >> np.uint64(IDX_BITS)).astype(np.int64),
                    (refs & np.uint64((1 << IDX_BITS) - 1)).astype(np.int64))
 
