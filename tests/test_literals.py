@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndet.attribution.evidence import load_catalogue
-from syndet.text.literals import Literals
+from syndet.text.literals import Literals, anchor
 
 # Few characters, so literals do occur; ASCII, accented, CJK, astral and a lone surrogate, so the
 # one-byte and the four-byte code point paths both run, and a literal may be wider than the text.
@@ -44,3 +44,13 @@ def test_every_tag_and_alias_of_the_bundled_catalogue_in_its_own_texts() -> None
     text = " | ".join(needles[::2])
     assert lits.found(text).tolist() == [lit in text for lit in lits.items]
     assert lits.found(text).sum() >= len(needles[::2])
+
+
+def test_a_literal_is_looked_up_by_its_rarest_pair_and_found_wherever_it_stands() -> None:
+    """Looked up by a pair in its middle, a literal is still found at the very start and end of a
+    text, and not where the text ends inside it or starts past its first letters."""
+    assert anchor("reuters") == 2  # "ut", not "re", "eu", "te", "er" or "rs"
+    assert anchor("ap") == 0
+    lits = Literals(["reuters", "xinhua", "told"])
+    for text in ("reuters said", "said reuters", "euters", "reuter", "a reut", "ters", "xinhua", "toldreuters"):
+        assert lits.found(text).tolist() == [lit in text for lit in lits.items], text

@@ -826,7 +826,7 @@ class _Screen:
     def __init__(self, text: str, literals: _ScreenLiterals) -> None:
         self._text = text
         self._literals = literals
-        self._found: tuple[str, Literals, np.ndarray] | None = None  # folded text, literals, which it holds
+        self._found: tuple[str, Literals, set[str]] | None = None  # folded text, literals, those it holds
 
     def admitted(self, rules: Sequence[Rule], picked: Iterable[int]) -> list[Rule]:
         """The rules numbered ``picked`` (in order) that the text holds a literal of each choice of
@@ -845,13 +845,14 @@ class _Screen:
         if self._found is None:
             folded = _screen_fold(self._text)
             known = self._literals.current()
-            self._found = (folded, known, known.found(folded))
+            self._found = (folded, known, {known.items[k] for k in np.flatnonzero(known.found(folded)).tolist()})
         folded, known, held = self._found
-        k = known.number(literal)
-        if k is None:
-            self._literals.ask(literal)
-            return literal in folded
-        return bool(held[k])
+        if literal in held:
+            return True
+        if literal in known:
+            return False
+        self._literals.ask(literal)
+        return literal in folded
 
 
 def article_signs(article: Article, paragraphs: Sequence[Paragraph], catalogue: Catalogue,

@@ -74,17 +74,25 @@ def word_runs(codes: np.ndarray, table: np.ndarray, bounds: np.ndarray, apostrop
 
 
 @numba.njit(nogil=True, cache=True)
-def literals_in(codes: np.ndarray, literal_codes: np.ndarray, literal_starts: np.ndarray,
-                bucket_starts: np.ndarray, bucket_literals: np.ndarray) -> np.ndarray:
+def literals_in(codes: np.ndarray, literal_codes: np.ndarray, literal_starts: np.ndarray, anchors: np.ndarray,
+                pair_bits: np.ndarray, bucket_starts: np.ndarray, bucket_literals: np.ndarray) -> np.ndarray:
     """Which literals of two characters or more occur in a text, in one pass over it.
+
+    Each literal is looked up by one pair of neighbouring code points, its anchor. At each place
+    of the text, the pair there is first looked up in a bit table of the anchor pairs' keys (``(a
+    << 8) ^ b`` in 16 bits: the pair itself for two code points below 256); only on a hit are the
+    literals in the pair's bucket compared.
 
     Args:
         codes: The text's code points.
         literal_codes: The code points of every literal, one after the other.
         literal_starts: Literal ``k`` is ``literal_codes[literal_starts[k]:literal_starts[k + 1]]``.
-        bucket_starts: The literals whose first two code points ``(a, b)`` hash to ``h = (31 * a
-            + b) & (len(bucket_starts) - 2)`` are ``bucket_literals[bucket_starts[h]:bucket_starts[h + 1]]``
-            (``len(bucket_starts) - 1`` is a power of two).
+        anchors: Where in literal ``k`` its anchor pair ``(a, b)`` starts.
+        pair_bits: 1,024 ``int64`` words; bit ``key & 63`` of word ``key >> 6`` is set for the key of
+            every anchor pair.
+        bucket_starts: The literals whose anchor pair's key ``key`` gives ``h = key & (len(bucket_starts)
+            - 2)`` are ``bucket_literals[bucket_starts[h]:bucket_starts[h + 1]]`` (``len(bucket_starts) - 1``
+            is a power of two).
         bucket_literals: Literal numbers, bucket after bucket.
 
     Returns:
@@ -94,18 +102,22 @@ def literals_in(codes: np.ndarray, literal_codes: np.ndarray, literal_starts: np
     mask = len(bucket_starts) - 2
     n = len(codes)
     for i in range(n - 1):
-        h = (np.int64(codes[i]) * 31 + np.int64(codes[i + 1])) & mask
+        key = ((np.int64(codes[i]) << 8) ^ np.int64(codes[i + 1])) & 0xFFFF
+        if not (pair_bits[key >> 6] >> (key & 63)) & 1:
+            continue
+        h = key & mask
         for b in range(bucket_starts[h], bucket_starts[h + 1]):
             k = bucket_literals[b]
             if found[k]:
                 continue
+            at = i - anchors[k]
             lo = literal_starts[k]
             size = literal_starts[k + 1] - lo
-            if i + size > n:
+            if at < 0 or at + size > n:
                 continue
             same = True
             for j in range(size):
-                if codes[i + j] != literal_codes[lo + j]:
+                if codes[at + j] != literal_codes[lo + j]:
                     same = False
                     break
             if same:
