@@ -212,3 +212,18 @@ def test_a_damaged_letter_cache_is_passed_over_and_replaced(tmp_path: Path, monk
     assert np.array_equal(letter_table(), want)
     runs = np.load(path, allow_pickle=False)
     assert runs.shape[1] == 2 and len(runs) > 100  # written again whole
+
+
+def test_no_character_below_the_first_special_one_is_special() -> None:
+    from syndet.text.normalize import _SPECIAL, _SPECIAL_FROM
+
+    assert not any(_SPECIAL.match(chr(c)) for c in range(_SPECIAL_FROM))
+    assert _SPECIAL.match(chr(_SPECIAL_FROM))  # a combining grave accent
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("ab .\u00e9\u201c\u2014\u0301\u0e01\u4e2d\ud800\U0001f600")), max_size=40))
+def test_a_text_holds_a_special_character_exactly_when_the_expression_finds_one(text: str) -> None:
+    from syndet.text.normalize import _SPECIAL, _holds_special, _wide_codes
+
+    assert _holds_special(_wide_codes(text)) == (_SPECIAL.search(text) is not None)

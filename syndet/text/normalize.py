@@ -62,13 +62,28 @@ _WIDE_TOKEN = re.compile(rf"(?<![^\W_])(?<![^\W_]')(?:[^\W\d_]\.){{2,}}(?![^\W_]
 
 
 _SPECIAL = re.compile(f"[{COMBINING_MARKS}{_SPACELESS}]")
+_SPECIAL_FROM = 0x300  # no character below this is one _SPECIAL matches (a test checks it)
+
+
+def _wide_codes(text: str) -> np.ndarray:
+    """The code points of a text, four bytes each (lone surrogates kept as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _holds_special(codes: np.ndarray) -> bool:
+    """Whether the text of these code points holds a character :data:`_SPECIAL` matches (a
+    combining mark, a letter of a script written without spaces): looked for among its distinct
+    characters from U+0300 on, a few dozen in a text of thousands (curly quotes, dashes), where a
+    search of the whole text tries the expression's long class at every character."""
+    high = codes[codes >= _SPECIAL_FROM]
+    return bool(len(high)) and _SPECIAL.search("".join(map(chr, set(high.tolist())))) is not None
 
 
 def _pattern(folded: str) -> re.Pattern[str]:
     """The word pattern for a text: the script-aware one where the text holds a combining mark or a
     letter of a script without spaces, else the plain one (the same words, found faster)."""
     initials = _INITIAL_HINT.search(folded) is not None
-    if folded.isascii() or _SPECIAL.search(folded) is None:
+    if folded.isascii() or not _holds_special(_wide_codes(folded)):
         return _TOKEN if initials else _WORD
     return _WIDE_TOKEN if initials else _WIDE
 _ODD_PAIRS = tuple((chr(c), str(v)) for c, v in _FOLD.items())
@@ -199,7 +214,9 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
         return _words_each(text, ranges)
     if not separated(ranges):  # out of order, overlapping or touching: each on its own
         return _words_each(text, ranges)
-    if _SPECIAL.search(folded) is None:  # the common case: looked for once in the whole text
+    wide = not folded.isascii()
+    codes: np.ndarray = _wide_codes(folded) if wide else np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
+    if not wide or not _holds_special(codes):  # the common case: looked for once in the whole text
         plain = [True] * len(ranges)
     else:
         plain = [_SPECIAL.search(folded, lo, hi) is None for lo, hi in ranges]
@@ -209,9 +226,6 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
     initialisms = _initialisms(folded, easy_ranges) if _INITIAL_HINT.search(folded) else []
     from syndet.text import kernels  # numba loads on first use
 
-    wide = not folded.isascii()
-    codes: np.ndarray = np.frombuffer(folded.encode("utf-32-le", "surrogatepass") if wide else folded.encode("ascii"),
-                                      dtype=np.uint32 if wide else np.uint8)
     bounds = np.array(easy_ranges, dtype=np.int64).reshape(-1, 2)
     kept_codes, starts, ends, beyond_mask = kernels.word_runs(
         codes, letter_table(), bounds, _APOSTROPHE, np.array(initialisms, dtype=np.int64).reshape(-1, 2), _SPACE)
