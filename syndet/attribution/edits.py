@@ -35,6 +35,7 @@ LEAD_MIN_WORDS = 4
 own, or page furniture the page put there)."""
 QUOTES_MIN = 2
 """Quotations a copy must print without their marks for the marks to count as stripped."""
+_SPACE = ord(" ")
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,13 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
     text = article.text
     content = content_ranges(paragraphs)
     tokens, starts_np, ends_np = content_words(text, content)
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    offsets_np = np.cumsum(lengths + 1) - lengths  # word k starts after k + 1 spaces and the words before it
     joined = " " + " ".join(tokens) + " "
+    # Word k lies between the k-th and the next space of ``joined`` (content words hold none).
+    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii() \
+        else np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    spaces = np.flatnonzero(codes == _SPACE) if tokens else np.zeros(1, dtype=np.int64)
+    if len(spaces) != len(tokens) + 1:  # pragma: no cover - content words are never empty and hold no space
+        spaces = np.r_[0, np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) + 1)]
     firsts = np.searchsorted(starts_np, [lo for lo, _ in content]) if content else np.empty(0, dtype=np.int64)
     para_first = [int(k) for k, (_, hi) in zip(firsts, content, strict=True)
                   if k < len(starts_np) and starts_np[k] < hi]
@@ -124,7 +129,7 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
         touching = k < len(starts) and not text[m.end():starts[k]].strip()
         if touching and (m.group() != '"' or starts[k] == m.end()) and (not opens or opens[-1] != k):
             opens.append(k)
-    return Layout(joined, _ints(offsets_np), _ints(offsets_np + lengths + 1), starts, _ints(ends_np),
+    return Layout(joined, _ints(spaces[:-1] + 1), _ints(spaces[1:] + 1), starts, _ints(ends_np),
                   tuple(para_first), tuple(opens))
 
 
