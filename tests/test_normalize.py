@@ -224,6 +224,7 @@ def test_no_character_below_the_first_special_one_is_special() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.sampled_from(list("ab .\u00e9\u201c\u2014\u0301\u0e01\u4e2d\ud800\U0001f600")), max_size=40))
 def test_a_text_holds_a_special_character_exactly_when_the_expression_finds_one(text: str) -> None:
-    from syndet.text.normalize import _SPECIAL, _holds_special, _wide_codes
+    from syndet.text.literals import code_points
+    from syndet.text.normalize import _SPECIAL, _holds_special
 
-    assert _holds_special(_wide_codes(text)) == (_SPECIAL.search(text) is not None)
+    assert _holds_special(code_points(text)) == (_SPECIAL.search(text) is not None)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from syndet.models import Article, Paragraph
+from syndet.text.literals import code_points
 from syndet.text.normalize import content_words
 from syndet.text.segment import content_ranges
 
@@ -111,9 +112,7 @@ def layout(article: Article, paragraphs: Sequence[Paragraph]) -> Layout:
     tokens, starts_np, ends_np = content_words(text, content)
     joined = " " + " ".join(tokens) + " "
     # Word k lies between the k-th and the next space of ``joined`` (content words hold none).
-    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii() \
-        else np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    spaces = np.flatnonzero(codes == _SPACE) if tokens else np.zeros(1, dtype=np.int64)
+    spaces = np.flatnonzero(code_points(joined) == _SPACE) if tokens else np.zeros(1, dtype=np.int64)
     if len(spaces) != len(tokens) + 1:  # pragma: no cover - content words are never empty and hold no space
         spaces = np.r_[0, np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) + 1)]
     firsts = np.searchsorted(starts_np, [lo for lo, _ in content]) if content else np.empty(0, dtype=np.int64)

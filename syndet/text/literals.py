@@ -54,7 +54,7 @@ class Literals:
 
     def __init__(self, literals: Iterable[str]) -> None:
         self.items: tuple[str, ...] = tuple(dict.fromkeys(lit for lit in literals if lit))
-        self._number = {lit: k for k, lit in enumerate(self.items)}
+        self._members = frozenset(self.items)
         long = [k for k, lit in enumerate(self.items) if len(lit) > 1]
         self._single = [(k, lit) for k, lit in enumerate(self.items) if len(lit) == 1]  # looked up with ``in``
         self._long = np.array(long, dtype=np.int64)
@@ -78,11 +78,8 @@ class Literals:
         return len(self.items)
 
     def __contains__(self, literal: object) -> bool:
-        return literal in self._number
-
-    def number(self, literal: str) -> int | None:
-        """The literal's number, None when it is not one of the set."""
-        return self._number.get(literal)
+        """Whether ``literal`` is one of the set (numbered in :attr:`items`)."""
+        return literal in self._members
 
     def found(self, text: str) -> np.ndarray:
         """Whether ``text`` holds each literal (``literal in text``), by number."""

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from syndet.text.cache import cached_array
+from syndet.text.literals import code_points
 
 # One character to one character, so that offsets survive the mapping.
 _FOLD = str.maketrans({
@@ -65,11 +66,6 @@ _SPECIAL = re.compile(f"[{COMBINING_MARKS}{_SPACELESS}]")
 _SPECIAL_FROM = 0x300  # no character below this is one _SPECIAL matches (a test checks it)
 
 
-def _wide_codes(text: str) -> np.ndarray:
-    """The code points of a text, four bytes each (lone surrogates kept as they are)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
 def _holds_special(codes: np.ndarray) -> bool:
     """Whether the text of these code points holds a character :data:`_SPECIAL` matches (a
     combining mark, a letter of a script written without spaces): looked for among its distinct
@@ -83,7 +79,7 @@ def _pattern(folded: str) -> re.Pattern[str]:
     """The word pattern for a text: the script-aware one where the text holds a combining mark or a
     letter of a script without spaces, else the plain one (the same words, found faster)."""
     initials = _INITIAL_HINT.search(folded) is not None
-    if folded.isascii() or not _holds_special(_wide_codes(folded)):
+    if folded.isascii() or not _holds_special(code_points(folded)):
         return _TOKEN if initials else _WORD
     return _WIDE_TOKEN if initials else _WIDE
 _ODD_PAIRS = tuple((chr(c), str(v)) for c, v in _FOLD.items())
@@ -215,8 +211,8 @@ def words_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[list[str], n
     if not separated(ranges):  # out of order, overlapping or touching: each on its own
         return _words_each(text, ranges)
     wide = not folded.isascii()
-    codes: np.ndarray = _wide_codes(folded) if wide else np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
-    if not wide or not _holds_special(codes):  # the common case: looked for once in the whole text
+    codes = code_points(folded)
+    if not _holds_special(codes):  # the common case: looked for once in the whole text
         plain = [True] * len(ranges)
     else:
         plain = [_SPECIAL.search(folded, lo, hi) is None for lo, hi in ranges]
